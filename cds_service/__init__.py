@@ -1,0 +1,1 @@
+"""peritoneal-cds: the CDS Hooks 2.0 framework around the guideline rules."""

@@ -1,0 +1,89 @@
+"""The app factory: settings, clock, uuid factory, store and thread pool are built here once and injected."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
+from cds_service.errors import CdsError, operation_outcome
+from cds_service.feedback.store import FeedbackStore, SqlFeedbackStore
+from cds_service.pipeline import Runtime
+from cds_service.settings import Settings
+from cds_service.web import routes
+
+log = logging.getLogger(__name__)
+
+_HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly"}
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    clock: Clock = system_clock,
+    new_uuid: UuidFactory = random_uuid,
+    store: FeedbackStore | None = None,
+) -> FastAPI:
+    settings = settings or Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="fhir-fetch")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        executor.shutdown(wait=False, cancel_futures=True)
+
+    app = FastAPI(
+        title="peritoneal-cds",
+        version="0.1.0",
+        description="CDS Hooks 2.0 service for peritoneal metastasis guideline logic.",
+        lifespan=lifespan,
+    )
+    app.state.runtime = Runtime(settings=settings, clock=clock, new_uuid=new_uuid, executor=executor)
+    app.state.store = store if store is not None else SqlFeedbackStore(settings.database_url, clock)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.allowed_cors_origins(),
+        allow_methods=["GET", "POST", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type"],
+        max_age=600,
+    )
+    _install_error_handlers(app)
+    app.include_router(routes.router)
+    return app
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(CdsError)
+    async def domain_error(request: Request, exc: CdsError) -> JSONResponse:
+        log.info("%s %s -> %d %s", request.method, request.url.path, exc.status, exc.issue_code)
+        return JSONResponse(
+            operation_outcome(exc.message, exc.issue_code, exc.fields), status_code=exc.status
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [".".join(str(p) for p in e.get("loc", ())) for e in exc.errors()]
+        return JSONResponse(operation_outcome("invalid request", "invalid", fields), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_ISSUE_CODES.get(exc.status_code, "processing")
+        return JSONResponse(
+            operation_outcome(str(exc.detail), code), status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("%s %s -> 500 %s", request.method, request.url.path, type(exc).__name__)
+        return JSONResponse(operation_outcome("internal error", "exception"), status_code=500)

@@ -1,0 +1,85 @@
+"""Turn findings into spec-exact CDS cards: uuid, source with topic, override reasons, FHIR actions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+
+from cds_service.engine.types import (
+    ActionSpec,
+    DeleteDraft,
+    Finding,
+    Indicator,
+    MoveMedicationStart,
+    MoveServiceRequestDate,
+    Rule,
+    SuggestionSpec,
+)
+from cds_service.protocol.models import Action, Card, Coding, Source, Suggestion
+from fhir_mappings.actions import InvalidFhirResource, with_medication_start, with_occurrence
+from fhir_mappings.resources import Resource
+
+log = logging.getLogger(__name__)
+
+RULES_SYSTEM = "http://peritoneal-cds.org/CodeSystem/rules"
+OVERRIDE_SYSTEM = "http://peritoneal-cds.org/CodeSystem/override-reasons"
+OVERRIDE_REASONS = (
+    Coding(
+        system=OVERRIDE_SYSTEM,
+        code="benefit-outweighs-risk",
+        display="Benefit outweighs the risk for this patient",
+    ),
+    Coding(system=OVERRIDE_SYSTEM, code="dates-incorrect", display="Dates in the record are not current"),
+    Coding(system=OVERRIDE_SYSTEM, code="already-addressed", display="Already addressed in the care plan"),
+)
+
+
+class CardBuilder:
+    """Builds the cards of one hook call. `drafts` are the call's draft orders by `Type/id`."""
+
+    def __init__(self, base_url: str, new_uuid: Callable[[], str], drafts: Mapping[str, Resource]) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._new_uuid = new_uuid
+        self._drafts = drafts
+
+    def card(self, rule: Rule, finding: Finding) -> Card:
+        short_name = rule.citations[0].source
+        suggestions = [s for s in (self._suggestion(spec) for spec in finding.suggestions) if s is not None]
+        return Card(
+            uuid=self._new_uuid(),
+            summary=finding.summary,
+            detail=finding.detail,
+            indicator=finding.indicator.value,
+            source=Source(
+                label=f"{short_name}: {rule.title}",
+                url=f"{self._base_url}/sources/{short_name}",
+                topic=Coding(system=RULES_SYSTEM, code=rule.id, display=rule.title),
+            ),
+            suggestions=suggestions or None,
+            selectionBehavior="at-most-one" if suggestions else None,
+            overrideReasons=list(OVERRIDE_REASONS) if finding.indicator is not Indicator.INFO else None,
+        )
+
+    def _suggestion(self, spec: SuggestionSpec) -> Suggestion | None:
+        try:
+            actions = [self._action(a) for a in spec.actions]
+        except (KeyError, InvalidFhirResource) as exc:
+            log.warning("suggestion dropped: %s", type(exc).__name__)
+            return None
+        return Suggestion(
+            label=spec.label,
+            uuid=self._new_uuid(),
+            isRecommended=spec.is_recommended or None,
+            actions=actions,
+        )
+
+    def _action(self, spec: ActionSpec) -> Action:
+        if isinstance(spec, DeleteDraft):
+            if spec.ref not in self._drafts:  # only drafts of this call can be deleted
+                raise KeyError(spec.ref)
+            return Action(type="delete", description=spec.description, resourceId=spec.ref)
+        if isinstance(spec, MoveMedicationStart):
+            resource = with_medication_start(self._drafts[spec.ref], spec.current_start, spec.new_start)
+        elif isinstance(spec, MoveServiceRequestDate):
+            resource = with_occurrence(self._drafts[spec.ref], spec.current_date, spec.new_date)
+        return Action(type="update", description=spec.description, resource=resource)

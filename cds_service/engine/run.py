@@ -1,0 +1,31 @@
+"""Run a service's rules on the clinical picture, each in isolation."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from cds_service.engine.types import Finding, HookContext, Rule
+from fhir_mappings.facts import ClinicalPicture
+
+log = logging.getLogger(__name__)
+
+
+def run_rules(
+    rules: Sequence[Rule], picture: ClinicalPicture, context: HookContext, now: datetime
+) -> list[tuple[Rule, Finding]]:
+    """One finding at most per rule, ordered critical → warning → info (catalog order within a level).
+
+    A rule that raises is logged with its id and skipped: the other cards still go out.
+    """
+    found: list[tuple[Rule, Finding]] = []
+    for rule in rules:
+        try:
+            finding = rule.evaluate(picture, context, now)
+        except Exception as exc:
+            log.error("rule %s failed and was skipped: %s", rule.id, type(exc).__name__)
+            continue
+        if finding is not None:
+            found.append((rule, finding))
+    return sorted(found, key=lambda pair: pair[1].indicator.rank)

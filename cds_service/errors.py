@@ -1,0 +1,61 @@
+"""The service's small vocabulary of domain errors, and the one place they become HTTP responses.
+
+Every error body is a FHIR OperationOutcome (as CDS Hooks 3.0 recommends and 2.0 clients accept); no handler ever
+returns a traceback, and logs carry the error code, never request content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class CdsError(Exception):
+    """Base of domain errors: an HTTP status, an OperationOutcome issue code and the fields it concerns."""
+
+    message: str
+    fields: list[str] = field(default_factory=list)
+    status: int = 500
+    issue_code: str = "exception"
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class MalformedRequest(CdsError):
+    status: int = 400
+    issue_code: str = "invalid"
+
+
+@dataclass
+class NotFound(CdsError):
+    status: int = 404
+    issue_code: str = "not-found"
+
+
+@dataclass
+class UnsupportedMediaType(CdsError):
+    status: int = 415
+    issue_code: str = "not-supported"
+
+
+@dataclass
+class PrefetchUnobtainable(CdsError):
+    """Required data is neither in prefetch nor obtainable from the FHIR server (CDS Hooks 2.0: 412)."""
+
+    status: int = 412
+    issue_code: str = "incomplete"
+
+
+def operation_outcome(message: str, issue_code: str, fields: list[str] | None = None) -> dict[str, Any]:
+    """An OperationOutcome with one error issue per named field (or one issue without expression)."""
+    targets: list[str | None] = list(fields) if fields else [None]
+    issues = []
+    for target in targets:
+        issue: dict[str, Any] = {"severity": "error", "code": issue_code, "diagnostics": message}
+        if target is not None:
+            issue["expression"] = [target]
+        issues.append(issue)
+    return {"resourceType": "OperationOutcome", "issue": issues}

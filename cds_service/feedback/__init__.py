@@ -1,0 +1,1 @@
+"""Feedback on cards: one store interface, SQLite by default, PostgreSQL for several replicas."""

@@ -1,0 +1,111 @@
+"""The feedback store: SQLAlchemy Core over SQLite (embedded default) or PostgreSQL (`postgresql://…`).
+
+Items are stored idempotently: the key is a hash of the service id and the item's canonical JSON, so a client
+that retries a POST stores each feedback item once, across workers and replicas sharing the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import orjson
+from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Engine, make_url
+
+from cds_service.protocol.models import FeedbackItem
+
+metadata = MetaData()
+feedback_table = Table(
+    "feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_key", String(64), nullable=False, unique=True),
+    Column("service_id", String(200), nullable=False, index=True),
+    Column("card_uuid", String(200), nullable=False, index=True),
+    Column("outcome", String(20), nullable=False),
+    Column("outcome_timestamp", String(64), nullable=False),
+    Column("accepted_suggestions", Text, nullable=True),
+    Column("override_reason", Text, nullable=True),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+
+class FeedbackStore(Protocol):
+    def add(self, service_id: str, items: Sequence[FeedbackItem]) -> int:
+        """Store the items; return how many were new."""
+
+    def items(self, service_id: str) -> list[dict[str, Any]]:
+        """Stored items of a service, oldest first."""
+
+    def ping(self) -> None:
+        """Raise if the database cannot be reached."""
+
+
+def engine_for(url: str) -> Engine:
+    """An engine for a `sqlite:///path` or `postgresql://…` URL (psycopg 3 driver); SQLite folders are made."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+class SqlFeedbackStore:
+    def __init__(self, url: str, clock: Callable[[], datetime]) -> None:
+        self._engine = engine_for(url)
+        self._clock = clock
+        metadata.create_all(self._engine)
+
+    def add(self, service_id: str, items: Sequence[FeedbackItem]) -> int:
+        rows = [_row(service_id, item, self._clock()) for item in items]
+        if not rows:
+            return 0
+        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(feedback_table).values(rows).on_conflict_do_nothing(index_elements=["item_key"])
+        with self._engine.begin() as connection:
+            result = connection.execute(statement)
+        return max(result.rowcount or 0, 0)
+
+    def items(self, service_id: str) -> list[dict[str, Any]]:
+        query = (
+            select(feedback_table)
+            .where(feedback_table.c.service_id == service_id)
+            .order_by(feedback_table.c.id)
+        )
+        with self._engine.connect() as connection:
+            return [dict(row._mapping) for row in connection.execute(query)]
+
+    def count(self) -> int:
+        with self._engine.connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(feedback_table)).scalar_one())
+
+    def ping(self) -> None:
+        with self._engine.connect() as connection:
+            connection.execute(select(1))
+
+    def dispose(self) -> None:
+        self._engine.dispose()
+
+
+def _row(service_id: str, item: FeedbackItem, received_at: datetime) -> dict[str, Any]:
+    body = item.model_dump(mode="json", exclude_none=True)
+    key = hashlib.sha256(orjson.dumps([service_id, body], option=orjson.OPT_SORT_KEYS)).hexdigest()
+    accepted = body.get("acceptedSuggestions")
+    reason = body.get("overrideReason")
+    return {
+        "item_key": key,
+        "service_id": service_id,
+        "card_uuid": item.card,
+        "outcome": item.outcome,
+        "outcome_timestamp": item.outcomeTimestamp,
+        "accepted_suggestions": orjson.dumps(accepted).decode() if accepted else None,
+        "override_reason": orjson.dumps(reason).decode() if reason else None,
+        "received_at": received_at,
+    }

@@ -1,0 +1,133 @@
+"""A small FHIR REST client for fetch-on-missing: bounded in time, size and pages, and careful with the token.
+
+The bearer token is only ever attached to URLs under the request's own `fhirServer`; next-links pointing
+elsewhere are not followed, redirects are not followed, and nothing here logs a URL query or a token.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import requests
+
+from fhir_mappings.resources import Resource, as_list, bundle_resources
+
+FHIR_JSON = "application/fhir+json"
+
+
+class FhirUnavailable(Exception):
+    """The server could not give the data: refused (401/403), failed, timed out or sent something unreadable."""
+
+
+@dataclass(frozen=True)
+class FhirLimits:
+    connect_timeout: float = 0.5
+    read_timeout: float = 1.5
+    max_pages: int = 20
+    max_bytes: int = 10 * 1024 * 1024
+
+
+class FhirClient:
+    def __init__(self, base: str, token: str | None, limits: FhirLimits, deadline: float) -> None:
+        self.base = base.rstrip("/")
+        self._token = token
+        self._limits = limits
+        self._deadline = deadline
+        self._session = requests.Session()
+
+    def close(self) -> None:
+        self._session.close()
+
+    def owns(self, url: str) -> bool:
+        """True for URLs under this server's base (the only place the token may go)."""
+        return url == self.base or url.startswith(self.base + "/") or url.startswith(self.base + "?")
+
+    def remaining(self) -> float:
+        return self._deadline - time.monotonic()
+
+    def get(self, relative_or_absolute: str) -> dict[str, Any] | None:
+        """GET a resource or Bundle; None on 404/410 (the server has no such data)."""
+        url = relative_or_absolute
+        if not url.startswith(("http://", "https://")):
+            url = f"{self.base}/{url.lstrip('/')}"
+        if not self.owns(url):
+            raise FhirUnavailable("URL outside the FHIR server")
+        remaining = self.remaining()
+        if remaining <= 0:
+            raise FhirUnavailable("deadline passed")
+        headers = {"Accept": FHIR_JSON}
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        timeout = (min(self._limits.connect_timeout, remaining), min(self._limits.read_timeout, remaining))
+        try:
+            with self._session.get(
+                url, headers=headers, timeout=timeout, stream=True, allow_redirects=False
+            ) as response:
+                if response.status_code in (404, 410):
+                    return None
+                if response.status_code != 200:
+                    raise FhirUnavailable(f"HTTP {response.status_code}")
+                body = self._read_capped(response)
+        except requests.RequestException as exc:
+            raise FhirUnavailable(type(exc).__name__) from exc
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError as exc:
+            raise FhirUnavailable("response is not JSON") from exc
+        if not isinstance(data, dict) or not isinstance(data.get("resourceType"), str):
+            raise FhirUnavailable("response is not a FHIR resource")
+        if data["resourceType"] == "OperationOutcome":
+            raise FhirUnavailable("server answered with an OperationOutcome")
+        return data
+
+    def _read_capped(self, response: requests.Response) -> bytes:
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_content(chunk_size=65536):
+            size += len(chunk)
+            if size > self._limits.max_bytes:
+                raise FhirUnavailable("response too large")
+            if self.remaining() <= 0:
+                raise FhirUnavailable("deadline passed")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def pages(self, first: dict[str, Any]) -> Iterator[dict[str, Any]]:
+        """The rest of a searchset after `first`: next-links on this server, at most `max_pages` in all.
+
+        Past the cap the pages read so far are used (a record that large is still mostly there) and the
+        caller logs it; a next-link to another server is never followed with the token.
+        """
+        page = first
+        for _ in range(self._limits.max_pages - 1):
+            url = next_link(page)
+            if url is None or not self.owns(url):
+                return
+            following = self.get(url)
+            if following is None:
+                return
+            yield following
+            page = following
+
+    def search_all(self, query: str) -> list[Resource]:
+        """Every resource of a query (a read gives one, a search every page)."""
+        first = self.get(query)
+        if first is None:
+            return []
+        if first.get("resourceType") != "Bundle":
+            return [first]
+        out = list(bundle_resources(first))
+        for page in self.pages(first):
+            out += bundle_resources(page)
+        return out
+
+
+def next_link(bundle: dict[str, Any]) -> str | None:
+    for link in as_list(bundle.get("link")):
+        if isinstance(link, dict) and link.get("relation") == "next" and isinstance(link.get("url"), str):
+            return str(link["url"])
+    return None

@@ -1,0 +1,92 @@
+"""One hook call, stage by stage: validate → prefetch → facts → rules → cards. Callable without the web app."""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from typing import Any
+
+from cds_service.clock import Clock, UuidFactory
+from cds_service.engine.cards import CardBuilder
+from cds_service.engine.run import run_rules
+from cds_service.engine.types import HookContext
+from cds_service.fhir_client import FhirClient, FhirLimits
+from cds_service.prefetch.resolve import resolve, resolve_medications
+from cds_service.protocol.models import CardsResponse, HookRequest, OrderSelectContext, OrderSignContext
+from cds_service.protocol.parse import parse_hook_request
+from cds_service.settings import Settings
+from fhir_mappings.dates import local_today
+from fhir_mappings.extract import build_picture
+from fhir_mappings.resources import Resource, ResourceIndex, bundle_resources, ref_key
+from hooks.services import ServiceDeclaration
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What a hook call needs beyond its request, built once by the app factory."""
+
+    settings: Settings
+    clock: Clock
+    new_uuid: UuidFactory
+    executor: Executor
+
+
+def fhir_client_for(request: HookRequest, settings: Settings) -> FhirClient | None:
+    """A client for the request's fhirServer, or None when there is none or it is not allowed."""
+    if request.fhirServer is None:
+        return None
+    if not settings.fhir_server_allowed(request.fhirServer):
+        log.warning("fhirServer not allowed; answering as if none was given")
+        return None
+    token = request.fhirAuthorization.access_token if request.fhirAuthorization else None
+    limits = FhirLimits(
+        connect_timeout=settings.fhir_connect_timeout,
+        read_timeout=settings.fhir_read_timeout,
+        max_pages=settings.fhir_max_pages,
+        max_bytes=settings.fhir_max_bytes,
+    )
+    return FhirClient(
+        request.fhirServer, token, limits, time.monotonic() + settings.prefetch_deadline_seconds
+    )
+
+
+def handle_hook(service: ServiceDeclaration, data: Any, runtime: Runtime, base_url: str) -> dict[str, Any]:
+    """The cards response for one parsed JSON body, or a CdsError."""
+    parsed = parse_hook_request(data, service.hook)
+    request, context = parsed.request, parsed.context
+    drafts: list[Resource] = []
+    under_review: list[str] | None = None
+    if isinstance(context, OrderSignContext):
+        drafts = list(bundle_resources(request.context["draftOrders"]))
+    if isinstance(context, OrderSelectContext):
+        under_review = context.selections
+
+    client = fhir_client_for(request, runtime.settings)
+    try:
+        record = resolve(service.prefetch, request.prefetch, request.context, client, runtime.executor)
+        record += resolve_medications(drafts + record, client, runtime.executor)
+    finally:
+        if client is not None:
+            client.close()
+
+    settings = runtime.settings
+    picture = build_picture(ResourceIndex(drafts + record), drafts, under_review, settings.tz)
+    now = runtime.clock()
+    findings = run_rules(
+        service.rules, picture, HookContext(service.hook, local_today(now, settings.tz)), now
+    )
+    drafts_by_ref = {key: r for r in drafts if (key := ref_key(r)) is not None}
+    builder = CardBuilder(base_url, runtime.new_uuid, drafts_by_ref)
+    response = CardsResponse(cards=[builder.card(rule, finding) for rule, finding in findings])
+    log.info(
+        "hook %s hookInstance=%s cards=%s skipped_resources=%d",
+        service.id,
+        request.hookInstance[:64],
+        ",".join(r.id for r, _ in findings) or "-",
+        picture.skipped_resources,
+    )
+    return response.to_json()

@@ -1,0 +1,1 @@
+"""Prefetch: render templates, use what the client sent, fetch what is missing."""

@@ -1,0 +1,160 @@
+"""Resolve a service's prefetch key by key, as CDS Hooks 2.0 §Prefetch says.
+
+- a resource or searchset Bundle is used (next-links followed on `fhirServer` with the token, up to a cap);
+- `null` means the client found no data;
+- an OperationOutcome means the client failed to fetch it: re-queried once if a server is available;
+- an absent key is fetched from `fhirServer`.
+Independent queries run concurrently under one deadline. Only data that cannot be obtained raises
+PrefetchUnobtainable (412); a record that lacks data is simply empty.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from cds_service.errors import MalformedRequest, PrefetchUnobtainable
+from cds_service.fhir_client import FhirClient, FhirUnavailable, next_link
+from fhir_mappings.resources import Resource, as_list, bundle_resources, reference_target
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"\{\{\s*context\.([A-Za-z0-9_]+)\s*\}\}")
+
+
+def render(template: str, context: Mapping[str, Any]) -> str | None:
+    """Fill `{{context.x}}` tokens (root-level context only); None when a token has no string value."""
+    missing = False
+
+    def sub(match: re.Match[str]) -> str:
+        nonlocal missing
+        value = context.get(match.group(1))
+        if not isinstance(value, str) or not value:
+            missing = True
+            return ""
+        return value
+
+    rendered = _TOKEN.sub(sub, template)
+    return None if missing else rendered
+
+
+def resolve(
+    templates: Mapping[str, str],
+    prefetch: Mapping[str, Any] | None,
+    context: Mapping[str, Any],
+    client: FhirClient | None,
+    executor: Executor,
+) -> list[Resource]:
+    """Every resource the service's templates ask for, or PrefetchUnobtainable naming the keys that failed."""
+    given = prefetch or {}
+    resources: list[Resource] = []
+    jobs: dict[str, Callable[[], list[Resource]]] = {}
+    unobtainable: list[str] = []
+
+    for key, template in templates.items():
+        query = render(template, context)
+        if key in given:
+            value = given[key]
+            if value is None:
+                continue
+            if not isinstance(value, dict) or not isinstance(value.get("resourceType"), str):
+                raise MalformedRequest(f"prefetch.{key} must be a FHIR resource or null", [f"prefetch.{key}"])
+            if value["resourceType"] == "OperationOutcome":
+                if client is None or query is None:
+                    unobtainable.append(key)
+                else:
+                    jobs[key] = _fetch(client, query)
+                continue
+            if value["resourceType"] != "Bundle":
+                resources.append(value)
+                continue
+            resources += bundle_resources(value)
+            if next_link(value) is not None:
+                if client is None:
+                    unobtainable.append(key)
+                else:
+                    jobs[key] = _follow(client, value)
+        elif client is None or query is None:
+            unobtainable.append(key)
+        else:
+            jobs[key] = _fetch(client, query)
+
+    if unobtainable:
+        raise PrefetchUnobtainable(
+            "required data was not prefetched and cannot be fetched: no usable fhirServer",
+            [f"prefetch.{k}" for k in sorted(unobtainable)],
+        )
+    resources += _run(jobs, client, executor)
+    return resources
+
+
+def resolve_medications(
+    resources: list[Resource], client: FhirClient | None, executor: Executor
+) -> list[Resource]:
+    """Fetch Medications that orders reference but no bundle carried; failures cost only that drug's identity."""
+    if client is None:
+        return []
+    present = {f"{r.get('resourceType')}/{r.get('id')}" for r in resources}
+    wanted = set()
+    for resource in resources:
+        if resource.get("resourceType") in ("MedicationRequest", "MedicationAdministration"):
+            target = reference_target(resource.get("medicationReference"))
+            if target and target.startswith("Medication/") and target not in present:
+                wanted.add(target)
+    if not wanted:
+        return []
+    jobs = {target: _fetch(client, target) for target in sorted(wanted)}
+    try:
+        return _run(jobs, client, executor)
+    except PrefetchUnobtainable as exc:
+        log.warning("medication references unresolved: %d", len(exc.fields))
+        return []
+
+
+def _fetch(client: FhirClient, query: str) -> Callable[[], list[Resource]]:
+    def fetch() -> list[Resource]:
+        return client.search_all(query)
+
+    return fetch
+
+
+def _follow(client: FhirClient, first: dict[str, Any]) -> Callable[[], list[Resource]]:
+    def follow() -> list[Resource]:
+        out: list[Resource] = []
+        for page in client.pages(first):
+            out += bundle_resources(page)
+        return out
+
+    return follow
+
+
+def _run(
+    jobs: Mapping[str, Callable[[], list[Resource]]], client: FhirClient | None, executor: Executor
+) -> list[Resource]:
+    if not jobs or client is None:
+        return []
+    futures: dict[str, Future[list[Resource]]] = {key: executor.submit(job) for key, job in jobs.items()}
+    out: list[Resource] = []
+    failed: list[str] = []
+    for key, future in futures.items():
+        try:
+            out += future.result(timeout=max(client.remaining(), 0.0))
+        except FhirUnavailable as exc:
+            log.warning("prefetch key %s unobtainable: %s", key, exc)
+            failed.append(key)
+        except FutureTimeout:
+            log.warning("prefetch key %s unobtainable: deadline passed", key)
+            future.cancel()
+            failed.append(key)
+    if failed:
+        raise PrefetchUnobtainable(
+            "required data could not be fetched from fhirServer", [f"prefetch.{k}" for k in sorted(failed)]
+        )
+    return [r for r in out if isinstance(r, Mapping)] if out else []
+
+
+__all__ = ["as_list", "render", "resolve", "resolve_medications"]

@@ -1,0 +1,80 @@
+"""Turn a request body into validated wire models, or a MalformedRequest naming the offending field."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import orjson
+from pydantic import BaseModel, ValidationError
+
+from cds_service.errors import MalformedRequest, UnsupportedMediaType
+from cds_service.protocol.models import HOOK_CONTEXTS, HookRequest, OrderSelectContext, PatientViewContext
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def field_path(loc: Sequence[int | str], prefix: str = "") -> str:
+    """('context', 'selections', 0) → 'context.selections[0]'."""
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(body)"
+
+
+def parse_json_body(body: bytes, content_type: str | None) -> Any:
+    """Decode a JSON request body; 415 for a non-JSON media type, 400 for invalid JSON."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if media != "application/json" and not media.endswith("+json"):
+        raise UnsupportedMediaType("the request body must be application/json", ["Content-Type"])
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedRequest(f"the body is not valid JSON ({exc.msg} at byte {exc.pos})") from exc
+
+
+def validate(model: type[M], data: Any, prefix: str = "") -> M:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        fields = [field_path(e["loc"], prefix) for e in errors]
+        first = errors[0]
+        raise MalformedRequest(f"{fields[0]}: {first['msg']}", fields) from exc
+
+
+@dataclass(frozen=True)
+class ParsedRequest:
+    request: HookRequest
+    context: PatientViewContext
+
+
+def parse_hook_request(data: Any, expected_hook: str) -> ParsedRequest:
+    """Validate the envelope, the hook and its context (per the hook library), and order-select selections."""
+    if not isinstance(data, dict):
+        raise MalformedRequest("the body must be a JSON object", ["(body)"])
+    request = validate(HookRequest, data)
+    if request.hook != expected_hook:
+        raise MalformedRequest(
+            f"hook '{request.hook[:64]}' does not match this service's hook '{expected_hook}'", ["hook"]
+        )
+    if request.fhirAuthorization is not None and request.fhirServer is None:
+        raise MalformedRequest("fhirAuthorization requires fhirServer", ["fhirServer"])
+    context = validate(HOOK_CONTEXTS[expected_hook], request.context, prefix="context")
+    if isinstance(context, OrderSelectContext):
+        drafts = {
+            f"{r.get('resourceType')}/{r.get('id')}"
+            for e in context.draftOrders.entry
+            if isinstance(r := e.get("resource"), dict)
+        }
+        for i, selection in enumerate(context.selections):
+            if selection not in drafts:
+                raise MalformedRequest(
+                    f"selection '{selection[:64]}' names no resource in draftOrders",
+                    [f"context.selections[{i}]"],
+                )
+    return ParsedRequest(request=request, context=context)

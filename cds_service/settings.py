@@ -1,0 +1,85 @@
+"""One validated settings object, from `CDS_*` environment variables, built once by the app factory."""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_DATABASE = Path("var") / "peritoneal-cds.sqlite3"
+
+
+def _split(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CDS_", extra="ignore")
+
+    dev: bool = False
+    """Development mode: no client authentication, http:// FHIR servers on loopback, CORS `*`."""
+    database_url: str = f"sqlite:///{DEFAULT_DATABASE}"
+    public_base_url: str | None = None
+    """Public URL of this service (for card source links); the request's own base URL when unset."""
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    fhir_servers: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Allowed fhirServer base URLs (prefixes). Empty: any https:// server (plus loopback http in dev)."""
+    timezone: str = "UTC"
+    """Site time zone: calendar days of guideline intervals are counted in it."""
+    prefetch_deadline_seconds: float = 2.0
+    fhir_connect_timeout: float = 0.5
+    fhir_read_timeout: float = 1.5
+    fhir_max_pages: int = Field(default=20, ge=1)
+    fhir_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    log_level: str = "INFO"
+
+    _split_cors = field_validator("cors_origins", mode="before")(_split)
+    _split_servers = field_validator("fhir_servers", mode="before")(_split)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def allowed_cors_origins(self) -> list[str]:
+        return ["*"] if self.dev and not self.cors_origins else self.cors_origins
+
+    def fhir_server_allowed(self, url: str) -> bool:
+        """https:// servers (or, in dev, http:// on loopback), restricted to `fhir_servers` when it is set."""
+        parts = urlsplit(url)
+        if parts.scheme == "https" and parts.hostname:
+            allowed = True
+        elif parts.scheme == "http" and self.dev and parts.hostname:
+            allowed = _is_loopback(parts.hostname)
+        else:
+            allowed = False
+        if allowed and self.fhir_servers:
+            base = url.rstrip("/")
+            allowed = any(
+                base == s.rstrip("/") or base.startswith(s.rstrip("/") + "/") for s in self.fhir_servers
+            )
+        return allowed
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -1,0 +1,1 @@
+"""HTTP routes: discovery, service calls, feedback, source pages."""

@@ -1,0 +1,115 @@
+"""HTTP routes. Endpoints that may block (FHIR fetches, database) are plain `def`: FastAPI runs them in its
+thread pool; only reading the body is async."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import orjson
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from cds_service.errors import MalformedRequest, NotFound
+from cds_service.pipeline import Runtime, handle_hook
+from cds_service.protocol.models import DiscoveryResponse, FeedbackRequest, ServiceDescriptor
+from cds_service.protocol.parse import parse_json_body, validate
+from hooks.bibliography import SOURCES
+from hooks.rules import ALL_RULES
+from hooks.services import SERVICES, SERVICES_BY_ID, ServiceDeclaration
+
+router = APIRouter()
+
+
+async def raw_body(request: Request) -> bytes:
+    return await request.body()
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    return Response(orjson.dumps(data), status_code=status, media_type="application/json")
+
+
+def _service(service_id: str) -> ServiceDeclaration:
+    service = SERVICES_BY_ID.get(service_id)
+    if service is None:
+        raise NotFound(f"no CDS service with id '{service_id[:64]}'", ["id"])
+    return service
+
+
+def discovery() -> dict[str, Any]:
+    services = [
+        ServiceDescriptor(
+            hook=s.hook, title=s.title, description=s.description, id=s.id, prefetch=s.prefetch or None
+        )
+        for s in SERVICES
+    ]
+    return DiscoveryResponse(services=services).model_dump(mode="json", exclude_none=True)
+
+
+@router.get("/cds-services")
+def get_discovery() -> Response:
+    return _json(discovery())
+
+
+@router.post("/cds-services/{service_id}")
+def call_service(service_id: str, request: Request, body: bytes = Depends(raw_body)) -> Response:
+    service = _service(service_id)
+    data = parse_json_body(body, request.headers.get("content-type"))
+    runtime: Runtime = request.app.state.runtime
+    base_url = runtime.settings.public_base_url or str(request.base_url)
+    return _json(handle_hook(service, data, runtime, base_url))
+
+
+@router.post("/cds-services/{service_id}/feedback")
+def post_feedback(service_id: str, request: Request, body: bytes = Depends(raw_body)) -> Response:
+    _service(service_id)
+    data = parse_json_body(body, request.headers.get("content-type"))
+    if isinstance(data, dict) and "feedback" not in data and "card" in data:
+        data = {"feedback": [data]}  # tolerated: some clients post one unwrapped item
+    if not isinstance(data, dict):
+        raise MalformedRequest("the body must be a JSON object with a 'feedback' array", ["feedback"])
+    feedback = validate(FeedbackRequest, data)
+    stored = request.app.state.store.add(service_id, feedback.feedback)
+    return _json({"received": len(feedback.feedback), "stored": stored})
+
+
+def _citing(short_name: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id,
+            "title": r.title,
+            "lines": [f"{c.first_line}-{c.last_line}" for c in r.citations if c.source == short_name],
+        }
+        for r in ALL_RULES
+        if any(c.source == short_name for c in r.citations)
+    ]
+
+
+@router.get("/sources/{short_name}", response_model=None)
+def get_source(short_name: str, request: Request) -> Response:
+    source = SOURCES.get(short_name)
+    if source is None:
+        raise NotFound(f"no source named '{short_name[:64]}'", ["short_name"])
+    body = {
+        "shortName": source.short_name,
+        "title": source.title,
+        "publisher": source.publisher,
+        "date": source.date,
+        "covers": source.covers,
+        "rules": _citing(short_name),
+    }
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(body)
+    rows = "".join(
+        f"<li><strong>{html.escape(r['id'])}</strong>: {html.escape(r['title'])} "
+        f"(lines {html.escape(', '.join(r['lines']))})</li>"
+        for r in _citing(short_name)
+    )
+    page = (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(source.title)}</title>"
+        f"</head><body><h1>{html.escape(source.title)}</h1>"
+        f"<p><strong>{html.escape(source.short_name)}</strong> — {html.escape(source.publisher)}; "
+        f"date: {html.escape(source.date)}</p><p>{html.escape(source.covers)}</p>"
+        f"<h2>Rules of this service that cite it</h2><ul>{rows}</ul></body></html>"
+    )
+    return HTMLResponse(page)

@@ -1,0 +1,78 @@
+"""The clinical picture: small frozen facts that rules read. No FHIR objects, no raw JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+
+class Fact(StrEnum):
+    """What a rule may require; each is extracted from known FHIR queries (see `fhir_mappings.queries`)."""
+
+    DRAFT_ORDERS = "draft-orders"
+    MEDICATION_HISTORY = "medication-history"
+    PLANNED_SURGERY = "planned-surgery"
+    COMPLETED_SURGERY = "completed-surgery"
+
+
+class Drug(StrEnum):
+    """Medicines the rules reason about, matched on ingredient (biosimilars included)."""
+
+    BEVACIZUMAB = "bevacizumab"
+    RAMUCIRUMAB = "ramucirumab"
+    ZIV_AFLIBERCEPT = "ziv-aflibercept"
+
+
+@dataclass(frozen=True, slots=True)
+class MedicationOrder:
+    """A MedicationRequest, from the record or a draft of this hook call."""
+
+    ref: str
+    drug: Drug | None
+    status: str | None
+    start: date | None
+    """Intended first administration, as stated by the order (bounds, event or validity start)."""
+    end: date | None
+    authored: date | None
+    is_draft: bool
+    under_review: bool
+    """True for the drafts this hook call is about (order-select: the selections; order-sign: all drafts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Administration:
+    """A dose given (MedicationAdministration completed or in progress)."""
+
+    ref: str
+    drug: Drug
+    given_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Surgery:
+    """A surgical procedure with its date: planned (order, preparation, booking) or done."""
+
+    ref: str
+    name: str
+    on: date
+    major: bool
+    is_draft: bool = False
+    under_review: bool = False
+
+
+@dataclass(frozen=True)
+class ClinicalPicture:
+    """Everything the rules know about the patient for one hook call, built once."""
+
+    medication_orders: tuple[MedicationOrder, ...] = ()
+    administrations: tuple[Administration, ...] = ()
+    planned_surgeries: tuple[Surgery, ...] = ()
+    completed_surgeries: tuple[Surgery, ...] = ()
+    skipped_resources: int = 0
+
+    def orders_under_review(self, *drugs: Drug) -> tuple[MedicationOrder, ...]:
+        return tuple(o for o in self.medication_orders if o.under_review and o.drug in drugs)
+
+    def surgery_orders_under_review(self) -> tuple[Surgery, ...]:
+        return tuple(s for s in self.planned_surgeries if s.under_review)

@@ -1,0 +1,108 @@
+"""Lenient readers for parsed FHIR JSON: the few shapes the extractors need, tolerant of what real EHRs send."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+Resource = Mapping[str, Any]
+
+
+def as_list(value: object) -> list[Any]:
+    """A FHIR array that some clients send as a bare object (e.g. the sandbox's MedicationRequest.category)."""
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    return [value]
+
+
+def codings_of(concepts: object) -> Iterator[tuple[str | None, str | None]]:
+    """(system, code) pairs of one CodeableConcept or a list of them."""
+    for concept in as_list(concepts):
+        if not isinstance(concept, Mapping):
+            continue
+        for coding in as_list(concept.get("coding")):
+            if isinstance(coding, Mapping):
+                system, code = coding.get("system"), coding.get("code")
+                yield (system if isinstance(system, str) else None, code if isinstance(code, str) else None)
+
+
+def concept_text(concept: object) -> str | None:
+    """Human text of a CodeableConcept: its `text`, else the first coding display."""
+    for item in as_list(concept):
+        if not isinstance(item, Mapping):
+            continue
+        text = item.get("text")
+        if isinstance(text, str) and text.strip():
+            return text.strip()
+        for coding in as_list(item.get("coding")):
+            if isinstance(coding, Mapping) and isinstance(coding.get("display"), str):
+                return str(coding["display"]).strip() or None
+    return None
+
+
+def ref_key(resource: Resource) -> str | None:
+    """`Type/id` of a resource, or None when it has no id."""
+    rtype, rid = resource.get("resourceType"), resource.get("id")
+    if isinstance(rtype, str) and isinstance(rid, str) and rid:
+        return f"{rtype}/{rid}"
+    return None
+
+
+def reference_target(reference: object) -> str | None:
+    """`Type/id` (or `#id` for contained) from a Reference, absolute URLs and `_history` included."""
+    if not isinstance(reference, Mapping):
+        return None
+    ref = reference.get("reference")
+    if not isinstance(ref, str) or not ref:
+        return None
+    if ref.startswith("#"):
+        return ref
+    parts = [p for p in ref.split("/") if p]
+    if "_history" in parts:
+        parts = parts[: parts.index("_history")]
+    if len(parts) < 2:
+        return None
+    return f"{parts[-2]}/{parts[-1]}"
+
+
+def bundle_resources(bundle: Mapping[str, Any]) -> Iterator[Resource]:
+    """Resources of a Bundle's entries; entries without a resource object are passed over."""
+    for entry in as_list(bundle.get("entry")):
+        if isinstance(entry, Mapping) and isinstance(entry.get("resource"), Mapping):
+            yield entry["resource"]
+
+
+class ResourceIndex:
+    """Every resource of one hook call by type, and by `Type/id` for reference resolution."""
+
+    def __init__(self, resources: Iterable[Resource]) -> None:
+        self.by_type: dict[str, list[Resource]] = {}
+        self.by_ref: dict[str, Resource] = {}
+        for resource in resources:
+            rtype = resource.get("resourceType")
+            if not isinstance(rtype, str):
+                continue
+            key = ref_key(resource)
+            if key is not None:
+                if key in self.by_ref:
+                    continue  # the same resource from two prefetch keys counts once
+                self.by_ref[key] = resource
+            self.by_type.setdefault(rtype, []).append(resource)
+
+    def of_type(self, rtype: str) -> list[Resource]:
+        return self.by_type.get(rtype, [])
+
+    def resolve(self, reference: object, container: Resource | None = None) -> Resource | None:
+        target = reference_target(reference)
+        if target is None:
+            return None
+        if target.startswith("#"):
+            if container is None:
+                return None
+            for contained in as_list(container.get("contained")):
+                if isinstance(contained, Mapping) and contained.get("id") == target[1:]:
+                    return contained
+            return None
+        return self.by_ref.get(target)

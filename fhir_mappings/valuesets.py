@@ -1,0 +1,97 @@
+"""Value sets: the codes the service recognises, each with where it was verified.
+
+A code inside a rule is a defect: rules ask for facts, and facts are extracted by matching `system|code` pairs
+against these sets. Display text is never matched. Provenance tags follow shared/terminology.md §0
+(MEF-VS = mCODE extraction framework server expansion, TX = tx.fhir.org responses cached by the HL7 IG publisher).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from fhir_mappings.facts import Drug
+from fhir_mappings.systems import PM_CONCEPTS, SNOMED
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    system: str
+    code: str
+    display: str
+    verified_in: str
+
+
+@dataclass(frozen=True)
+class ValueSet:
+    id: str
+    title: str
+    codes: tuple[Code, ...]
+    _pairs: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_pairs", frozenset((c.system, c.code) for c in self.codes))
+
+    def contains(self, system: str | None, code: str | None) -> bool:
+        return system is not None and code is not None and (system, code) in self._pairs
+
+    def matches_any(self, codings: Iterable[tuple[str | None, str | None]]) -> bool:
+        return any(self.contains(system, code) for system, code in codings)
+
+
+_SURG_VS = "MEF-VS ValueSet-mcode-cancer-related-surgical-procedure-vs.json"
+
+SURGICAL_PROCEDURE_CATEGORY = ValueSet(
+    id="surgical-procedure-category",
+    title="Category of a surgical procedure order",
+    codes=(Code(SNOMED, "387713003", "Surgical procedure", "TX HL7/fhir-mCODE-ig snomed.cache@004029a5d9"),),
+)
+
+MAJOR_SURGERY = ValueSet(
+    id="major-surgery",
+    title="Major (abdominal) surgical procedures",
+    codes=(
+        Code(SNOMED, "86481000", "Laparotomy", f"{_SURG_VS}:33207"),
+        Code(SNOMED, "74770008", "Exploratory laparotomy", f"{_SURG_VS}:28617"),
+        Code(SNOMED, "708646008", "Laparotomy with biopsy of peritoneum", f"{_SURG_VS}:94852"),
+        Code(SNOMED, "708647004", "Laparotomy with biopsy of omentum", f"{_SURG_VS}:94857"),
+        Code(SNOMED, "18412003", "Laparotomy for staging of ovarian cancer", f"{_SURG_VS}:7207"),
+        Code(SNOMED, "450635009", "Open biopsy of lesion of peritoneal cavity", f"{_SURG_VS}:91852"),
+        Code(SNOMED, "78384007", "Omentectomy", f"{_SURG_VS}:30052"),
+        Code(SNOMED, "708819001", "Laparoscopic omentectomy", f"{_SURG_VS}:94942"),
+        Code(SNOMED, "713903002", "Total omentectomy", f"{_SURG_VS}:96237"),
+        Code(SNOMED, "276974006", "Partial omentectomy", f"{_SURG_VS}:68852"),
+        Code(SNOMED, "238301005", "Debulking of lesion of peritoneum", f"{_SURG_VS}:62602"),
+        Code(SNOMED, "448031005", "Debulking of neoplasm of abdominal cavity", f"{_SURG_VS}:89627"),
+        Code(SNOMED, "708729004", "Extensive debulking of neoplasm of abdominal cavity", f"{_SURG_VS}:94882"),
+        Code(SNOMED, "446526009", "Debulking of neoplasm of ovary", f"{_SURG_VS}:88097"),
+        Code(SNOMED, "386676003", "Operation on peritoneum", f"{_SURG_VS}:77372"),
+    ),
+)
+
+
+_LOCAL = "project code system (for site mappings where a standard code is not verified)"
+
+BEVACIZUMAB = ValueSet(
+    id="bevacizumab",
+    title="Bevacizumab products, biosimilars included (ingredient level)",
+    codes=(Code(PM_CONCEPTS, "bevacizumab", "bevacizumab (any product)", _LOCAL),),
+)
+
+RAMUCIRUMAB = ValueSet(
+    id="ramucirumab",
+    title="Ramucirumab (ingredient level)",
+    codes=(Code(PM_CONCEPTS, "ramucirumab", "ramucirumab", _LOCAL),),
+)
+
+ZIV_AFLIBERCEPT = ValueSet(
+    id="ziv-aflibercept",
+    title="Ziv-aflibercept (ingredient level)",
+    codes=(Code(PM_CONCEPTS, "ziv-aflibercept", "ziv-aflibercept", _LOCAL),),
+)
+
+DRUGS: dict[Drug, ValueSet] = {
+    Drug.BEVACIZUMAB: BEVACIZUMAB,
+    Drug.RAMUCIRUMAB: RAMUCIRUMAB,
+    Drug.ZIV_AFLIBERCEPT: ZIV_AFLIBERCEPT,
+}

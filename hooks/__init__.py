@@ -1,0 +1,1 @@
+"""What the EHR sees: service declarations, the bibliography, and the guideline rules."""

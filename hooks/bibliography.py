@@ -1,0 +1,66 @@
+"""The four source documents every rule cites (shared/guidelines), by short name.
+
+Only metadata and our own one-line description live here; the documents' text is never copied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SourceDocument:
+    short_name: str
+    file: str
+    title: str
+    publisher: str
+    date: str
+    covers: str
+    line_count: int
+
+
+SOURCES: dict[str, SourceDocument] = {
+    s.short_name: s
+    for s in (
+        SourceDocument(
+            "CARCINOMATOSIS-OVERVIEW",
+            "guidelines/000_2b56ff475e4e6d00.txt",
+            "What is carcinomatosis (cancer metastasis)?",
+            "online clinical guideline summary (publisher not named in the document)",
+            "2025-05-05",
+            "Overview of carcinomatosis management; ovarian carboplatin/paclitaxel with Calvert dosing and "
+            "bevacizumab; oligometastatic breast cancer.",
+            47,
+        ),
+        SourceDocument(
+            "HCC-LUNG-PM",
+            "guidelines/001_a353de5c7d9c5e13.txt",
+            "Treatment of Liver Cancer and Lung Cancer with Peritoneal Involvement",
+            "clinical guideline summary (publisher not named in the document)",
+            "not stated",
+            "Hepatocellular carcinoma and lung cancer with peritoneal metastases; limits of CRS/HIPEC outside "
+            "colorectal disease.",
+            36,
+        ),
+        SourceDocument(
+            "CERVICAL-OMENTAL",
+            "guidelines/002_ebcf498ddea1a6ee.txt",
+            "What is the treatment for recurrent cervical cancer with omental (omentum) metastases?",
+            "online clinical guideline summary (publisher not named in the document)",
+            "2025-07-25",
+            "Recurrent cervical cancer with omental metastases: regimens and doses, bevacizumab toxicity and its "
+            "28-day surgical hold, surgical options.",
+            107,
+        ),
+        SourceDocument(
+            "CRC-PM-REVIEW",
+            "guidelines/003_6dee4c2c304936c7.txt",
+            "Review: management of colorectal cancer with peritoneal metastasis",
+            "peer-reviewed review article (journal not named in the document)",
+            "not stated",
+            "Colorectal peritoneal metastasis: CRS plus HIPEC, PCI and completeness of cytoreduction, PRODIGE 7, "
+            "COLOPEC, PROPHYLOCHIP, PIPAC, perioperative systemic therapy.",
+            560,
+        ),
+    )
+}

@@ -1,0 +1,18 @@
+"""Every guideline rule of the service, one module per clinical topic."""
+
+from cds_service.engine.types import Rule
+from hooks.rules.bevacizumab_perioperative import (
+    active_bevacizumab_near_planned_surgery,
+    bevacizumab_order_near_planned_surgery,
+    bevacizumab_order_soon_after_major_surgery,
+    surgery_order_soon_after_bevacizumab,
+    vegf_agent_near_planned_surgery,
+)
+
+ALL_RULES: tuple[Rule, ...] = (
+    bevacizumab_order_near_planned_surgery,
+    bevacizumab_order_soon_after_major_surgery,
+    surgery_order_soon_after_bevacizumab,
+    active_bevacizumab_near_planned_surgery,
+    vegf_agent_near_planned_surgery,
+)

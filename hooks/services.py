@@ -1,0 +1,58 @@
+"""The CDS services the EHR discovers: one per hook. Their prefetch is derived from their rules' facts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from cds_service.engine.types import Rule
+from fhir_mappings.facts import Fact
+from fhir_mappings.queries import prefetch_for
+from hooks.rules import ALL_RULES
+
+
+@dataclass(frozen=True)
+class ServiceDeclaration:
+    id: str
+    hook: str
+    title: str
+    description: str
+
+    @cached_property
+    def rules(self) -> tuple[Rule, ...]:
+        return tuple(r for r in ALL_RULES if self.hook in r.hooks)
+
+    @cached_property
+    def facts(self) -> frozenset[Fact]:
+        return frozenset(f for r in self.rules for f in r.requires)
+
+    @cached_property
+    def prefetch(self) -> dict[str, str]:
+        return prefetch_for(set(self.facts))
+
+
+SERVICES: tuple[ServiceDeclaration, ...] = (
+    ServiceDeclaration(
+        id="peritoneal-metastasis-patient-view",
+        hook="patient-view",
+        title="Peritoneal metastasis guidance (chart review)",
+        description="Reviews the chart of a patient with peritoneal metastasis when it opens: an active "
+        "bevacizumab course close to a planned surgery.",
+    ),
+    ServiceDeclaration(
+        id="peritoneal-metastasis-order-select",
+        hook="order-select",
+        title="Peritoneal metastasis order check (order selection)",
+        description="Checks the orders a clinician selects against the perioperative bevacizumab guidance "
+        "(28-day hold around surgery) and other VEGF-pathway agents.",
+    ),
+    ServiceDeclaration(
+        id="peritoneal-metastasis-order-sign",
+        hook="order-sign",
+        title="Peritoneal metastasis order check (signing)",
+        description="Checks every draft order about to be signed against the perioperative bevacizumab "
+        "guidance (28-day hold around surgery) and other VEGF-pathway agents.",
+    ),
+)
+
+SERVICES_BY_ID: dict[str, ServiceDeclaration] = {s.id: s for s in SERVICES}

@@ -1,0 +1,112 @@
+"""Shared test fixtures: an app with a frozen clock and counting uuids, schema validators from ../shared."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cds_service.app import create_app
+from cds_service.protocol.models import CardsResponse, DiscoveryResponse
+from cds_service.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+SHARED = ROOT.parent / "shared"
+SCHEMAS = SHARED / "cds-hooks" / "json-schemas"
+FROZEN_NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def load_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def counting_uuids() -> Callable[[], str]:
+    counter = itertools.count(1)
+    return lambda: f"00000000-0000-4000-8000-{next(counter):012d}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(
+        dev=True,
+        database_url=f"sqlite:///{tmp_path / 'cds.sqlite3'}",
+        public_base_url="https://cds.example.org",
+    )
+
+
+class CheckedClient(TestClient):
+    """A test client that validates every 200 answer of a service call and of discovery: against the
+    project's own models always, and against the CDS Hooks 2.0 JSON Schemas where ../shared is present."""
+
+    checked = 0
+
+    def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().request(method, url, *args, **kwargs)
+        path = str(url).split("?")[0]
+        if response.status_code == 200 and path.startswith("/cds-services"):
+            body = response.json()
+            if method.upper() == "POST" and not path.endswith("/feedback"):
+                CardsResponse.model_validate(body)
+                _schema_check("service-response.schema.json", body)
+                CheckedClient.checked += 1
+            elif method.upper() == "GET" and path.rstrip("/") == "/cds-services":
+                DiscoveryResponse.model_validate(body)
+                _schema_check("discovery-response.schema.json", body)
+        return response
+
+
+def make_client(settings: Settings, now: datetime = FROZEN_NOW) -> CheckedClient:
+    return CheckedClient(create_app(settings, clock=lambda: now, new_uuid=counting_uuids()))
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[CheckedClient]:
+    with make_client(settings) as test_client:
+        yield test_client
+
+
+def _validators() -> dict[str, Any] | None:
+    if not SCHEMAS.is_dir():
+        return None
+    from jsonschema import Draft202012Validator, FormatChecker
+    from referencing import Registry, Resource
+
+    docs = [json.loads(p.read_text()) for p in SCHEMAS.glob("*.schema.json")]
+    registry = Registry().with_resources((d["$id"], Resource.from_contents(d)) for d in docs)
+    return {
+        d["$id"].rsplit("/", 1)[1]: Draft202012Validator(d, registry=registry, format_checker=FormatChecker())
+        for d in docs
+    }
+
+
+_VALIDATORS = _validators()
+SHARED_MISSING = "../shared/cds-hooks/json-schemas is absent (a fresh clone without the shared folder)"
+
+
+def _schema_check(name: str, document: Any) -> None:
+    if _VALIDATORS is None:
+        return
+    errors = sorted(_VALIDATORS[name].iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, f"{name}: " + "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
+
+
+@pytest.fixture
+def schema() -> Callable[[str, Any], None]:
+    """Validate a document against a CDS Hooks 2.0 JSON Schema of ../shared; skip where it is absent."""
+    if _VALIDATORS is None:
+        pytest.skip(SHARED_MISSING)
+
+    return _schema_check
+
+
+def update_golden() -> bool:
+    """Set CDS_UPDATE_GOLDEN=1 to rewrite golden files (a reviewed change)."""
+    return os.environ.get("CDS_UPDATE_GOLDEN") == "1"

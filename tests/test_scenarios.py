@@ -1,0 +1,70 @@
+"""Every scenario folder under fixtures/scenarios/<rule-id>/ through the HTTP API, against its golden cards.
+
+Each scenario states by hand which rule ids fire with which indicator (`scenario.json` "expect"); the golden
+`expected.json` pins the full card text. Regenerate goldens with CDS_UPDATE_GOLDEN=1 and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cds_service.settings import Settings
+from tests.conftest import FIXTURES, load_json, make_client, update_golden
+
+SCENARIOS = sorted(p.parent for p in (FIXTURES / "scenarios").glob("*/*/request.json"))
+
+
+def strip_uuids(response: dict[str, Any]) -> dict[str, Any]:
+    """Goldens pin text and structure; uuids are checked for presence and uniqueness instead."""
+    out: dict[str, Any] = json.loads(json.dumps(response))
+    for card in out["cards"]:
+        card.pop("uuid")
+        for suggestion in card.get("suggestions", []):
+            suggestion.pop("uuid")
+    return out
+
+
+def run_scenario(folder: Path, tmp_path: Path) -> dict[str, Any]:
+    meta = load_json(folder / "scenario.json")
+    settings = Settings(
+        dev=True,
+        database_url=f"sqlite:///{tmp_path / 'cds.sqlite3'}",
+        public_base_url="https://cds.example.org",
+        timezone=meta["timezone"],
+    )
+    now = datetime.fromisoformat(meta["now"].replace("Z", "+00:00"))
+    with make_client(settings, now) as client:
+        response = client.post(f"/cds-services/{meta['service']}", json=load_json(folder / "request.json"))
+    assert response.status_code == 200, response.text
+    return dict(response.json())
+
+
+@pytest.mark.parametrize("folder", SCENARIOS, ids=[f"{p.parent.name}/{p.name}" for p in SCENARIOS])
+def test_scenario(folder: Path, tmp_path: Path) -> None:
+    meta = load_json(folder / "scenario.json")
+    body = run_scenario(folder, tmp_path)
+
+    fired = [(c["source"]["topic"]["code"], c["indicator"]) for c in body["cards"]]
+    assert fired == [(e["rule"], e["indicator"]) for e in meta["expect"]], meta["description"]
+
+    uuids = [c["uuid"] for c in body["cards"]] + [
+        s["uuid"] for c in body["cards"] for s in c.get("suggestions", [])
+    ]
+    assert len(uuids) == len(set(uuids))
+
+    golden = folder / "expected.json"
+    if update_golden():
+        golden.write_text(
+            json.dumps(strip_uuids(body), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+    assert strip_uuids(body) == load_json(golden)
+
+
+def test_every_scenario_folder_is_named_by_its_kind() -> None:
+    for folder in SCENARIOS:
+        assert folder.name.split("-")[0] in {"in", "out", "boundary"}, folder
