@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
 from cds_service.errors import CdsError, operation_outcome
@@ -36,6 +37,9 @@ def create_app(
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    # HTTP client libraries log request lines, FHIR search queries (patient ids) included: never below WARNING.
+    for noisy in ("urllib3", "requests", "httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     executor = ThreadPoolExecutor(max_workers=16, thread_name_prefix="fhir-fetch")
 
     @asynccontextmanager
@@ -51,6 +55,7 @@ def create_app(
     )
     app.state.runtime = Runtime(settings=settings, clock=clock, new_uuid=new_uuid, executor=executor)
     app.state.store = store if store is not None else SqlFeedbackStore(settings.database_url, clock)
+    app.add_middleware(CatchAll)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.allowed_cors_origins(),
@@ -83,7 +88,33 @@ def _install_error_handlers(app: FastAPI) -> None:
             operation_outcome(str(exc.detail), code), status_code=exc.status_code, headers=exc.headers
         )
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.error("%s %s -> 500 %s", request.method, request.url.path, type(exc).__name__)
-        return JSONResponse(operation_outcome("internal error", "exception"), status_code=500)
+
+class CatchAll:
+    """Innermost safety net: an unexpected exception becomes a 500 OperationOutcome without a traceback.
+
+    It sits inside the CORS middleware (unlike Starlette's outermost error handler), so even a 500 carries
+    the CORS headers a browser-based EHR needs to read it.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            log.error("%s %s -> 500 %s", scope.get("method"), scope.get("path"), type(exc).__name__)
+            if started:
+                raise
+            response = JSONResponse(operation_outcome("internal error", "exception"), status_code=500)
+            await response(scope, receive, send)

@@ -6,6 +6,9 @@ elsewhere are not followed, redirects are not followed, and nothing here logs a 
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -71,8 +74,16 @@ class FhirClient:
                     return None
                 if response.status_code != 200:
                     raise FhirUnavailable(f"HTTP {response.status_code}")
-                body = self._read_capped(response)
-        except requests.RequestException as exc:
+                # The read timeout is per socket read: a server that drips its body would outlast the
+                # deadline, so a watchdog shuts the socket when the deadline passes.
+                watchdog = threading.Timer(max(self.remaining(), 0.0), _shut, args=(response,))
+                watchdog.daemon = True
+                watchdog.start()
+                try:
+                    body = self._read_capped(response)
+                finally:
+                    watchdog.cancel()
+        except (requests.RequestException, OSError) as exc:
             raise FhirUnavailable(type(exc).__name__) from exc
         try:
             data = orjson.loads(body)
@@ -124,6 +135,17 @@ class FhirClient:
         for page in self.pages(first):
             out += bundle_resources(page)
         return out
+
+
+def _shut(response: requests.Response) -> None:
+    """Unblock a read in progress on the response's socket (called from the watchdog thread)."""
+    sock = getattr(getattr(response.raw, "connection", None), "sock", None)
+    if sock is None:  # urllib3 2 hands the socket to http.client's reader once the response has begun
+        reader = getattr(getattr(getattr(response.raw, "_fp", None), "fp", None), "raw", None)
+        sock = getattr(reader, "_sock", None)
+    if isinstance(sock, socket.socket):
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 def next_link(bundle: dict[str, Any]) -> str | None:

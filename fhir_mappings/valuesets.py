@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from fhir_mappings.facts import Drug
-from fhir_mappings.systems import PM_CONCEPTS, SNOMED
+from fhir_mappings.systems import PM_CONCEPTS, RXNORM, SNOMED
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,24 +70,58 @@ MAJOR_SURGERY = ValueSet(
 )
 
 
-_LOCAL = "project code system (for site mappings where a standard code is not verified)"
+_LOCAL = "project code system pm-concepts: for site mappings where no standard code is verified"
+_NLM_IN = (
+    "CORROBORATED, NLM-derived: RxNav allconcepts tty=IN catalog (sync_nlm_rxnorm, 2026-10-09); "
+    "RxNorm_full_01032022 RXNREL ingredient mapping; PCORnet cancer RxCUI list"
+)
+
+
+def _openfda(product: str, ndc: str) -> str:
+    return f"CORROBORATED: openFDA NDC directory openfda.rxcui of {product} NDC {ndc}"
+
+
+def _products(display: str, product: str, ndc: str, *codes: str) -> tuple[Code, ...]:
+    return tuple(
+        Code(RXNORM, code, f"{display} ({product} product)", _openfda(product, ndc)) for code in codes
+    )
+
 
 BEVACIZUMAB = ValueSet(
     id="bevacizumab",
-    title="Bevacizumab products, biosimilars included (ingredient level)",
-    codes=(Code(PM_CONCEPTS, "bevacizumab", "bevacizumab (any product)", _LOCAL),),
+    title="Bevacizumab products, biosimilars included",
+    codes=(
+        Code(RXNORM, "253337", "bevacizumab", _NLM_IN),
+        *_products("bevacizumab", "Avastin", "50242-061", "1657066", "1657068", "1657073", "1657074"),
+        *_products("bevacizumab-bvzr", "Zirabev", "0069-0315", "2268039", "2268044", "2268047", "2268048"),
+        *_products("bevacizumab-maly", "Alymsys", "70121-1754", "2599043", "2599049", "2599051", "2599052"),
+        *_products("bevacizumab-nwgd", "Jobevne", "83257-010", "2712048", "2712055", "2712057", "2712058"),
+        Code(PM_CONCEPTS, "bevacizumab", "bevacizumab (any product)", _LOCAL),
+        *(
+            Code(PM_CONCEPTS, f"bevacizumab-{suffix}", f"bevacizumab-{suffix}", _LOCAL)
+            for suffix in ("awwb", "bvzr", "maly", "adcd", "tnjn", "nwgd")
+        ),
+    ),
 )
 
 RAMUCIRUMAB = ValueSet(
     id="ramucirumab",
-    title="Ramucirumab (ingredient level)",
-    codes=(Code(PM_CONCEPTS, "ramucirumab", "ramucirumab", _LOCAL),),
+    title="Ramucirumab products",
+    codes=(
+        Code(RXNORM, "1535922", "ramucirumab", _NLM_IN),
+        *_products("ramucirumab", "Cyramza", "0002-7669", "1657775", "1657777", "1657780", "1657781"),
+        Code(PM_CONCEPTS, "ramucirumab", "ramucirumab", _LOCAL),
+    ),
 )
 
 ZIV_AFLIBERCEPT = ValueSet(
     id="ziv-aflibercept",
-    title="Ziv-aflibercept (ingredient level)",
-    codes=(Code(PM_CONCEPTS, "ziv-aflibercept", "ziv-aflibercept", _LOCAL),),
+    title="Ziv-aflibercept (Zaltrap) products; the aflibercept ingredient code is left out, as it also covers "
+    "intravitreal aflibercept",
+    codes=(
+        *_products("ziv-aflibercept", "Zaltrap", "0024-5841", "1723187", "1723189", "1723193", "1723194"),
+        Code(PM_CONCEPTS, "ziv-aflibercept", "ziv-aflibercept", _LOCAL),
+    ),
 )
 
 DRUGS: dict[Drug, ValueSet] = {

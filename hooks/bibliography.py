@@ -30,7 +30,7 @@ SOURCES: dict[str, SourceDocument] = {
             "2025-05-05",
             "Overview of carcinomatosis management; ovarian carboplatin/paclitaxel with Calvert dosing and "
             "bevacizumab; oligometastatic breast cancer.",
-            47,
+            48,
         ),
         SourceDocument(
             "HCC-LUNG-PM",
@@ -40,7 +40,7 @@ SOURCES: dict[str, SourceDocument] = {
             "not stated",
             "Hepatocellular carcinoma and lung cancer with peritoneal metastases; limits of CRS/HIPEC outside "
             "colorectal disease.",
-            36,
+            37,
         ),
         SourceDocument(
             "CERVICAL-OMENTAL",
@@ -50,7 +50,7 @@ SOURCES: dict[str, SourceDocument] = {
             "2025-07-25",
             "Recurrent cervical cancer with omental metastases: regimens and doses, bevacizumab toxicity and its "
             "28-day surgical hold, surgical options.",
-            107,
+            108,
         ),
         SourceDocument(
             "CRC-PM-REVIEW",
@@ -60,7 +60,7 @@ SOURCES: dict[str, SourceDocument] = {
             "not stated",
             "Colorectal peritoneal metastasis: CRS plus HIPEC, PCI and completeness of cytoreduction, PRODIGE 7, "
             "COLOPEC, PROPHYLOCHIP, PIPAC, perioperative systemic therapy.",
-            560,
+            561,
         ),
     )
 }

@@ -13,13 +13,26 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import orjson
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, Text, create_engine, func, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 
 from cds_service.protocol.models import FeedbackItem
 
+SCHEMA_LOCK_KEY = 0x70632D6364730001  # any constant shared by every replica of this service
 metadata = MetaData()
 feedback_table = Table(
     "feedback",
@@ -61,17 +74,25 @@ class SqlFeedbackStore:
     def __init__(self, url: str, clock: Callable[[], datetime]) -> None:
         self._engine = engine_for(url)
         self._clock = clock
-        metadata.create_all(self._engine)
+        with self._engine.begin() as connection:
+            if self._engine.dialect.name == "postgresql":
+                # Replicas starting together would race on CREATE TABLE; one creates, the others wait.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            metadata.create_all(connection)
 
     def add(self, service_id: str, items: Sequence[FeedbackItem]) -> int:
         rows = [_row(service_id, item, self._clock()) for item in items]
         if not rows:
             return 0
         insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(feedback_table).values(rows).on_conflict_do_nothing(index_elements=["item_key"])
+        statement = (
+            insert(feedback_table)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=["item_key"])
+            .returning(feedback_table.c.id)  # rowcount of an INSERT is not kept on every driver
+        )
         with self._engine.begin() as connection:
-            result = connection.execute(statement)
-        return max(result.rowcount or 0, 0)
+            return len(connection.execute(statement).fetchall())
 
     def items(self, service_id: str) -> list[dict[str, Any]]:
         query = (

@@ -6,11 +6,14 @@ Requests are lenient (unknown fields and extensions ignored); responses are stri
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 SUMMARY_MAX = 139  # CDS Hooks 2.0 §Card: summary "<140 characters"
 
 
@@ -162,8 +165,10 @@ class FeedbackItem(_Lenient):
     @field_validator("outcomeTimestamp")
     @classmethod
     def _iso8601(cls, value: str) -> str:
-        from datetime import datetime
-
+        if not _DATE_TIME.match(value):
+            raise ValueError(
+                "outcomeTimestamp must be an ISO 8601 date and time with an offset, e.g. 2026-03-02T09:00:00Z"
+            )
         datetime.fromisoformat(value.replace("Z", "+00:00"))
         return value
 

@@ -340,7 +340,9 @@ def active_bevacizumab_near_planned_surgery(
     if not pairs:
         return None
     surgery, exposure = pairs[0]
-    summary = f"Bevacizumab ({exposure.label}) and {short(surgery.name, 30)} on {day(surgery.on)} are <28 days apart"
+    summary = (
+        f"{short(surgery.name, 30)} on {day(surgery.on)} is within 28 days of bevacizumab ({exposure.label})"
+    )
     lines = [
         f"- Planned surgery: {md(s.name)} on {day(s.on)} ({s.ref}); bevacizumab {e.label} ({e.ref})."
         for s, e in pairs

@@ -1,0 +1,82 @@
+"""Suggestion resources: drafts moved in time, written back as valid FHIR R4."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from fhir_mappings.actions import InvalidFhirResource, validated, with_medication_start, with_occurrence
+
+
+def order(**fields: Any) -> dict[str, Any]:
+    return {
+        "resourceType": "MedicationRequest",
+        "id": "d1",
+        "status": "draft",
+        "intent": "order",
+        "subject": {"reference": "Patient/p"},
+        "medicationCodeableConcept": {"text": "bevacizumab"},
+        **fields,
+    }
+
+
+def test_every_schedule_date_moves_by_the_same_days_keeping_precision_and_offset() -> None:
+    draft = order(
+        dosageInstruction=[
+            {
+                "timing": {
+                    "event": ["2026-03-02T10:00:00+01:00"],
+                    "repeat": {"boundsPeriod": {"start": "2026-03-02", "end": "2026-06-01"}},
+                }
+            }
+        ],
+        dispenseRequest={"validityPeriod": {"start": "2026-03-02T08:00:00Z", "end": "2026-06-01T08:00:00Z"}},
+    )
+    moved = with_medication_start(draft, date(2026, 3, 2), date(2026, 4, 13))
+    timing = moved["dosageInstruction"][0]["timing"]
+    assert timing["event"] == ["2026-04-13T10:00:00+01:00"]
+    assert timing["repeat"]["boundsPeriod"] == {"start": "2026-04-13", "end": "2026-07-13"}
+    assert moved["dispenseRequest"]["validityPeriod"] == {
+        "start": "2026-04-13T08:00:00Z",
+        "end": "2026-07-13T08:00:00Z",
+    }
+    assert draft["dosageInstruction"][0]["timing"]["event"] == [
+        "2026-03-02T10:00:00+01:00"
+    ]  # input untouched
+
+
+def test_an_order_without_a_schedule_gets_a_start_bound() -> None:
+    moved = with_medication_start(
+        order(dosageInstruction=[{"text": "15 mg/kg"}]), date(2026, 3, 2), date(2026, 4, 1)
+    )
+    assert moved["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"] == {"start": "2026-04-01"}
+    assert with_medication_start(order(), date(2026, 3, 2), date(2026, 4, 1))["dosageInstruction"] == [
+        {"timing": {"repeat": {"boundsPeriod": {"start": "2026-04-01"}}}}
+    ]
+
+
+def test_a_category_object_is_written_back_as_an_array() -> None:
+    moved = with_medication_start(order(category={"text": "outpatient"}), date(2026, 3, 2), date(2026, 4, 1))
+    assert moved["category"] == [{"text": "outpatient"}]
+
+
+def test_service_request_date_moves_with_its_time_of_day() -> None:
+    surgery = {
+        "resourceType": "ServiceRequest",
+        "id": "s1",
+        "status": "draft",
+        "intent": "order",
+        "subject": {"reference": "Patient/p"},
+        "occurrenceDateTime": "2026-03-10T08:30:00-05:00",
+    }
+    moved = with_occurrence(surgery, date(2026, 3, 10), date(2026, 3, 18))
+    assert moved["occurrenceDateTime"] == "2026-03-18T08:30:00-05:00"
+
+
+def test_a_resource_that_is_not_valid_fhir_is_never_emitted() -> None:
+    with pytest.raises(InvalidFhirResource):
+        validated({"resourceType": "MedicationRequest", "id": "x", "status": "draft"})  # no intent, subject
+    with pytest.raises(InvalidFhirResource):
+        with_medication_start(order(subject="Patient/p"), date(2026, 3, 2), date(2026, 4, 1))

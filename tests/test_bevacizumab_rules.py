@@ -1,0 +1,221 @@
+"""The perioperative bevacizumab rules as pure functions: (facts, context, now) -> finding, at their boundaries."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from cds_service.engine.types import (
+    DeleteDraft,
+    HookContext,
+    Indicator,
+    MoveMedicationStart,
+    MoveServiceRequestDate,
+)
+from fhir_mappings.facts import Administration, ClinicalPicture, Drug, MedicationOrder, Surgery
+from hooks.rules.bevacizumab_perioperative import (
+    BEV_SURGICAL_HOLD_DAYS,
+    active_bevacizumab_near_planned_surgery,
+    bevacizumab_order_near_planned_surgery,
+    bevacizumab_order_soon_after_major_surgery,
+    first_allowed_start,
+    surgery_order_soon_after_bevacizumab,
+    vegf_agent_near_planned_surgery,
+)
+
+TODAY = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+ORDER = HookContext("order-select", TODAY)
+VIEW = HookContext("patient-view", TODAY)
+
+
+def draft(
+    start: date | None = TODAY, drug: Drug = Drug.BEVACIZUMAB, ref: str = "MedicationRequest/d1"
+) -> MedicationOrder:
+    return MedicationOrder(
+        ref=ref,
+        drug=drug,
+        status="draft",
+        start=start,
+        end=None,
+        authored=TODAY,
+        is_draft=True,
+        under_review=True,
+    )
+
+
+def course(start: date, end: date | None = None, status: str = "active") -> MedicationOrder:
+    return MedicationOrder(
+        ref="MedicationRequest/c1",
+        drug=Drug.BEVACIZUMAB,
+        status=status,
+        start=start,
+        end=end,
+        authored=start,
+        is_draft=False,
+        under_review=False,
+    )
+
+
+def surgery(
+    on: date, ref: str = "ServiceRequest/s1", major: bool = True, under_review: bool = False
+) -> Surgery:
+    return Surgery(
+        ref=ref, name="Laparotomy", on=on, major=major, is_draft=under_review, under_review=under_review
+    )
+
+
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+def test_hold_is_the_28_days_of_the_source() -> None:
+    assert BEV_SURGICAL_HOLD_DAYS == 28
+
+
+def test_bevacizumab_order_14_days_before_surgery_is_critical_with_delete_and_move() -> None:
+    picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(14)),))
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW)
+    assert finding is not None and finding.indicator is Indicator.CRITICAL
+    assert "14 days before Laparotomy on 2026-03-16" in finding.summary
+    actions = [a for s in finding.suggestions for a in s.actions]
+    assert actions[0] == DeleteDraft("MedicationRequest/d1", "Remove the draft bevacizumab order")
+    assert isinstance(actions[1], MoveMedicationStart) and actions[1].new_start == days(14 + 28)
+
+
+@pytest.mark.parametrize(("gap", "flagged"), [(27, True), (28, False), (0, True), (-27, True), (-28, False)])
+def test_bevacizumab_order_boundary_is_28_days_either_side(gap: int, flagged: bool) -> None:
+    picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(gap)),))
+    context = HookContext("order-sign", days(min(gap, 0)))  # the surgery is never in the past here
+    assert (bevacizumab_order_near_planned_surgery.evaluate(picture, context, NOW) is not None) is flagged
+
+
+def test_bevacizumab_order_without_dates_is_taken_to_start_today() -> None:
+    picture = ClinicalPicture(medication_orders=(draft(start=None),), planned_surgeries=(surgery(days(20)),))
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW)
+    assert finding is not None and "no start date on the order" in finding.detail
+
+
+def test_planned_surgery_in_the_past_is_ignored() -> None:
+    picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(-1)),))
+    assert bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
+
+
+def test_bevacizumab_orders_not_under_review_get_no_card() -> None:
+    context_only = MedicationOrder(
+        ref="MedicationRequest/d1",
+        drug=Drug.BEVACIZUMAB,
+        status="draft",
+        start=TODAY,
+        end=None,
+        authored=TODAY,
+        is_draft=True,
+        under_review=False,
+    )
+    picture = ClinicalPicture(medication_orders=(context_only,), planned_surgeries=(surgery(days(5)),))
+    assert bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
+
+
+def test_first_allowed_start_clears_every_planned_and_recent_major_surgery() -> None:
+    planned = [surgery(days(8)), surgery(days(23), ref="ServiceRequest/s2")]
+    assert first_allowed_start(TODAY, planned, []) == days(23 + 28)
+    done = [surgery(days(-10), ref="Procedure/p1")]
+    assert first_allowed_start(TODAY, [], done) == days(18)
+    minor = [surgery(days(-10), ref="Procedure/p2", major=False)]
+    assert first_allowed_start(TODAY, [], minor) == TODAY
+
+
+@pytest.mark.parametrize(("days_since", "flagged"), [(27, True), (28, False), (0, True)])
+def test_bevacizumab_after_major_surgery_boundary(days_since: int, flagged: bool) -> None:
+    picture = ClinicalPicture(medication_orders=(draft(),), completed_surgeries=(surgery(days(-days_since)),))
+    finding = bevacizumab_order_soon_after_major_surgery.evaluate(picture, ORDER, NOW)
+    assert (finding is not None) is flagged
+    if finding is not None:
+        assert finding.indicator is Indicator.CRITICAL
+        move = finding.suggestions[0].actions[0]
+        assert isinstance(move, MoveMedicationStart) and move.new_start == days(28 - days_since)
+
+
+def test_minor_surgery_does_not_trigger_the_after_surgery_hold() -> None:
+    picture = ClinicalPicture(
+        medication_orders=(draft(),), completed_surgeries=(surgery(days(-3), major=False),)
+    )
+    assert bevacizumab_order_soon_after_major_surgery.evaluate(picture, ORDER, NOW) is None
+
+
+@pytest.mark.parametrize(("days_after_dose", "flagged"), [(27, True), (28, False), (1, True)])
+def test_surgery_order_after_last_bevacizumab_dose_boundary(days_after_dose: int, flagged: bool) -> None:
+    dose = Administration(ref="MedicationAdministration/a1", drug=Drug.BEVACIZUMAB, given_on=days(-5))
+    order = surgery(days(-5 + days_after_dose), ref="ServiceRequest/new", under_review=True)
+    picture = ClinicalPicture(administrations=(dose,), planned_surgeries=(order,))
+    finding = surgery_order_soon_after_bevacizumab.evaluate(picture, ORDER, NOW)
+    assert (finding is not None) is flagged
+    if finding is not None:
+        assert finding.indicator is Indicator.WARNING
+        move = finding.suggestions[0].actions[0]
+        assert isinstance(move, MoveServiceRequestDate) and move.new_date == days(-5 + 28)
+
+
+def test_surgery_order_during_open_ended_course_warns_without_a_date() -> None:
+    picture = ClinicalPicture(
+        medication_orders=(course(days(-60)),), planned_surgeries=(surgery(days(90), under_review=True),)
+    )
+    finding = surgery_order_soon_after_bevacizumab.evaluate(picture, ORDER, NOW)
+    assert finding is not None and finding.suggestions == ()
+    assert "no end date" in finding.summary
+
+
+def test_completed_course_without_end_date_is_not_counted() -> None:
+    picture = ClinicalPicture(
+        medication_orders=(course(days(-60), status="completed"),),
+        planned_surgeries=(surgery(days(10), under_review=True),),
+    )
+    assert surgery_order_soon_after_bevacizumab.evaluate(picture, ORDER, NOW) is None
+
+
+@pytest.mark.parametrize(("gap_after_end", "flagged"), [(27, True), (28, False)])
+def test_chart_view_course_end_to_surgery_boundary(gap_after_end: int, flagged: bool) -> None:
+    end = days(-3)
+    picture = ClinicalPicture(
+        medication_orders=(course(days(-60), end=end),),
+        planned_surgeries=(surgery(end + timedelta(days=gap_after_end)),),
+    )
+    finding = active_bevacizumab_near_planned_surgery.evaluate(picture, VIEW, NOW)
+    assert (finding is not None) is flagged
+    if finding is not None:
+        assert finding.indicator is Indicator.WARNING and finding.suggestions == ()
+
+
+def test_chart_view_without_bevacizumab_is_silent() -> None:
+    picture = ClinicalPicture(planned_surgeries=(surgery(days(5)),))
+    assert active_bevacizumab_near_planned_surgery.evaluate(picture, VIEW, NOW) is None
+
+
+@pytest.mark.parametrize("drug", [Drug.RAMUCIRUMAB, Drug.ZIV_AFLIBERCEPT])
+def test_other_vegf_agent_near_surgery_is_info_only(drug: Drug) -> None:
+    picture = ClinicalPicture(medication_orders=(draft(drug=drug),), planned_surgeries=(surgery(days(14)),))
+    finding = vegf_agent_near_planned_surgery.evaluate(picture, ORDER, NOW)
+    assert finding is not None and finding.indicator is Indicator.INFO and finding.suggestions == ()
+    assert bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
+
+
+def test_bevacizumab_never_gets_the_class_card() -> None:
+    picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(14)),))
+    assert vegf_agent_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
+
+
+def test_unknown_drug_identity_means_no_card() -> None:
+    unknown = MedicationOrder(
+        ref="MedicationRequest/d1",
+        drug=None,
+        status="draft",
+        start=TODAY,
+        end=None,
+        authored=TODAY,
+        is_draft=True,
+        under_review=True,
+    )
+    picture = ClinicalPicture(medication_orders=(unknown,), planned_surgeries=(surgery(days(5)),))
+    assert bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
+    assert vegf_agent_near_planned_surgery.evaluate(picture, ORDER, NOW) is None

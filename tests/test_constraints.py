@@ -1,0 +1,114 @@
+"""Constraints that keep the clinical content honest: citations, wording limits, codes, and prefetch coverage."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from fhir_mappings import valuesets
+from fhir_mappings.queries import FACT_QUERIES
+from hooks.bibliography import SOURCES
+from hooks.rules import ALL_RULES
+from hooks.services import SERVICES
+from tests.conftest import FIXTURES, ROOT, SHARED, load_json
+
+CATALOG = SHARED / "guideline-catalog.md"
+FOUNDATION_RULES = {
+    "BEV-SURG-BEFORE",
+    "BEV-SURG-AFTER",
+    "BEV-SURG-SCHEDULE",
+    "BEV-SURG-VIEW",
+    "BEV-VEGF-CLASS",
+}
+
+
+def test_rule_ids_are_unique_and_the_foundation_rules_are_implemented() -> None:
+    ids = [r.id for r in ALL_RULES]
+    assert len(ids) == len(set(ids))
+    assert set(ids) >= FOUNDATION_RULES
+
+
+@pytest.mark.skipif(not CATALOG.exists(), reason="../shared/guideline-catalog.md is absent")
+def test_every_rule_id_is_a_catalog_id() -> None:
+    catalog_ids = set(re.findall(r"^\| ([A-Z]{2,6}(?:-[A-Z0-9]+)+) \|", CATALOG.read_text(), re.MULTILINE))
+    assert {r.id for r in ALL_RULES} <= catalog_ids
+
+
+def test_every_citation_names_a_known_source_and_lines_inside_it() -> None:
+    for rule in ALL_RULES:
+        assert rule.citations, rule.id
+        for citation in rule.citations:
+            source = SOURCES[citation.source]
+            assert 1 <= citation.first_line <= citation.last_line <= source.line_count, (rule.id, citation)
+
+
+@pytest.mark.skipif(not (SHARED / "guidelines").is_dir(), reason="../shared/guidelines is absent")
+def test_bibliography_line_counts_match_the_source_files() -> None:
+    for source in SOURCES.values():
+        lines = (SHARED / source.file).read_text(encoding="utf-8").splitlines()
+        assert len(lines) == source.line_count, source.short_name
+
+
+def test_every_rule_has_all_three_scenario_kinds() -> None:
+    for rule in ALL_RULES:
+        kinds = {p.name.split("-")[0] for p in (FIXTURES / "scenarios" / rule.id).iterdir() if p.is_dir()}
+        assert kinds == {"in", "out", "boundary"}, rule.id
+
+
+def test_every_golden_card_summary_is_under_140_characters() -> None:
+    summaries = [
+        c["summary"] for p in FIXTURES.glob("scenarios/*/*/expected.json") for c in load_json(p)["cards"]
+    ]
+    assert summaries
+    assert max(len(s) for s in summaries) < 140
+
+
+def test_every_fact_a_rule_needs_is_covered_by_its_services_prefetch() -> None:
+    for service in SERVICES:
+        for rule in service.rules:
+            for fact in rule.requires:
+                assert {q.key for q in FACT_QUERIES[fact]} <= set(service.prefetch), (
+                    service.id,
+                    rule.id,
+                    fact,
+                )
+
+
+def test_every_rule_runs_on_some_service() -> None:
+    served = {r.id for s in SERVICES for r in s.rules}
+    assert served == {r.id for r in ALL_RULES}
+
+
+def test_every_value_set_code_records_where_it_was_verified() -> None:
+    sets = [v for v in vars(valuesets).values() if isinstance(v, valuesets.ValueSet)]
+    assert sets
+    for value_set in sets:
+        for code in value_set.codes:
+            assert code.verified_in.strip() and code.display.strip(), (value_set.id, code.code)
+
+
+def test_rule_modules_hold_no_codes() -> None:
+    for module in (ROOT / "hooks" / "rules").glob("*.py"):
+        text = module.read_text()
+        assert not re.search(r"snomed|loinc|rxnorm|icd-10|\b\d{6,}\b", text, re.IGNORECASE), module.name
+
+
+def test_scenario_folders_are_known_rule_ids() -> None:
+    assert {p.name for p in (FIXTURES / "scenarios").iterdir()} <= {r.id for r in ALL_RULES}
+
+
+def test_no_source_text_is_copied_into_the_code() -> None:
+    """Cards paraphrase; a run of 12+ words identical to a source line is a copy."""
+    if not (SHARED / "guidelines").is_dir():
+        pytest.skip("../shared/guidelines is absent")
+    code = " ".join(p.read_text() for p in Path(ROOT / "hooks").rglob("*.py")).lower()
+    code_words = " ".join(re.findall(r"[a-z0-9%]+", code))
+    for source in SOURCES.values():
+        for line in (SHARED / source.file).read_text(encoding="utf-8").lower().splitlines():
+            if line.strip() == source.title.lower():
+                continue  # a document's own title is how it is cited, not a copy of its guidance
+            words = re.findall(r"[a-z0-9%]+", line)
+            for i in range(len(words) - 11):
+                assert " ".join(words[i : i + 12]) not in code_words, (source.short_name, line[:80])
