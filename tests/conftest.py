@@ -98,6 +98,11 @@ def _schema_check(name: str, document: Any) -> None:
     assert not errors, f"{name}: " + "; ".join(f"{list(e.path)}: {e.message}" for e in errors[:5])
 
 
+def schema_checker() -> Callable[[str, Any], None] | None:
+    """The JSON Schema checker, or None where ../shared is absent."""
+    return _schema_check if _VALIDATORS is not None else None
+
+
 @pytest.fixture
 def schema() -> Callable[[str, Any], None]:
     """Validate a document against a CDS Hooks 2.0 JSON Schema of ../shared; skip where it is absent."""

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED, CheckedClient, load_json
+from tests.conftest import SHARED, CheckedClient, load_json, schema_checker
 
 SERVICE = "peritoneal-metastasis-order-sign"
 FEEDBACK = f"/cds-services/{SERVICE}/feedback"
@@ -31,14 +31,22 @@ def _item(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in item.items() if value is not None}
 
 
-def _valid(schema: Schema, body: Any) -> Any:
-    schema(FEEDBACK_SCHEMA, body)
+@pytest.fixture
+def schema() -> Schema | None:
+    """The shared feedback schema's checker, or None on a fresh clone (the API is still tested)."""
+    return schema_checker()
+
+
+def _valid(schema: Schema | None, body: Any) -> Any:
+    if schema is not None:
+        schema(FEEDBACK_SCHEMA, body)
     return body
 
 
-def _invalid(schema: Schema, body: Any) -> Any:
-    with pytest.raises(AssertionError):
-        schema(FEEDBACK_SCHEMA, body)
+def _invalid(schema: Schema | None, body: Any) -> Any:
+    if schema is not None:
+        with pytest.raises(AssertionError):
+            schema(FEEDBACK_SCHEMA, body)
     return body
 
 
@@ -61,7 +69,7 @@ def _stored(client: CheckedClient, service_id: str = SERVICE) -> list[dict[str, 
     ["21-feedback-accepted.json", "22-feedback-overridden.json", "23-feedback-overridden-with-reason.json"],
 )
 def test_spec_feedback_example_is_accepted_and_stored(
-    client: CheckedClient, schema: Schema, example: str
+    client: CheckedClient, schema: Schema | None, example: str
 ) -> None:
     path: Path = SPEC_EXAMPLES / example
     if not path.is_file():
@@ -81,7 +89,7 @@ def test_spec_feedback_example_is_accepted_and_stored(
     )
 
 
-def test_several_items_in_one_request_are_all_stored(client: CheckedClient, schema: Schema) -> None:
+def test_several_items_in_one_request_are_all_stored(client: CheckedClient, schema: Schema | None) -> None:
     body = _valid(
         schema,
         {
@@ -97,7 +105,7 @@ def test_several_items_in_one_request_are_all_stored(client: CheckedClient, sche
     assert [row["card_uuid"] for row in _stored(client)] == ["card-1", "card-2"]
 
 
-def test_a_single_unwrapped_item_is_tolerated(client: CheckedClient, schema: Schema) -> None:
+def test_a_single_unwrapped_item_is_tolerated(client: CheckedClient, schema: Schema | None) -> None:
     item = _item()
     _invalid(schema, item)  # not what the spec says to send, but some clients do
 
@@ -108,7 +116,7 @@ def test_a_single_unwrapped_item_is_tolerated(client: CheckedClient, schema: Sch
     assert [row["card_uuid"] for row in _stored(client)] == [item["card"]]
 
 
-def test_a_repeated_feedback_post_is_stored_once(client: CheckedClient, schema: Schema) -> None:
+def test_a_repeated_feedback_post_is_stored_once(client: CheckedClient, schema: Schema | None) -> None:
     body = _valid(schema, {"feedback": [_item()]})
 
     first = client.post(FEEDBACK, json=body)
@@ -120,13 +128,13 @@ def test_a_repeated_feedback_post_is_stored_once(client: CheckedClient, schema: 
     assert len(_stored(client)) == 1
 
 
-def test_feedback_is_kept_per_service(client: CheckedClient, schema: Schema) -> None:
+def test_feedback_is_kept_per_service(client: CheckedClient, schema: Schema | None) -> None:
     body = _valid(schema, {"feedback": [_item()]})
     client.post(FEEDBACK, json=body)
     assert _stored(client, "peritoneal-metastasis-patient-view") == []
 
 
-def test_a_json_media_type_with_charset_is_accepted(client: CheckedClient, schema: Schema) -> None:
+def test_a_json_media_type_with_charset_is_accepted(client: CheckedClient, schema: Schema | None) -> None:
     body = _valid(schema, {"feedback": [_item()]})
     response = client.post(
         FEEDBACK, content=json.dumps(body), headers={"Content-Type": "application/json; charset=utf-8"}
@@ -137,7 +145,7 @@ def test_a_json_media_type_with_charset_is_accepted(client: CheckedClient, schem
 # --- rejected -------------------------------------------------------------------------------------------------
 
 
-def test_an_unknown_outcome_is_a_400_naming_the_outcome(client: CheckedClient, schema: Schema) -> None:
+def test_an_unknown_outcome_is_a_400_naming_the_outcome(client: CheckedClient, schema: Schema | None) -> None:
     body = _invalid(schema, {"feedback": [_item(outcome="ignored")]})
 
     response = client.post(FEEDBACK, json=body)
@@ -159,7 +167,7 @@ def test_a_bad_second_item_is_named_by_its_index_and_nothing_is_stored(
     assert _stored(client) == []
 
 
-def test_accepted_without_accepted_suggestions_is_a_400(client: CheckedClient, schema: Schema) -> None:
+def test_accepted_without_accepted_suggestions_is_a_400(client: CheckedClient, schema: Schema | None) -> None:
     body = _invalid(schema, {"feedback": [_item(outcome="accepted")]})
 
     response = client.post(FEEDBACK, json=body)
@@ -170,7 +178,7 @@ def test_accepted_without_accepted_suggestions_is_a_400(client: CheckedClient, s
     assert _stored(client) == []
 
 
-def test_a_missing_outcome_timestamp_is_a_400_naming_it(client: CheckedClient, schema: Schema) -> None:
+def test_a_missing_outcome_timestamp_is_a_400_naming_it(client: CheckedClient, schema: Schema | None) -> None:
     item = _item()
     del item["outcomeTimestamp"]
     body = _invalid(schema, {"feedback": [item]})
@@ -181,9 +189,20 @@ def test_a_missing_outcome_timestamp_is_a_400_naming_it(client: CheckedClient, s
     assert "feedback[0].outcomeTimestamp" in _expressions(response)
 
 
-@pytest.mark.parametrize("timestamp", ["yesterday", "12/11/2020 10:05", "2020-13-45T10:05:31Z", ""])
-def test_a_non_iso_outcome_timestamp_is_a_400_naming_it(
-    client: CheckedClient, schema: Schema, timestamp: str
+@pytest.mark.parametrize(
+    "timestamp",
+    [
+        "yesterday",
+        "12/11/2020 10:05",
+        "2020-13-45T10:05:31Z",
+        "",
+        "2020-12-11",
+        "2020-W50-5",
+        "2020-12-11T10:05",
+    ],
+)
+def test_an_outcome_timestamp_that_is_not_a_full_date_time_is_a_400_naming_it(
+    client: CheckedClient, schema: Schema | None, timestamp: str
 ) -> None:
     body = _valid(schema, {"feedback": [_item()]})
     body["feedback"][0]["outcomeTimestamp"] = timestamp  # the schema's date-time format may go unchecked
@@ -194,20 +213,7 @@ def test_a_non_iso_outcome_timestamp_is_a_400_naming_it(
     assert "feedback[0].outcomeTimestamp" in _expressions(response)
 
 
-@pytest.mark.parametrize("timestamp", ["2020-12-11", "2020-W50-5"])
-def test_an_outcome_timestamp_without_a_time_is_a_400(
-    client: CheckedClient, schema: Schema, timestamp: str
-) -> None:
-    body = _valid(schema, {"feedback": [_item()]})
-    body["feedback"][0]["outcomeTimestamp"] = timestamp  # the schema's date-time format may go unchecked
-
-    response = client.post(FEEDBACK, json=body)
-
-    assert response.status_code == 400
-    assert "feedback[0].outcomeTimestamp" in _expressions(response)
-
-
-def test_an_empty_feedback_array_is_a_400(client: CheckedClient, schema: Schema) -> None:
+def test_an_empty_feedback_array_is_a_400(client: CheckedClient, schema: Schema | None) -> None:
     body = _invalid(schema, {"feedback": []})
 
     response = client.post(FEEDBACK, json=body)
@@ -217,7 +223,9 @@ def test_an_empty_feedback_array_is_a_400(client: CheckedClient, schema: Schema)
 
 
 @pytest.mark.parametrize("body", [{}, [], "feedback", {"feedback": {"card": "c"}}], ids=repr)
-def test_a_body_without_a_feedback_array_is_a_400(client: CheckedClient, schema: Schema, body: Any) -> None:
+def test_a_body_without_a_feedback_array_is_a_400(
+    client: CheckedClient, schema: Schema | None, body: Any
+) -> None:
     _invalid(schema, body)
 
     response = client.post(FEEDBACK, json=body)
@@ -242,7 +250,7 @@ def test_a_non_json_content_type_is_a_415(client: CheckedClient, content_type: s
     assert _expressions(response) == ["Content-Type"]
 
 
-def test_feedback_for_an_unknown_service_is_a_404(client: CheckedClient, schema: Schema) -> None:
+def test_feedback_for_an_unknown_service_is_a_404(client: CheckedClient, schema: Schema | None) -> None:
     body = _valid(schema, {"feedback": [_item()]})
 
     response = client.post("/cds-services/no-such-service/feedback", json=body)

@@ -30,6 +30,19 @@ ORDER = HookContext("order-select", TODAY)
 VIEW = HookContext("patient-view", TODAY)
 
 
+def order(drug: Drug | None, under_review: bool) -> MedicationOrder:
+    return MedicationOrder(
+        ref="MedicationRequest/d1",
+        drug=drug,
+        status="draft",
+        start=TODAY,
+        end=None,
+        authored=TODAY,
+        is_draft=True,
+        under_review=under_review,
+    )
+
+
 def draft(
     start: date | None = TODAY, drug: Drug = Drug.BEVACIZUMAB, ref: str = "MedicationRequest/d1"
 ) -> MedicationOrder:
@@ -103,16 +116,7 @@ def test_planned_surgery_in_the_past_is_ignored() -> None:
 
 
 def test_bevacizumab_orders_not_under_review_get_no_card() -> None:
-    context_only = MedicationOrder(
-        ref="MedicationRequest/d1",
-        drug=Drug.BEVACIZUMAB,
-        status="draft",
-        start=TODAY,
-        end=None,
-        authored=TODAY,
-        is_draft=True,
-        under_review=False,
-    )
+    context_only = order(Drug.BEVACIZUMAB, under_review=False)
     picture = ClinicalPicture(medication_orders=(context_only,), planned_surgeries=(surgery(days(5)),))
     assert bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
 
@@ -206,16 +210,7 @@ def test_bevacizumab_never_gets_the_class_card() -> None:
 
 
 def test_unknown_drug_identity_means_no_card() -> None:
-    unknown = MedicationOrder(
-        ref="MedicationRequest/d1",
-        drug=None,
-        status="draft",
-        start=TODAY,
-        end=None,
-        authored=TODAY,
-        is_draft=True,
-        under_review=True,
-    )
+    unknown = order(None, under_review=True)
     picture = ClinicalPicture(medication_orders=(unknown,), planned_surgeries=(surgery(days(5)),))
     assert bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
     assert vegf_agent_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
