@@ -14,12 +14,16 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cds_service.auth.clients import load_trusted_clients
+from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
+from cds_service.auth.verify import Authenticator, AuthFailed
 from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
-from cds_service.errors import CdsError, operation_outcome
-from cds_service.feedback.store import FeedbackStore, SqlFeedbackStore
+from cds_service.errors import CdsError, ConfigError, operation_outcome
 from cds_service.pipeline import Runtime
 from cds_service.settings import Settings
+from cds_service.store import SqlStore, Store
 from cds_service.web import routes
+from cds_service.web.audit import AuditMiddleware, clip
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +35,11 @@ def create_app(
     *,
     clock: Clock = system_clock,
     new_uuid: UuidFactory = random_uuid,
-    store: FeedbackStore | None = None,
+    store: Store | None = None,
+    fetch_jwks: Fetch = fetch_jwks,
 ) -> FastAPI:
+    """The ASGI app. Raises ConfigError when the settings cannot make a safe service (no trusted clients
+    outside --dev, an unreadable trusted-clients file, no public base URL to check `aud` against)."""
     settings = settings or Settings()
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -54,8 +61,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.runtime = Runtime(settings=settings, clock=clock, new_uuid=new_uuid, executor=executor)
-    app.state.store = store if store is not None else SqlFeedbackStore(settings.database_url, clock)
+    app.state.store = store if store is not None else SqlStore(settings.database_url, clock)
+    app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)
     app.add_middleware(CatchAll)
+    app.add_middleware(AuditMiddleware, clock=clock)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.allowed_cors_origins(),
@@ -68,7 +77,38 @@ def create_app(
     return app
 
 
+def _authenticator(settings: Settings, store: Store, clock: Clock, fetch: Fetch) -> Authenticator | None:
+    if settings.trusted_clients is None:
+        if not settings.dev:
+            raise ConfigError(
+                "CDS_TRUSTED_CLIENTS is not set: outside --dev every call must be authenticated, and no client is "
+                "trusted. Write a trusted-clients file (see README) and name it in CDS_TRUSTED_CLIENTS."
+            )
+        return None
+    if not settings.dev and not settings.public_base_url:
+        raise ConfigError("CDS_PUBLIC_BASE_URL is not set: it is the audience every client JWT must name")
+    clients = load_trusted_clients(settings.trusted_clients)
+    return Authenticator(
+        clients,
+        KeyCache(fetch=fetch),
+        store,
+        clock,
+        algorithms=tuple(settings.jwt_algorithms),
+        leeway_seconds=settings.jwt_leeway_seconds,
+        max_lifetime_seconds=settings.jwt_max_lifetime_seconds,
+    )
+
+
 def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AuthFailed)
+    async def unauthorized(request: Request, exc: AuthFailed) -> JSONResponse:
+        log.warning("authentication failed: check=%s iss=%s jti=%s", exc.check, clip(exc.iss), clip(exc.jti))
+        return JSONResponse(
+            operation_outcome("unauthorized", "login"),
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
     @app.exception_handler(CdsError)
     async def domain_error(request: Request, exc: CdsError) -> JSONResponse:
         log.info("%s %s -> %d %s", request.method, request.url.path, exc.status, exc.issue_code)

@@ -49,6 +49,16 @@ class PrefetchUnobtainable(CdsError):
     issue_code: str = "incomplete"
 
 
+class ConfigError(ValueError):
+    """Start-up configuration is unusable; the message names the file or variable and the entry."""
+
+
+@dataclass
+class PayloadTooLarge(CdsError):
+    status: int = 413
+    issue_code: str = "too-costly"
+
+
 def operation_outcome(message: str, issue_code: str, fields: list[str] | None = None) -> dict[str, Any]:
     """An OperationOutcome with one error issue per named field (or one issue without expression)."""
     targets: list[str | None] = list(fields) if fields else [None]

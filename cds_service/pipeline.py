@@ -8,6 +8,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
+from cds_service.auth.verify import Caller
 from cds_service.clock import Clock, UuidFactory
 from cds_service.engine.cards import CardBuilder
 from cds_service.engine.run import run_rules
@@ -35,11 +36,15 @@ class Runtime:
     executor: Executor
 
 
-def fhir_client_for(request: HookRequest, settings: Settings) -> FhirClient | None:
-    """A client for the request's fhirServer, or None when there is none or it is not allowed."""
+def fhir_client_for(request: HookRequest, settings: Settings, caller: Caller | None) -> FhirClient | None:
+    """A client for the request's fhirServer, or None when there is none or it is not allowed (for this
+    service, and for the calling client when calls are authenticated)."""
     if request.fhirServer is None:
         return None
-    if not settings.fhir_server_allowed(request.fhirServer):
+    allowed = settings.fhir_server_allowed(request.fhirServer)
+    if caller is not None:
+        allowed = allowed and caller.client.allows_fhir_server(request.fhirServer)
+    if not allowed:
         log.warning("fhirServer not allowed; answering as if none was given")
         return None
     token = request.fhirAuthorization.access_token if request.fhirAuthorization else None
@@ -54,7 +59,9 @@ def fhir_client_for(request: HookRequest, settings: Settings) -> FhirClient | No
     )
 
 
-def handle_hook(service: ServiceDeclaration, data: Any, runtime: Runtime, base_url: str) -> dict[str, Any]:
+def handle_hook(
+    service: ServiceDeclaration, data: Any, runtime: Runtime, base_url: str, caller: Caller | None = None
+) -> dict[str, Any]:
     """The cards response for one parsed JSON body, or a CdsError."""
     parsed = parse_hook_request(data, service.hook)
     request, context = parsed.request, parsed.context
@@ -65,7 +72,7 @@ def handle_hook(service: ServiceDeclaration, data: Any, runtime: Runtime, base_u
     if isinstance(context, OrderSelectContext):
         under_review = context.selections
 
-    client = fhir_client_for(request, runtime.settings)
+    client = fhir_client_for(request, runtime.settings, caller)
     try:
         record = resolve(service.prefetch, request.prefetch, request.context, client, runtime.executor)
         record += resolve_medications(drafts + record, client, runtime.executor)

@@ -39,9 +39,17 @@ class Settings(BaseSettings):
     fhir_max_pages: int = Field(default=20, ge=1)
     fhir_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     log_level: str = "INFO"
+    trusted_clients: Path | None = None
+    """The trusted-clients file (JSON or YAML). Required outside --dev: without it no call is authenticated."""
+    jwt_algorithms: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["ES384", "RS384"])
+    jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    jwt_max_lifetime_seconds: int = Field(default=3600, ge=60)
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    max_bundle_entries: int = Field(default=20_000, ge=1)
 
     _split_cors = field_validator("cors_origins", mode="before")(_split)
     _split_servers = field_validator("fhir_servers", mode="before")(_split)
+    _split_algorithms = field_validator("jwt_algorithms", mode="before")(_split)
 
     @field_validator("timezone")
     @classmethod
@@ -65,7 +73,7 @@ class Settings(BaseSettings):
         if parts.scheme == "https" and parts.hostname:
             allowed = True
         elif parts.scheme == "http" and self.dev and parts.hostname:
-            allowed = _is_loopback(parts.hostname)
+            allowed = is_loopback(parts.hostname)
         else:
             allowed = False
         if allowed and self.fhir_servers:
@@ -76,7 +84,7 @@ class Settings(BaseSettings):
         return allowed
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:

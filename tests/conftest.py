@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from cds_service.app import create_app
 from cds_service.protocol.models import CardsResponse, DiscoveryResponse
 from cds_service.settings import Settings
+from tests.auth_keys import ES384, PUBLIC_BASE, token, trusted_clients_file
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -33,38 +34,54 @@ def counting_uuids() -> Callable[[], str]:
     return lambda: f"00000000-0000-4000-8000-{next(counter):012d}"
 
 
+def suite_settings(folder: Path, **overrides: Any) -> Settings:
+    """Settings the suite runs with: authentication on (the test keys trusted), dev mode only so that the
+    loopback http:// FHIR servers of the tests may be called."""
+    values: dict[str, Any] = {
+        "dev": True,
+        "database_url": f"sqlite:///{folder / 'cds.sqlite3'}",
+        "public_base_url": PUBLIC_BASE,
+        "trusted_clients": trusted_clients_file(folder),
+        **overrides,
+    }
+    return Settings(**values)
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        dev=True,
-        database_url=f"sqlite:///{tmp_path / 'cds.sqlite3'}",
-        public_base_url="https://cds.example.org",
-    )
+    return suite_settings(tmp_path)
 
 
 class CheckedClient(TestClient):
     """A test client that validates every 200 answer of a service call and of discovery: against the
     project's own models always, and against the CDS Hooks 2.0 JSON Schemas where ../shared is present."""
 
-    checked = 0
+    def __init__(self, app: Any, now: datetime = FROZEN_NOW, **options: Any) -> None:
+        super().__init__(app, **options)
+        self.now = now
 
     def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
-        response = super().request(method, url, *args, **kwargs)
+        """Signs every call to /cds-services as a trusted client would, unless the test sets Authorization."""
         path = str(url).split("?")[0]
-        if response.status_code == 200 and path.startswith("/cds-services"):
+        method = method.upper()
+        headers = dict(kwargs.pop("headers", None) or {})
+        cds_call = path.startswith("/cds-services") and method in ("GET", "POST")
+        if cds_call and not any(k.lower() == "authorization" for k in headers):
+            headers["Authorization"] = f"Bearer {token(ES384, PUBLIC_BASE + path, self.now)}"
+        response = super().request(method, url, *args, headers=headers, **kwargs)
+        if response.status_code == 200 and cds_call:
             body = response.json()
-            if method.upper() == "POST" and not path.endswith("/feedback"):
+            if method == "POST" and not path.endswith("/feedback"):
                 CardsResponse.model_validate(body)
                 _schema_check("service-response.schema.json", body)
-                CheckedClient.checked += 1
-            elif method.upper() == "GET" and path.rstrip("/") == "/cds-services":
+            elif path.rstrip("/") == "/cds-services":
                 DiscoveryResponse.model_validate(body)
                 _schema_check("discovery-response.schema.json", body)
         return response
 
 
 def make_client(settings: Settings, now: datetime = FROZEN_NOW) -> CheckedClient:
-    return CheckedClient(create_app(settings, clock=lambda: now, new_uuid=counting_uuids()))
+    return CheckedClient(create_app(settings, clock=lambda: now, new_uuid=counting_uuids()), now)
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from cds_service.settings import Settings
-from tests.conftest import FIXTURES, load_json, make_client, update_golden
+from tests.conftest import FIXTURES, load_json, make_client, suite_settings, update_golden
 
 SCENARIOS = sorted(p.parent for p in (FIXTURES / "scenarios").glob("*/*/request.json"))
 
@@ -31,12 +30,7 @@ def strip_uuids(response: dict[str, Any]) -> dict[str, Any]:
 
 def run_scenario(folder: Path, tmp_path: Path) -> dict[str, Any]:
     meta = load_json(folder / "scenario.json")
-    settings = Settings(
-        dev=True,
-        database_url=f"sqlite:///{tmp_path / 'cds.sqlite3'}",
-        public_base_url="https://cds.example.org",
-        timezone=meta["timezone"],
-    )
+    settings = suite_settings(tmp_path, timezone=meta["timezone"])
     now = datetime.fromisoformat(meta["now"].replace("Z", "+00:00"))
     with make_client(settings, now) as client:
         response = client.post(f"/cds-services/{meta['service']}", json=load_json(folder / "request.json"))

@@ -4,13 +4,14 @@ thread pool; only reading the body is async."""
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
-from cds_service.errors import MalformedRequest, NotFound
+from cds_service.auth.verify import Authenticator, Caller
+from cds_service.errors import MalformedRequest, NotFound, PayloadTooLarge
 from cds_service.pipeline import Runtime, handle_hook
 from cds_service.protocol.models import DiscoveryResponse, FeedbackRequest, ServiceDescriptor
 from cds_service.protocol.parse import parse_json_body, validate
@@ -22,7 +23,35 @@ router = APIRouter()
 
 
 async def raw_body(request: Request) -> bytes:
-    return await request.body()
+    """The request body, refused with 413 past `max_body_bytes` (declared or streamed)."""
+    limit = request.app.state.runtime.settings.max_body_bytes
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def authenticated(request: Request) -> Caller | None:
+    """The verified CDS client (None only in --dev without trusted clients). Plain def: it touches the store."""
+    authenticator: Authenticator | None = request.app.state.authenticator
+    if authenticator is None:
+        return None
+    settings = request.app.state.runtime.settings
+    base = (settings.public_base_url or str(request.base_url)).rstrip("/")
+    caller = authenticator.verify(request.headers.get("authorization"), base + request.url.path)
+    request.state.audit.update(iss=caller.iss, jti=caller.jti)
+    return caller
+
+
+Authenticated = Annotated[Caller | None, Depends(authenticated)]
+Body = Annotated[bytes, Depends(raw_body)]
 
 
 def _json(data: Any, status: int = 200) -> Response:
@@ -47,22 +76,37 @@ def discovery() -> dict[str, Any]:
 
 
 @router.get("/cds-services")
-def get_discovery() -> Response:
+def get_discovery(caller: Authenticated) -> Response:
     return _json(discovery())
 
 
 @router.post("/cds-services/{service_id}")
-def call_service(service_id: str, request: Request, body: bytes = Depends(raw_body)) -> Response:
+def call_service(
+    service_id: str,
+    request: Request,
+    caller: Authenticated,
+    body: Body,
+) -> Response:
     service = _service(service_id)
+    request.state.audit["service"] = service.id
     data = parse_json_body(body, request.headers.get("content-type"))
+    if isinstance(data, dict) and isinstance(data.get("hookInstance"), str):
+        request.state.audit["hookInstance"] = data["hookInstance"]
     runtime: Runtime = request.app.state.runtime
     base_url = runtime.settings.public_base_url or str(request.base_url)
-    return _json(handle_hook(service, data, runtime, base_url))
+    result = handle_hook(service, data, runtime, base_url, caller)
+    request.state.audit["rules"] = [card["source"]["topic"]["code"] for card in result["cards"]]
+    return _json(result)
 
 
 @router.post("/cds-services/{service_id}/feedback")
-def post_feedback(service_id: str, request: Request, body: bytes = Depends(raw_body)) -> Response:
-    _service(service_id)
+def post_feedback(
+    service_id: str,
+    request: Request,
+    caller: Authenticated,
+    body: Body,
+) -> Response:
+    request.state.audit["service"] = _service(service_id).id
     data = parse_json_body(body, request.headers.get("content-type"))
     if isinstance(data, dict) and "feedback" not in data and "card" in data:
         data = {"feedback": [data]}  # tolerated: some clients post one unwrapped item

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from cds_service.app import create_app
-from cds_service.settings import Settings
-from tests.conftest import FROZEN_NOW, counting_uuids
+from tests.auth_keys import PUBLIC_BASE, trusted_clients_file
+from tests.conftest import FROZEN_NOW, CheckedClient, counting_uuids, suite_settings
 
 EHR = "https://ehr.example.org"
 SANDBOX = "https://sandbox.cds-hooks.org"
@@ -34,11 +34,9 @@ FEEDBACK_BODY = {
 
 def _cors_client(tmp_path: Path, **settings: Any) -> TestClient:
     app = create_app(
-        Settings(database_url=f"sqlite:///{tmp_path / 'cds.sqlite3'}", **settings),
-        clock=lambda: FROZEN_NOW,
-        new_uuid=counting_uuids(),
+        suite_settings(tmp_path, **settings), clock=lambda: FROZEN_NOW, new_uuid=counting_uuids()
     )
-    return TestClient(app, raise_server_exceptions=False)
+    return CheckedClient(app, raise_server_exceptions=False)
 
 
 @pytest.fixture
@@ -127,16 +125,18 @@ class _BrokenStore:
     def items(self, service_id: str) -> list[dict[str, Any]]:
         return []
 
+    def claim_jti(self, iss: str, jti: str, expires_at: Any) -> bool:
+        return True
+
     def ping(self) -> None:
         raise RuntimeError("database unavailable")
 
 
 def test_an_internal_error_answer_carries_cors_headers(tmp_path: Path) -> None:
     app = create_app(
-        Settings(dev=False, cors_origins=[EHR], database_url=f"sqlite:///{tmp_path / 'cds.sqlite3'}"),
-        store=_BrokenStore(),
+        suite_settings(tmp_path, dev=False, cors_origins=[EHR]), store=_BrokenStore(), clock=lambda: FROZEN_NOW
     )
-    with TestClient(app, raise_server_exceptions=False) as client:
+    with CheckedClient(app, raise_server_exceptions=False) as client:
         response = client.post(
             f"/cds-services/{SERVICE}/feedback", json=FEEDBACK_BODY, headers={"Origin": EHR}
         )
@@ -172,6 +172,8 @@ def test_cors_origins_come_from_the_environment_as_a_comma_separated_list(
     monkeypatch.setenv("CDS_CORS_ORIGINS", f"{EHR}, {SANDBOX}")
     monkeypatch.setenv("CDS_DEV", "false")
     monkeypatch.setenv("CDS_DATABASE_URL", f"sqlite:///{tmp_path / 'cds.sqlite3'}")
+    monkeypatch.setenv("CDS_TRUSTED_CLIENTS", str(trusted_clients_file(tmp_path)))
+    monkeypatch.setenv("CDS_PUBLIC_BASE_URL", PUBLIC_BASE)
 
     with TestClient(create_app()) as client:
         allowed = _preflight(client, f"/cds-services/{SERVICE}", SANDBOX)

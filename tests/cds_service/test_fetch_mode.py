@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 
 from cds_service.prefetch.resolve import render
-from cds_service.settings import Settings
 from hooks.services import SERVICES_BY_ID
-from tests.conftest import FIXTURES, load_json, make_client
+from tests.conftest import FIXTURES, load_json, make_client, suite_settings
 from tests.fhir_server import FhirServer, running_sekmet, sekmet_executable
 
 pytestmark = [
@@ -57,11 +56,7 @@ def fetch_mode_request(server: FhirServer, days_before: int) -> dict[str, Any]:
 def call(tmp_path: Path, request: dict[str, Any]) -> Any:
     from datetime import datetime
 
-    settings = Settings(
-        dev=True,
-        database_url=f"sqlite:///{tmp_path / 'cds.sqlite3'}",
-        public_base_url="https://cds.example.org",
-    )
+    settings = suite_settings(tmp_path)
     with make_client(settings, datetime.fromisoformat(NOW)) as client:
         return client.post(f"/cds-services/{SERVICE}", json=request)
 

@@ -19,11 +19,10 @@ import requests
 from cds_service.errors import MalformedRequest, PrefetchUnobtainable
 from cds_service.fhir_client import FhirClient, FhirLimits
 from cds_service.prefetch.resolve import render, resolve, resolve_medications
-from cds_service.settings import Settings
 from fhir_mappings.facts import Drug
 from fhir_mappings.valuesets import DRUGS
 from hooks.services import SERVICES_BY_ID
-from tests.conftest import FIXTURES, load_json, make_client
+from tests.conftest import FIXTURES, load_json, make_client, suite_settings
 from tests.fake_fhir import FakeFhirServer, Reply, outcome, running_fake_fhir, searchset
 
 TOKEN = "secret-access-token-d41d8cd98f"
@@ -259,15 +258,8 @@ def test_referenced_medication_without_a_server_is_not_fetched(executor: ThreadP
 # --- end to end through the HTTP API ---------------------------------------------------------------------------
 
 
-def settings_for(tmp_path: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "dev": True,
-        "database_url": f"sqlite:///{tmp_path / 'cds.sqlite3'}",
-        "public_base_url": "https://cds.example.org",
-        "prefetch_deadline_seconds": DEADLINE,
-        **overrides,
-    }
-    return Settings(**values)
+def settings_for(tmp_path: Path, **overrides: Any) -> Any:
+    return suite_settings(tmp_path, prefetch_deadline_seconds=DEADLINE, **overrides)
 
 
 def bev_request() -> dict[str, Any]:

@@ -22,15 +22,15 @@ import psycopg
 import pytest
 from sqlalchemy.engine import URL, make_url
 
-from cds_service.feedback.store import SqlFeedbackStore, engine_for
 from cds_service.protocol.models import FeedbackItem
+from cds_service.store import SqlStore, engine_for
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 RECEIVED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SERVICE = "peritoneal-metastasis-order-sign"
 CARD = "4e0a3a1e-3283-4575-ab82-028d55fe2719"
 
-StoreFactory = Callable[[str], SqlFeedbackStore]
+StoreFactory = Callable[[str], SqlStore]
 
 
 def _item(**fields: Any) -> FeedbackItem:
@@ -105,10 +105,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def open_store() -> Iterator[StoreFactory]:
     """Opens stores with a frozen clock and disposes of their engines (before a schema is dropped)."""
-    opened: list[SqlFeedbackStore] = []
+    opened: list[SqlStore] = []
 
-    def factory(url: str) -> SqlFeedbackStore:
-        store = SqlFeedbackStore(url, clock=lambda: RECEIVED_AT)
+    def factory(url: str) -> SqlStore:
+        store = SqlStore(url, clock=lambda: RECEIVED_AT)
         opened.append(store)
         return store
 
@@ -118,7 +118,7 @@ def open_store() -> Iterator[StoreFactory]:
 
 
 @pytest.fixture
-def store(database_url: str, open_store: StoreFactory) -> SqlFeedbackStore:
+def store(database_url: str, open_store: StoreFactory) -> SqlStore:
     return open_store(database_url)
 
 
@@ -130,7 +130,7 @@ def _as_utc(value: datetime) -> datetime:
 # --- both databases ---------------------------------------------------------------------------------------------
 
 
-def test_items_are_stored_with_their_fields(store: SqlFeedbackStore) -> None:
+def test_items_are_stored_with_their_fields(store: SqlStore) -> None:
     store.add(SERVICE, [ACCEPTED, OVERRIDDEN_WITH_REASON])
 
     accepted, overridden = store.items(SERVICE)
@@ -151,7 +151,7 @@ def test_items_are_stored_with_their_fields(store: SqlFeedbackStore) -> None:
     }
 
 
-def test_items_are_listed_per_service_oldest_first(store: SqlFeedbackStore) -> None:
+def test_items_are_listed_per_service_oldest_first(store: SqlStore) -> None:
     store.add(SERVICE, [_item(card="card-1")])
     store.add("peritoneal-metastasis-patient-view", [_item(card="elsewhere")])
     store.add(SERVICE, [_item(card="card-2")])
@@ -161,23 +161,23 @@ def test_items_are_listed_per_service_oldest_first(store: SqlFeedbackStore) -> N
     assert store.items("no-such-service") == []
 
 
-def test_a_repeated_identical_item_is_stored_once(store: SqlFeedbackStore) -> None:
+def test_a_repeated_identical_item_is_stored_once(store: SqlStore) -> None:
     store.add(SERVICE, [ACCEPTED])
     store.add(SERVICE, [_item(**ACCEPTED.model_dump(exclude_none=True))])  # equal, not the same object
     assert len(store.items(SERVICE)) == 1
 
 
-def test_an_item_repeated_within_one_batch_is_stored_once(store: SqlFeedbackStore) -> None:
+def test_an_item_repeated_within_one_batch_is_stored_once(store: SqlStore) -> None:
     store.add(SERVICE, [ACCEPTED, ACCEPTED, OVERRIDDEN_WITH_REASON])
     assert [row["outcome"] for row in store.items(SERVICE)] == ["accepted", "overridden"]
 
 
-def test_adding_no_items_stores_nothing(store: SqlFeedbackStore) -> None:
+def test_adding_no_items_stores_nothing(store: SqlStore) -> None:
     assert store.add(SERVICE, []) == 0
     assert store.count() == 0
 
 
-def test_different_items_for_the_same_card_are_both_stored(store: SqlFeedbackStore) -> None:
+def test_different_items_for_the_same_card_are_both_stored(store: SqlStore) -> None:
     store.add(SERVICE, [ACCEPTED])
     store.add(SERVICE, [_item(outcomeTimestamp="2026-03-02T09:01:00Z")])
     store.add(SERVICE, [_item(outcomeTimestamp="2026-03-02T09:30:00Z")])
@@ -191,13 +191,13 @@ def test_different_items_for_the_same_card_are_both_stored(store: SqlFeedbackSto
     ]
 
 
-def test_the_same_item_sent_to_two_services_is_stored_for_each(store: SqlFeedbackStore) -> None:
+def test_the_same_item_sent_to_two_services_is_stored_for_each(store: SqlStore) -> None:
     store.add(SERVICE, [ACCEPTED])
     store.add("peritoneal-metastasis-patient-view", [ACCEPTED])
     assert store.count() == 2
 
 
-def test_add_returns_the_number_of_new_items(store: SqlFeedbackStore) -> None:
+def test_add_returns_the_number_of_new_items(store: SqlStore) -> None:
     assert store.add(SERVICE, [ACCEPTED]) == 1
     assert store.add(SERVICE, [ACCEPTED]) == 0
     assert store.add(SERVICE, [ACCEPTED, OVERRIDDEN_WITH_REASON, OVERRIDDEN_WITH_REASON]) == 1
@@ -235,7 +235,7 @@ def test_items_outlive_the_store_that_wrote_them(database_url: str, open_store: 
     assert [row["card_uuid"] for row in open_store(database_url).items(SERVICE)] == [CARD]
 
 
-def test_ping_answers_when_the_database_is_reachable(store: SqlFeedbackStore) -> None:
+def test_ping_answers_when_the_database_is_reachable(store: SqlStore) -> None:
     store.ping()  # raises if the database cannot be reached
     store.dispose()
     store.ping()  # and reconnects after its pool was emptied

@@ -1,7 +1,9 @@
-"""The feedback store: SQLAlchemy Core over SQLite (embedded default) or PostgreSQL (`postgresql://…`).
+"""The store of everything that must outlive a process: feedback items and seen JWT ids.
 
-Items are stored idempotently: the key is a hash of the service id and the item's canonical JSON, so a client
-that retries a POST stores each feedback item once, across workers and replicas sharing the database.
+SQLAlchemy Core over SQLite (the embedded default) or PostgreSQL (`postgresql://…`, for several replicas).
+Feedback items are stored idempotently: the key is a hash of the service id and the item's canonical JSON, so a
+client that retries a POST stores each item once. A JWT id is claimed once per issuer across every worker and
+replica sharing the database, and forgotten after its token expires.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy import (
     Table,
     Text,
     create_engine,
+    delete,
     func,
     select,
     text,
@@ -47,14 +50,23 @@ feedback_table = Table(
     Column("override_reason", Text, nullable=True),
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
+seen_jti_table = Table(
+    "seen_jti",
+    metadata,
+    Column("jti_key", String(64), primary_key=True),
+    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
 
 
-class FeedbackStore(Protocol):
+class Store(Protocol):
     def add(self, service_id: str, items: Sequence[FeedbackItem]) -> int:
         """Store the items; return how many were new."""
 
     def items(self, service_id: str) -> list[dict[str, Any]]:
         """Stored items of a service, oldest first."""
+
+    def claim_jti(self, iss: str, jti: str, expires_at: datetime) -> bool:
+        """Record a JWT id; False if it was already recorded for this issuer (a replay)."""
 
     def ping(self) -> None:
         """Raise if the database cannot be reached."""
@@ -70,7 +82,7 @@ def engine_for(url: str) -> Engine:
     return create_engine(parsed, pool_pre_ping=True)
 
 
-class SqlFeedbackStore:
+class SqlStore:
     def __init__(self, url: str, clock: Callable[[], datetime]) -> None:
         self._engine = engine_for(url)
         self._clock = clock
@@ -102,6 +114,19 @@ class SqlFeedbackStore:
         )
         with self._engine.connect() as connection:
             return [dict(row._mapping) for row in connection.execute(query)]
+
+    def claim_jti(self, iss: str, jti: str, expires_at: datetime) -> bool:
+        key = hashlib.sha256(orjson.dumps([iss, jti])).hexdigest()
+        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            insert(seen_jti_table)
+            .values(jti_key=key, expires_at=expires_at)
+            .on_conflict_do_nothing(index_elements=["jti_key"])
+            .returning(seen_jti_table.c.jti_key)
+        )
+        with self._engine.begin() as connection:
+            connection.execute(delete(seen_jti_table).where(seen_jti_table.c.expires_at < self._clock()))
+            return connection.execute(statement).first() is not None
 
     def count(self) -> int:
         with self._engine.connect() as connection:

@@ -1,1 +1,0 @@
-"""Feedback on cards: one store interface, SQLite by default, PostgreSQL for several replicas."""

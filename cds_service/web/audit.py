@@ -1,0 +1,55 @@
+"""One structured JSON line per CDS call: who called (iss, jti), which service and hookInstance, the status,
+the latency and the rule ids of the cards returned. Never patient data, never a token."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import orjson
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from cds_service.clock import Clock
+
+audit_log = logging.getLogger("peritoneal_cds.audit")
+MAX_FIELD = 200
+
+
+def clip(value: object) -> object:
+    """Strings that reach the log are truncated: they may come from the caller."""
+    return value[:MAX_FIELD] if isinstance(value, str) else value
+
+
+class AuditMiddleware:
+    def __init__(self, app: ASGIApp, clock: Clock) -> None:
+        self.app = app
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/cds-services"):
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+        record: dict[str, Any] = {}
+        scope.setdefault("state", {})["audit"] = record
+
+        async def capture(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture)
+        finally:
+            line = {
+                "time": self.clock().isoformat(),
+                "method": scope.get("method"),
+                "path": clip(scope.get("path")),
+                "status": status,
+                "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                **{k: clip(v) for k, v in record.items()},
+            }
+            audit_log.info(orjson.dumps(line).decode())
