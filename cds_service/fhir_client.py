@@ -7,6 +7,7 @@ elsewhere are not followed, redirects are not followed, and nothing here logs a 
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
 import threading
 import time
@@ -20,6 +21,7 @@ import requests
 from fhir_mappings.resources import Resource, as_list, bundle_resources
 
 FHIR_JSON = "application/fhir+json"
+log = logging.getLogger(__name__)
 
 
 class FhirUnavailable(Exception):
@@ -110,19 +112,24 @@ class FhirClient:
     def pages(self, first: dict[str, Any]) -> Iterator[dict[str, Any]]:
         """The rest of a searchset after `first`: next-links on this server, at most `max_pages` in all.
 
-        Past the cap the pages read so far are used (a record that large is still mostly there) and the
-        caller logs it; a next-link to another server is never followed with the token.
+        Past the cap the pages read so far are used (a record that large is still mostly there); a next-link
+        to another server is never followed with the token. Both are logged, as the record is then partial.
         """
         page = first
         for _ in range(self._limits.max_pages - 1):
             url = next_link(page)
-            if url is None or not self.owns(url):
+            if url is None:
+                return
+            if not self.owns(url):
+                log.warning("next-link to another server not followed: the record is partial")
                 return
             following = self.get(url)
             if following is None:
                 return
             yield following
             page = following
+        if next_link(page) is not None:
+            log.warning("page cap of %d reached: the record is partial", self._limits.max_pages)
 
     def search_all(self, query: str) -> list[Resource]:
         """Every resource of a query (a read gives one, a search every page)."""

@@ -87,7 +87,7 @@ def handle_hook(
         service.rules, picture, HookContext(service.hook, local_today(now, settings.tz)), now
     )
     drafts_by_ref = {key: r for r in drafts if (key := ref_key(r)) is not None}
-    builder = CardBuilder(base_url, runtime.new_uuid, drafts_by_ref)
+    builder = CardBuilder(base_url, runtime.new_uuid, drafts_by_ref, settings.tz)
     response = CardsResponse(cards=[builder.card(rule, finding) for rule, finding in findings])
     log.info(
         "hook %s hookInstance=%s cards=%s skipped_resources=%d",

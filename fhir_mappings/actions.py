@@ -1,55 +1,81 @@
 """Updated copies of draft resources for suggestion actions, validated as FHIR R4 before they leave.
 
 Reading is lenient, writing is strict: a draft that arrived with a bare object where FHIR wants an array is
-written back as an array, and a copy that still fails `fhir.resources` validation is not offered at all.
+written back as an array, a date that cannot be read is left as it was, and a copy that still fails
+`fhir.resources` validation is not offered at all.
 """
 
 from __future__ import annotations
 
 import copy
-import logging
-from collections.abc import Mapping, MutableMapping
-from datetime import date, datetime, timedelta
+from collections.abc import MutableMapping
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mappings.resources import Resource, as_list
 
-log = logging.getLogger(__name__)
-
 _ARRAY_FIELDS = ("category", "dosageInstruction", "identifier", "basedOn", "note", "reasonCode")
+_SCHEDULE_PATHS = (
+    ("timing", "event"),
+    ("timing", "repeat", "boundsPeriod", "start"),
+    ("timing", "repeat", "boundsPeriod", "end"),
+)
+_OCCURRENCE_PATHS = (
+    ("occurrenceDateTime",),
+    ("occurrencePeriod", "start"),
+    ("occurrencePeriod", "end"),
+    ("occurrenceTiming", "event"),
+    ("occurrenceTiming", "repeat", "boundsPeriod", "start"),
+    ("occurrenceTiming", "repeat", "boundsPeriod", "end"),
+)
 
 
 class InvalidFhirResource(ValueError):
     """The resource would not be valid FHIR R4."""
 
 
-def _shift(value: object, days: int) -> object:
-    """Move a FHIR date or dateTime by whole days, keeping its precision, time of day and offset."""
+def shift_fhir_date(value: object, days: int, tz: tzinfo) -> object:
+    """Move a FHIR date or dateTime by whole calendar days of the site's time zone.
+
+    The wall-clock time in the site zone is kept (so a dose moved across a daylight-saving change still falls
+    on the intended local day), and the result is written with the value's own offset. Anything unreadable is
+    left unchanged.
+    """
     if not isinstance(value, str):
         return value
-    if len(value) == 10:
-        return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
     try:
+        if len(value) == 10:
+            return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return value
-    shifted = (moment + timedelta(days=days)).isoformat()
-    return shifted.replace("+00:00", "Z") if value.endswith("Z") else shifted
+    if moment.tzinfo is None:
+        return (moment + timedelta(days=days)).isoformat()
+    local = moment.astimezone(tz)
+    moved = (local.replace(tzinfo=None) + timedelta(days=days)).replace(tzinfo=tz)
+    if value.endswith("Z"):
+        return moved.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return moved.astimezone(moment.tzinfo).isoformat()
 
 
-def _shift_at(obj: object, path: tuple[str, ...], days: int) -> None:
+def _shift_at(obj: object, path: tuple[str, ...], days: int, tz: tzinfo) -> bool:
+    """Shift the value at `path` in place; True if there was one."""
     *parents, last = path
     for key in parents:
-        if not isinstance(obj, Mapping):
-            return
+        if not isinstance(obj, MutableMapping):
+            return False
         obj = obj.get(key)
-    if isinstance(obj, MutableMapping) and last in obj:
-        if isinstance(obj[last], list):
-            obj[last] = [_shift(v, days) for v in obj[last]]
-        else:
-            obj[last] = _shift(obj[last], days)
+    if not isinstance(obj, MutableMapping) or last not in obj:
+        return False
+    value = obj[last]
+    obj[last] = (
+        [shift_fhir_date(v, days, tz) for v in value]
+        if isinstance(value, list)
+        else shift_fhir_date(value, days, tz)
+    )
+    return True
 
 
 def _normalised(resource: Resource) -> dict[str, Any]:
@@ -60,54 +86,41 @@ def _normalised(resource: Resource) -> dict[str, Any]:
     return out
 
 
-def with_medication_start(resource: Resource, current_start: date, new_start: date) -> dict[str, Any]:
+def with_medication_start(
+    resource: Resource, current_start: date, new_start: date, tz: tzinfo
+) -> dict[str, Any]:
     """The MedicationRequest moved so that its first administration is `new_start`.
 
-    Every date of its schedule (bounds, events, validity) moves by the same number of days, so the course keeps
-    its shape; an order without a schedule gets `boundsPeriod.start`.
+    Every date of its schedule (events, bounds, dispense validity) moves by the same number of days, so the
+    course keeps its shape; an order without a schedule gets `boundsPeriod.start`.
     """
     days = (new_start - current_start).days
     out = _normalised(resource)
-    dosages = out.get("dosageInstruction") or []
-    had_dates = False
-    for dosage in dosages:
-        if not isinstance(dosage, MutableMapping):
-            continue
-        for path in (
-            ("timing", "event"),
-            ("timing", "repeat", "boundsPeriod", "start"),
-            ("timing", "repeat", "boundsPeriod", "end"),
-        ):
-            before = copy.deepcopy(dosage)
-            _shift_at(dosage, path, days)
-            had_dates = had_dates or before != dosage
+    dosages = [d for d in out.get("dosageInstruction") or [] if isinstance(d, MutableMapping)]
+    moved = [_shift_at(dosage, path, days, tz) for dosage in dosages for path in _SCHEDULE_PATHS]
     dispense = out.get("dispenseRequest")
-    if isinstance(dispense, MutableMapping):
-        for path in (("validityPeriod", "start"), ("validityPeriod", "end")):
-            before = copy.deepcopy(dispense)
-            _shift_at(dispense, path, days)
-            had_dates = had_dates or before != dispense
-    if not had_dates:
+    for path in (("validityPeriod", "start"), ("validityPeriod", "end")):
+        moved.append(_shift_at(dispense, path, days, tz))
+    if not any(moved):
         if not dosages:
-            dosages = out["dosageInstruction"] = [{}]
-        timing = dosages[0].setdefault("timing", {})
-        timing.setdefault("repeat", {})["boundsPeriod"] = {"start": new_start.isoformat()}
+            out["dosageInstruction"] = [*as_list(out.get("dosageInstruction")), {}]
+            dosages = [out["dosageInstruction"][-1]]
+        timing = dosages[0].get("timing")
+        if not isinstance(timing, MutableMapping):
+            timing = dosages[0]["timing"] = {}
+        repeat = timing.get("repeat")
+        if not isinstance(repeat, MutableMapping):
+            repeat = timing["repeat"] = {}
+        repeat["boundsPeriod"] = {"start": new_start.isoformat()}
     return validated(out)
 
 
-def with_occurrence(resource: Resource, current: date, new_date: date) -> dict[str, Any]:
+def with_occurrence(resource: Resource, current: date, new_date: date, tz: tzinfo) -> dict[str, Any]:
     """The ServiceRequest with its requested date (and any period or timing) moved to `new_date`."""
     days = (new_date - current).days
     out = _normalised(resource)
-    for path in (
-        ("occurrenceDateTime",),
-        ("occurrencePeriod", "start"),
-        ("occurrencePeriod", "end"),
-        ("occurrenceTiming", "event"),
-        ("occurrenceTiming", "repeat", "boundsPeriod", "start"),
-        ("occurrenceTiming", "repeat", "boundsPeriod", "end"),
-    ):
-        _shift_at(out, path, days)
+    for path in _OCCURRENCE_PATHS:
+        _shift_at(out, path, days, tz)
     return validated(out)
 
 

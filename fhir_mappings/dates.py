@@ -7,7 +7,7 @@ instant is turned into a local date once, here, and rules only ever subtract dat
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
@@ -43,7 +43,3 @@ def local_today(now: datetime, tz: tzinfo) -> date:
 def days_between(earlier: date, later: date) -> int:
     """Whole calendar days from `earlier` to `later` (negative when `later` comes first)."""
     return (later - earlier).days
-
-
-def plus_days(day: date, days: int) -> date:
-    return day + timedelta(days=days)

@@ -35,7 +35,16 @@ def build_picture(
 
     `drafts` are the context's draftOrders; `under_review` the `Type/id`s the hook is about (None: all drafts).
     """
-    draft_refs = {k for k in (ref_key(r) for r in drafts) if k is not None}
+    # A draft without an id (some order-sign clients send them) is still checked, under a synthetic key that
+    # no suggestion can act on.
+    draft_keys = {
+        id(r): ref_key(r) or f"{r.get('resourceType')}/#draft-{i + 1}" for i, r in enumerate(drafts)
+    }
+
+    def key_of(resource: Resource) -> str | None:
+        return draft_keys.get(id(resource)) or ref_key(resource)
+
+    draft_refs = set(draft_keys.values())
     reviewed = draft_refs if under_review is None else set(under_review)
     skipped = 0
 
@@ -59,16 +68,17 @@ def build_picture(
         return out
 
     def order(resource: Resource) -> MedicationOrder | None:
-        return _medication_order(resource, index, draft_refs, reviewed, tz)
+        return _medication_order(resource, key_of(resource), index, draft_refs, reviewed, tz)
+
+    def surgery_request(resource: Resource) -> Surgery | None:
+        return _planned_service_request(resource, key_of(resource), reviewed, tz)
 
     orders = guarded(order, index.of_type("MedicationRequest"))
     administrations = guarded(
         lambda r: _administration(r, index, tz), index.of_type("MedicationAdministration")
     )
 
-    surgery_requests = guarded(
-        lambda r: _planned_service_request(r, draft_refs, reviewed, tz), index.of_type("ServiceRequest")
-    )
+    surgery_requests = guarded(surgery_request, index.of_type("ServiceRequest"))
     prepared = guarded(lambda r: _procedure(r, tz, want_status="preparation"), index.of_type("Procedure"))
     done = guarded(lambda r: _procedure(r, tz, want_status="completed"), index.of_type("Procedure"))
     bookings = guarded(lambda r: _booked_appointment(r, index, tz), index.of_type("Appointment"))
@@ -107,8 +117,8 @@ def _medication_codings(resource: Resource, index: ResourceIndex) -> list[tuple[
 
 
 def _first_date(values: Iterable[object], tz: tzinfo) -> date | None:
-    dates = [d for d in (parse_fhir_date(v, tz) for v in values) if d is not None]
-    return min(dates) if dates else None
+    found = _dates(values, tz)
+    return found[0] if found else None
 
 
 def _get(obj: object, *path: str) -> Any:
@@ -119,32 +129,49 @@ def _get(obj: object, *path: str) -> Any:
     return obj
 
 
+def _dates(values: Iterable[object], tz: tzinfo) -> list[date]:
+    return sorted({d for d in (parse_fhir_date(v, tz) for v in values) if d is not None})
+
+
 def _medication_order(
-    resource: Resource, index: ResourceIndex, drafts: set[str], reviewed: set[str], tz: tzinfo
+    resource: Resource,
+    key: str | None,
+    index: ResourceIndex,
+    drafts: set[str],
+    reviewed: set[str],
+    tz: tzinfo,
 ) -> MedicationOrder | None:
-    key = ref_key(resource)
+    """The order's schedule: explicit dose dates (timing events), its start (first event or bounds start, else
+    the dispense validity start) and its course end (bounds end only: a dispense validity end says how long
+    the prescription may be filled, not when the last dose is given)."""
     if key is None:
         return None
-    is_draft = key in drafts
+    events: list[object] = []
     starts: list[object] = []
     ends: list[object] = []
     for dosage in as_list(resource.get("dosageInstruction")):
         timing = _get(dosage, "timing")
-        starts += as_list(_get(timing, "event"))
+        events += as_list(_get(timing, "event"))
         starts.append(_get(timing, "repeat", "boundsPeriod", "start"))
         ends.append(_get(timing, "repeat", "boundsPeriod", "end"))
-    validity = _get(resource, "dispenseRequest", "validityPeriod")
-    start = _first_date(starts, tz) or parse_fhir_date(_get(validity, "start"), tz)
-    end_dates = [d for d in (parse_fhir_date(v, tz) for v in [*ends, _get(validity, "end")]) if d]
+    doses = _dates(events, tz)
+    first = _dates([*doses, *starts], tz)
+    start = (
+        first[0]
+        if first
+        else parse_fhir_date(_get(resource, "dispenseRequest", "validityPeriod", "start"), tz)
+    )
+    end_dates = _dates(ends, tz)
     status = resource.get("status")
     return MedicationOrder(
         ref=key,
         drug=identify_drug(_medication_codings(resource, index)),
         status=status if isinstance(status, str) else None,
         start=start,
-        end=max(end_dates) if end_dates else None,
+        doses=tuple(doses),
+        end=end_dates[-1] if end_dates else None,
         authored=parse_fhir_date(resource.get("authoredOn"), tz),
-        is_draft=is_draft,
+        is_draft=key in drafts,
         under_review=key in reviewed,
     )
 
@@ -175,9 +202,8 @@ def _surgery_name(resource: Resource, field: str = "code") -> str:
 
 
 def _planned_service_request(
-    resource: Resource, drafts: set[str], reviewed: set[str], tz: tzinfo
+    resource: Resource, key: str | None, reviewed: set[str], tz: tzinfo
 ) -> Surgery | None:
-    key = ref_key(resource)
     if key is None or resource.get("status") not in PLANNED_ORDER_STATUSES:
         return None
     if resource.get("intent") in PLANNED_ORDER_INTENTS_EXCLUDED:
@@ -198,7 +224,6 @@ def _planned_service_request(
         name=_surgery_name(resource),
         on=on,
         major=major,
-        is_draft=key in drafts,
         under_review=key in reviewed,
     )
 

@@ -32,8 +32,11 @@ class MedicationOrder:
     drug: Drug | None
     status: str | None
     start: date | None
-    """Intended first administration, as stated by the order (bounds, event or validity start)."""
+    """Intended first administration, as stated by the order (first event, bounds or validity start)."""
+    doses: tuple[date, ...]
+    """Explicit administration dates (timing events), sorted; empty for a repeating schedule."""
     end: date | None
+    """End of the course (timing bounds end), when the order states one."""
     authored: date | None
     is_draft: bool
     under_review: bool
@@ -57,7 +60,6 @@ class Surgery:
     name: str
     on: date
     major: bool
-    is_draft: bool = False
     under_review: bool = False
 
 

@@ -6,6 +6,7 @@ Each scenario states by hand which rule ids fire with which indicator (`scenario
 
 from __future__ import annotations
 
+import copy
 import json
 from datetime import datetime
 from pathlib import Path
@@ -28,12 +29,14 @@ def strip_uuids(response: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def run_scenario(folder: Path, tmp_path: Path) -> dict[str, Any]:
+def run_scenario(folder: Path, tmp_path: Path, request: dict[str, Any] | None = None) -> dict[str, Any]:
     meta = load_json(folder / "scenario.json")
     settings = suite_settings(tmp_path, timezone=meta["timezone"])
     now = datetime.fromisoformat(meta["now"].replace("Z", "+00:00"))
     with make_client(settings, now) as client:
-        response = client.post(f"/cds-services/{meta['service']}", json=load_json(folder / "request.json"))
+        response = client.post(
+            f"/cds-services/{meta['service']}", json=request or load_json(folder / "request.json")
+        )
     assert response.status_code == 200, response.text
     return dict(response.json())
 
@@ -62,3 +65,28 @@ def test_scenario(folder: Path, tmp_path: Path) -> None:
 def test_every_scenario_folder_is_named_by_its_kind() -> None:
     for folder in SCENARIOS:
         assert folder.name.split("-")[0] in {"in", "out", "boundary"}, folder
+
+
+def _updates(card: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a["resource"] for s in card.get("suggestions", []) for a in s["actions"] if a["type"] == "update"]
+
+
+MOVABLE = [f for f in SCENARIOS if any(_updates(c) for c in load_json(f / "expected.json")["cards"])]
+
+
+@pytest.mark.parametrize("folder", MOVABLE, ids=[f"{p.parent.name}/{p.name}" for p in MOVABLE])
+def test_accepting_a_move_suggestion_clears_its_card(folder: Path, tmp_path: Path) -> None:
+    """The decision checked: the date a card suggests is itself allowed by the same rule."""
+    body = run_scenario(folder, tmp_path)
+    for card in body["cards"]:
+        updates = {f"{r['resourceType']}/{r['id']}": r for r in _updates(card)}
+        if not updates:
+            continue
+        request = copy.deepcopy(load_json(folder / "request.json"))
+        for entry in request["context"]["draftOrders"]["entry"]:
+            key = f"{entry['resource']['resourceType']}/{entry['resource'].get('id')}"
+            entry["resource"] = updates.pop(key, entry["resource"])
+        assert not updates, "every updated resource is a draft of the request"
+        (tmp_path / "again").mkdir(exist_ok=True)
+        again = run_scenario(folder, tmp_path / "again", request)
+        assert card["source"]["topic"]["code"] not in [c["source"]["topic"]["code"] for c in again["cards"]]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from datetime import tzinfo
+from typing import assert_never
 
 from cds_service.engine.types import (
     ActionSpec,
@@ -15,8 +17,8 @@ from cds_service.engine.types import (
     Rule,
     SuggestionSpec,
 )
-from cds_service.protocol.models import Action, Card, Coding, Source, Suggestion
-from fhir_mappings.actions import InvalidFhirResource, with_medication_start, with_occurrence
+from cds_service.protocol.models import SUMMARY_MAX, Action, Card, Coding, Source, Suggestion
+from fhir_mappings.actions import with_medication_start, with_occurrence
 from fhir_mappings.resources import Resource
 
 log = logging.getLogger(__name__)
@@ -34,20 +36,31 @@ OVERRIDE_REASONS = (
 )
 
 
+def _fit(summary: str) -> str:
+    """The spec's summary limit as a last guard; rules already keep well under it."""
+    if len(summary) <= SUMMARY_MAX:
+        return summary
+    log.warning("summary shortened from %d characters", len(summary))
+    return summary[: SUMMARY_MAX - 1].rstrip() + "…"
+
+
 class CardBuilder:
     """Builds the cards of one hook call. `drafts` are the call's draft orders by `Type/id`."""
 
-    def __init__(self, base_url: str, new_uuid: Callable[[], str], drafts: Mapping[str, Resource]) -> None:
+    def __init__(
+        self, base_url: str, new_uuid: Callable[[], str], drafts: Mapping[str, Resource], tz: tzinfo
+    ) -> None:
         self._base_url = base_url.rstrip("/")
         self._new_uuid = new_uuid
         self._drafts = drafts
+        self._tz = tz
 
     def card(self, rule: Rule, finding: Finding) -> Card:
         short_name = rule.citations[0].source
         suggestions = [s for s in (self._suggestion(spec) for spec in finding.suggestions) if s is not None]
         return Card(
             uuid=self._new_uuid(),
-            summary=finding.summary,
+            summary=_fit(finding.summary),
             detail=finding.detail,
             indicator=finding.indicator.value,
             source=Source(
@@ -63,15 +76,10 @@ class CardBuilder:
     def _suggestion(self, spec: SuggestionSpec) -> Suggestion | None:
         try:
             actions = [self._action(a) for a in spec.actions]
-        except (KeyError, InvalidFhirResource) as exc:
+        except Exception as exc:  # a draft too odd to rewrite costs its suggestion, never the card
             log.warning("suggestion dropped: %s", type(exc).__name__)
             return None
-        return Suggestion(
-            label=spec.label,
-            uuid=self._new_uuid(),
-            isRecommended=spec.is_recommended or None,
-            actions=actions,
-        )
+        return Suggestion(label=spec.label, uuid=self._new_uuid(), actions=actions)
 
     def _action(self, spec: ActionSpec) -> Action:
         if isinstance(spec, DeleteDraft):
@@ -79,7 +87,11 @@ class CardBuilder:
                 raise KeyError(spec.ref)
             return Action(type="delete", description=spec.description, resourceId=spec.ref)
         if isinstance(spec, MoveMedicationStart):
-            resource = with_medication_start(self._drafts[spec.ref], spec.current_start, spec.new_start)
+            resource = with_medication_start(
+                self._drafts[spec.ref], spec.current_start, spec.new_start, self._tz
+            )
         elif isinstance(spec, MoveServiceRequestDate):
-            resource = with_occurrence(self._drafts[spec.ref], spec.current_date, spec.new_date)
+            resource = with_occurrence(self._drafts[spec.ref], spec.current_date, spec.new_date, self._tz)
+        else:
+            assert_never(spec)
         return Action(type="update", description=spec.description, resource=resource)

@@ -19,7 +19,7 @@ from typing import Any
 
 from cds_service.errors import MalformedRequest, PrefetchUnobtainable
 from cds_service.fhir_client import FhirClient, FhirUnavailable, next_link
-from fhir_mappings.resources import Resource, as_list, bundle_resources, reference_target
+from fhir_mappings.resources import Resource, bundle_resources, reference_target
 
 log = logging.getLogger(__name__)
 
@@ -155,6 +155,3 @@ def _run(
             "required data could not be fetched from fhirServer", [f"prefetch.{k}" for k in sorted(failed)]
         )
     return [r for r in out if isinstance(r, Mapping)] if out else []
-
-
-__all__ = ["as_list", "render", "resolve", "resolve_medications"]

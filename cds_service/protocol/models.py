@@ -146,9 +146,23 @@ class DiscoveryResponse(_Strict):
 # --- feedback -------------------------------------------------------------------------------------------------
 
 
+class ReceivedCoding(_Lenient):
+    """A Coding as clients send it: unknown elements (userSelected, version…) are ignored."""
+
+    system: NonEmpty | None = None
+    code: NonEmpty
+    display: NonEmpty | None = None
+
+
 class OverrideReasonFeedback(_Lenient):
-    reason: Coding | None = None
+    reason: ReceivedCoding | None = None
     userComment: NonEmpty | None = None
+
+    @model_validator(mode="after")
+    def _reason_or_comment(self) -> OverrideReasonFeedback:
+        if self.reason is None and self.userComment is None:
+            raise ValueError("overrideReason needs a reason or a userComment")
+        return self
 
 
 class AcceptedSuggestion(_Lenient):

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from cds_service.errors import MalformedRequest, UnsupportedMediaType
 from cds_service.protocol.models import HOOK_CONTEXTS, HookRequest, OrderSelectContext, PatientViewContext
+from fhir_mappings.resources import ref_key
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -67,9 +68,9 @@ def parse_hook_request(data: Any, expected_hook: str) -> ParsedRequest:
     context = validate(HOOK_CONTEXTS[expected_hook], request.context, prefix="context")
     if isinstance(context, OrderSelectContext):
         drafts = {
-            f"{r.get('resourceType')}/{r.get('id')}"
+            key
             for e in context.draftOrders.entry
-            if isinstance(r := e.get("resource"), dict)
+            if isinstance(r := e.get("resource"), dict) and (key := ref_key(r)) is not None
         }
         for i, selection in enumerate(context.selections):
             if selection not in drafts:

@@ -1,8 +1,9 @@
 """Perioperative bevacizumab: the 28-day hold before elective and after major surgery.
 
 Source: CERVICAL-OMENTAL l.61 (withhold at least 28 days before elective surgery and 28 days following major
-surgery); CRC-PM-REVIEW l.436-441 (perioperative VEGF inhibitors may add postoperative complications).
-Days are whole calendar days in the site's time zone; exactly 28 days apart is allowed, 27 is not.
+surgery); CRC-PM-REVIEW l.436-443 (perioperative VEGF inhibitors may add postoperative complications; no
+consensus on the question). Days are whole calendar days in the site's time zone; exactly 28 days apart is
+allowed, 27 is not.
 """
 
 from __future__ import annotations
@@ -22,47 +23,81 @@ from cds_service.engine.types import (
     SuggestionSpec,
     rule,
 )
+from fhir_mappings.dates import days_between
 from fhir_mappings.facts import ClinicalPicture, Drug, Fact, MedicationOrder, Surgery
 from hooks.rules.wording import day, md, plural_days, short
 
 BEV_SURGICAL_HOLD_DAYS = 28
 """CERVICAL-OMENTAL l.61: withhold bevacizumab ≥ 28 days before elective surgery and 28 days after major surgery."""
+HOLD = timedelta(days=BEV_SURGICAL_HOLD_DAYS)
 
 HOLD_CITATION = Citation("CERVICAL-OMENTAL", 61, 61)
-VEGF_COMPLICATIONS_CITATION = Citation("CRC-PM-REVIEW", 436, 441)
+VEGF_COMPLICATIONS_CITATION = Citation("CRC-PM-REVIEW", 436, 443)
 ORDER_HOOKS = ("order-select", "order-sign")
 COURSE_STATUSES = frozenset({"active", "on-hold", "completed", "draft"})
+VEGF_CLASS_AGENTS = (Drug.RAMUCIRUMAB, Drug.ZIV_AFLIBERCEPT)
 
 HOLD_STATEMENT = (
     "Guideline: bevacizumab is withheld for at least 28 days before elective surgery and for 28 days after "
     "major surgery (CERVICAL-OMENTAL l.61)."
 )
 VEGF_STATEMENT = (
-    "Adding VEGF inhibitors to perioperative systemic therapy may increase postoperative complications "
-    "(CRC-PM-REVIEW l.436-441)."
+    "Adding VEGF inhibitors to perioperative systemic therapy may increase postoperative complications, though "
+    "there is no consensus on this in the neoadjuvant or adjuvant setting (CRC-PM-REVIEW l.436-443)."
+)
+VEGF_WINDOW_NOTE = (
+    "The sources give no interval for VEGF inhibitors other than bevacizumab; the 28 days used to raise this "
+    "card are bevacizumab's."
 )
 
 
-def too_close(dose: date, surgery: date) -> bool:
-    """A dose and a surgery less than the hold apart, on either side."""
-    return abs((surgery - dose).days) < BEV_SURGICAL_HOLD_DAYS
+def conflicts(dose: date, surgery: Surgery) -> bool:
+    """A dose less than the hold before an elective surgery, or less than the hold after a major one."""
+    gap = days_between(dose, surgery.on)
+    if gap >= 0:
+        return gap < BEV_SURGICAL_HOLD_DAYS
+    return surgery.major and -gap < BEV_SURGICAL_HOLD_DAYS
 
 
-def first_allowed_start(start: date, planned: Iterable[Surgery], completed: Iterable[Surgery]) -> date:
-    """The first date on or after `start` at least the hold away from every planned surgery (either side) and
-    at least the hold after every major surgery done."""
-    planned, completed = list(planned), [s for s in completed if s.major]
-    candidate = start
-    moved = True
-    while moved:
-        moved = False
-        for surgery in planned:
-            if too_close(candidate, surgery.on):
-                candidate, moved = surgery.on + timedelta(days=BEV_SURGICAL_HOLD_DAYS), True
-        for surgery in completed:
-            if 0 <= (candidate - surgery.on).days < BEV_SURGICAL_HOLD_DAYS:
-                candidate, moved = surgery.on + timedelta(days=BEV_SURGICAL_HOLD_DAYS), True
-    return candidate
+def recently_after(dose: date, surgery: Surgery) -> bool:
+    """A dose less than the hold after a major surgery that was done."""
+    return surgery.major and 0 <= days_between(surgery.on, dose) < BEV_SURGICAL_HOLD_DAYS
+
+
+def doses_of(order: MedicationOrder, today: date) -> tuple[date, ...]:
+    """The administrations an order asks for: its explicit dose dates, else its start, else today."""
+    return order.doses or (order.start or today,)
+
+
+def spans(order: MedicationOrder, surgery: Surgery) -> bool:
+    """A course with stated bounds that runs across the surgery date."""
+    return order.start is not None and order.end is not None and order.start <= surgery.on <= order.end
+
+
+def first_allowed_start(
+    doses: Sequence[date], planned: Iterable[Surgery], completed: Iterable[Surgery], end: date | None = None
+) -> date:
+    """Where the first dose lands once the whole schedule (and a course ending on `end`) is moved, by as few
+    days as possible, clear of the hold around every planned surgery and after every major surgery done."""
+    planned, completed = list(planned), list(completed)
+    shift = timedelta(0)
+    while True:
+        needed = timedelta(0)
+        if end is not None:
+            for surgery in planned:
+                if doses[0] + shift <= surgery.on <= end + shift:
+                    needed = max(needed, surgery.on + HOLD - (doses[0] + shift))
+        for dose in doses:
+            moved = dose + shift
+            for surgery in planned:
+                if conflicts(moved, surgery):
+                    needed = max(needed, surgery.on + HOLD - moved)
+            for surgery in completed:
+                if recently_after(moved, surgery):
+                    needed = max(needed, surgery.on + HOLD - moved)
+        if not needed:
+            return doses[0] + shift
+        shift += needed
 
 
 def upcoming(picture: ClinicalPicture, today: date) -> list[Surgery]:
@@ -71,39 +106,71 @@ def upcoming(picture: ClinicalPicture, today: date) -> list[Surgery]:
 
 
 def _relation(dose: date, surgery: Surgery) -> str:
-    gap = (surgery.on - dose).days
+    gap = days_between(dose, surgery.on)
     if gap >= 0:
         return f"{plural_days(gap)} before {short(surgery.name)} on {day(surgery.on)}"
     return f"{plural_days(-gap)} after planned {short(surgery.name)} on {day(surgery.on)}"
 
 
-def _start_line(order: MedicationOrder, start: date) -> str:
+def _schedule_line(order: MedicationOrder, doses: Sequence[date]) -> str:
+    if order.doses:
+        return "doses on " + ", ".join(day(d) for d in order.doses)
     if order.start is None:
-        return f"no start date on the order, so today ({day(start)}) was used"
-    return f"intended start {day(start)}"
+        return f"no start date on the order, so today ({day(doses[0])}) was used"
+    course = f" to {day(order.end)}" if order.end else ""
+    return f"intended start {day(order.start)}{course}"
 
 
 @dataclass(frozen=True)
-class _Conflict:
+class _OrderConflict:
     order: MedicationOrder
-    start: date
+    doses: tuple[date, ...]
     surgeries: tuple[Surgery, ...]
 
     @property
-    def nearest(self) -> Surgery:
-        return min(self.surgeries, key=lambda s: (abs((s.on - self.start).days), s.on))
+    def nearest(self) -> tuple[date, Surgery]:
+        """The dose and surgery closest together (ties: the earlier surgery)."""
+        return min(
+            ((dose, s) for dose in self.doses for s in self.surgeries),
+            key=lambda pair: (abs(days_between(pair[0], pair[1].on)), pair[1].on),
+        )
+
+    @property
+    def gap(self) -> int:
+        dose, surgery = self.nearest
+        return abs(days_between(dose, surgery.on))
 
 
-def _conflicts(
-    orders: Sequence[MedicationOrder], surgeries: Sequence[Surgery], today: date
-) -> list[_Conflict]:
+def _order_conflicts(
+    orders: Sequence[MedicationOrder], planned: Sequence[Surgery], today: date
+) -> list[_OrderConflict]:
     found = []
     for order in orders:
-        start = order.start or today
-        near = tuple(s for s in surgeries if too_close(start, s.on) and s.ref != order.ref)
+        doses = doses_of(order, today)
+        near = tuple(s for s in planned if spans(order, s) or any(conflicts(d, s) for d in doses))
         if near:
-            found.append(_Conflict(order, start, near))
+            found.append(_OrderConflict(order, doses, near))
     return found
+
+
+def _move_suggestions(
+    moves: Sequence[tuple[MedicationOrder, date, date]], drug: str, why: str
+) -> tuple[SuggestionSpec, ...]:
+    """One suggestion that removes every conflicting draft and one that moves every one of them: with
+    `at-most-one`, a clinician can fix all of them from a single card."""
+    several = len(moves) > 1
+    noun = f"{len(moves)} {drug} orders" if several else f"the {drug} order"
+    deletes = tuple(
+        DeleteDraft(order.ref, f"Remove the draft {drug} order ({order.ref})") for order, _, _ in moves
+    )
+    updates = tuple(
+        MoveMedicationStart(
+            order.ref, current, new, f"Move the {drug} start ({order.ref}) to {day(new)}, {why}"
+        )
+        for order, current, new in moves
+    )
+    move_label = f"Move {noun} clear of surgery" if several else f"Start {drug} on {day(moves[0][2])}"
+    return (SuggestionSpec(f"Remove {noun}", deletes), SuggestionSpec(move_label, updates))
 
 
 @rule(
@@ -112,54 +179,44 @@ def _conflicts(
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.PLANNED_SURGERY, Fact.COMPLETED_SURGERY),
     cites=(HOLD_CITATION, VEGF_COMPLICATIONS_CITATION),
-    version="1.0.0",
+    version="1.1.0",
 )
 def bevacizumab_order_near_planned_surgery(
     picture: ClinicalPicture, context: HookContext, now: datetime
 ) -> Finding | None:
-    """Critical: a bevacizumab draft whose administration falls less than 28 days from a planned surgery."""
+    """Critical: a bevacizumab draft with a dose less than 28 days before a planned surgery (or after a planned
+    major one), or whose stated course runs across it."""
     planned = upcoming(picture, context.today)
-    conflicts = _conflicts(picture.orders_under_review(Drug.BEVACIZUMAB), planned, context.today)
-    if not conflicts:
+    found = _order_conflicts(picture.orders_under_review(Drug.BEVACIZUMAB), planned, context.today)
+    if not found:
         return None
-    worst = min(conflicts, key=lambda c: abs((c.nearest.on - c.start).days))
-    surgery = worst.nearest
-    summary = (
-        f"Withhold bevacizumab: start {day(worst.start)} is {_relation(worst.start, surgery)} (hold ≥28 days)"
-    )
-    lines, suggestions = [], []
-    for conflict in conflicts:
-        allowed = first_allowed_start(conflict.start, planned, picture.completed_surgeries)
+    worst = min(found, key=lambda c: c.gap)
+    dose, surgery = worst.nearest
+    if conflicts(dose, surgery):
+        summary = f"Withhold bevacizumab: dose {day(dose)} is {_relation(dose, surgery)} (hold ≥28 days)"
+    else:
+        summary = f"Withhold bevacizumab: its course runs across {short(surgery.name)} on {day(surgery.on)}"
+    lines, moves = [], []
+    for conflict in found:
+        course_end = None if conflict.order.doses else conflict.order.end
+        allowed = first_allowed_start(conflict.doses, planned, picture.completed_surgeries, course_end)
+        moves.append((conflict.order, conflict.doses[0], allowed))
         lines.append(
-            f"- **Bevacizumab order** ({conflict.order.ref}): {_start_line(conflict.order, conflict.start)}."
+            f"- **Bevacizumab order** ({conflict.order.ref}): {_schedule_line(conflict.order, conflict.doses)}."
         )
-        lines += [
-            f"  - Planned surgery: {md(s.name)} on {day(s.on)} ({s.ref}), "
-            f"{plural_days(abs((s.on - conflict.start).days))} "
-            f"{'after' if s.on >= conflict.start else 'before'} the administration."
-            for s in conflict.surgeries
-        ]
-        lines.append(f"  - First date at least 28 days clear of every surgery on record: {day(allowed)}.")
-        suffix = f" ({conflict.order.ref})" if len(conflicts) > 1 else ""
-        suggestions += [
-            SuggestionSpec(
-                label=f"Remove the bevacizumab order{suffix}",
-                actions=(DeleteDraft(conflict.order.ref, "Remove the draft bevacizumab order"),),
-            ),
-            SuggestionSpec(
-                label=f"Start bevacizumab on {day(allowed)}{suffix}",
-                actions=(
-                    MoveMedicationStart(
-                        conflict.order.ref,
-                        conflict.start,
-                        allowed,
-                        f"Move the bevacizumab start to {day(allowed)}, 28 days clear of surgery",
-                    ),
-                ),
-            ),
-        ]
+        for s in conflict.surgeries:
+            nearest = min(conflict.doses, key=lambda d: abs(days_between(d, s.on)))
+            if conflicts(nearest, s):
+                where = f"the dose of {day(nearest)} is {_relation(nearest, s).split(' on ')[0]}"
+            else:
+                where = "the course runs across it"
+            lines.append(f"  - Planned surgery: {md(s.name)} on {day(s.on)} ({s.ref}); {where}.")
+        lines.append(
+            f"  - Moving the whole schedule, the first dose clear of every surgery on record is {day(allowed)}."
+        )
     detail = "\n".join([*lines, "", HOLD_STATEMENT, VEGF_STATEMENT])
-    return Finding(Indicator.CRITICAL, summary, detail, tuple(suggestions))
+    suggestions = _move_suggestions(moves, "bevacizumab", "28 days clear of surgery")
+    return Finding(Indicator.CRITICAL, summary, detail, suggestions)
 
 
 @rule(
@@ -168,56 +225,43 @@ def bevacizumab_order_near_planned_surgery(
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.COMPLETED_SURGERY, Fact.PLANNED_SURGERY),
     cites=(HOLD_CITATION,),
-    version="1.0.0",
+    version="1.1.0",
 )
 def bevacizumab_order_soon_after_major_surgery(
     picture: ClinicalPicture, context: HookContext, now: datetime
 ) -> Finding | None:
-    """Critical: a bevacizumab draft less than 28 days after a major surgery that was done."""
+    """Critical: a bevacizumab draft with a dose less than 28 days after a major surgery that was done."""
     planned = upcoming(picture, context.today)
-    hits: list[tuple[MedicationOrder, date, Surgery]] = []
+    hits: list[tuple[MedicationOrder, tuple[date, ...], date, Surgery]] = []
     for order in picture.orders_under_review(Drug.BEVACIZUMAB):
-        start = order.start or context.today
-        recent = [
-            s
-            for s in picture.completed_surgeries
-            if s.major and 0 <= (start - s.on).days < BEV_SURGICAL_HOLD_DAYS
-        ]
-        if recent:
-            hits.append((order, start, max(recent, key=lambda s: s.on)))
+        doses = doses_of(order, context.today)
+        pairs = [(d, s) for d in doses for s in picture.completed_surgeries if recently_after(d, s)]
+        if pairs:
+            dose, surgery = min(pairs, key=lambda p: days_between(p[1].on, p[0]))
+            hits.append((order, doses, dose, surgery))
     if not hits:
         return None
-    order, start, surgery = min(hits, key=lambda h: (h[1] - h[2].on).days)
-    restart = first_allowed_start(start, planned, picture.completed_surgeries)
+    moves = [
+        (o, doses[0], first_allowed_start(doses, planned, picture.completed_surgeries))
+        for o, doses, _, _ in hits
+    ]
+    _, _, dose, surgery = min(hits, key=lambda h: days_between(h[3].on, h[2]))
+    earliest = min(new for _, _, new in moves)
     summary = (
-        f"Withhold bevacizumab: {day(start)} is {plural_days((start - surgery.on).days)} after "
-        f"{short(surgery.name)} on {day(surgery.on)}; earliest {day(restart)}"
+        f"Withhold bevacizumab: dose {day(dose)} is {plural_days(days_between(surgery.on, dose))} after "
+        f"{short(surgery.name)} on {day(surgery.on)}; earliest {day(earliest)}"
     )
-    lines, suggestions = [], []
-    for order, start, surgery in hits:
-        allowed = first_allowed_start(start, planned, picture.completed_surgeries)
+    lines = []
+    for (order, doses, dose, surgery), (_, _, allowed) in zip(hits, moves, strict=True):
         lines += [
-            f"- **Bevacizumab order** ({order.ref}): {_start_line(order, start)}.",
+            f"- **Bevacizumab order** ({order.ref}): {_schedule_line(order, doses)}.",
             f"  - Major surgery done: {md(surgery.name)} on {day(surgery.on)} ({surgery.ref}), "
-            f"{plural_days((start - surgery.on).days)} before the administration.",
-            f"  - Earliest restart: {day(allowed)}.",
+            f"{plural_days(days_between(surgery.on, dose))} before the dose of {day(dose)}.",
+            f"  - Earliest restart, moving the whole schedule: {day(allowed)}.",
         ]
-        suffix = f" ({order.ref})" if len(hits) > 1 else ""
-        suggestions.append(
-            SuggestionSpec(
-                label=f"Start bevacizumab on {day(allowed)}{suffix}",
-                actions=(
-                    MoveMedicationStart(
-                        order.ref,
-                        start,
-                        allowed,
-                        f"Move the bevacizumab start to {day(allowed)}, 28 days after surgery",
-                    ),
-                ),
-            )
-        )
     detail = "\n".join([*lines, "", HOLD_STATEMENT])
-    return Finding(Indicator.CRITICAL, summary, detail, tuple(suggestions))
+    suggestions = _move_suggestions(moves, "bevacizumab", "28 days after surgery")[1:]
+    return Finding(Indicator.CRITICAL, summary, detail, suggestions)
 
 
 @dataclass(frozen=True)
@@ -242,23 +286,23 @@ def exposures(picture: ClinicalPicture, include_drafts: bool) -> list[_Exposure]
         if order.is_draft and not include_drafts:
             continue
         first = order.start or order.authored
-        if first is None:
-            continue
-        if order.end is None and order.status == "completed":
-            continue  # finished at an unknown date: nothing to count from
-        label = (
-            f"course {day(first)} to {day(order.end)}"
-            if order.end
-            else f"course since {day(first)}, no end date"
-        )
-        out.append(_Exposure(order.ref, first, order.end, label))
+        last = order.doses[-1] if order.doses else order.end
+        if first is None or (last is None and order.status == "completed"):
+            continue  # no date to count from, or finished at an unknown date
+        label = f"course {day(first)} to {day(last)}" if last else f"order since {day(first)}, no end date"
+        out.append(_Exposure(order.ref, first, last, label))
     return out
 
 
-def _exposure_conflicts(exposure: _Exposure, surgery: date) -> bool:
+def _last_dose_before(exposure: _Exposure, surgery: date) -> tuple[date, bool] | None:
+    """The exposure's last dose on or before the surgery, and whether it is still running then (no end date,
+    or an end after the surgery: its last dose before surgery is then the surgery date itself). None when
+    the surgery comes before it all."""
     if surgery < exposure.first:
-        return (exposure.first - surgery).days < BEV_SURGICAL_HOLD_DAYS
-    return exposure.last is None or (surgery - exposure.last).days < BEV_SURGICAL_HOLD_DAYS
+        return None
+    if exposure.last is None or exposure.last > surgery:
+        return surgery, True
+    return exposure.last, False
 
 
 @rule(
@@ -267,47 +311,49 @@ def _exposure_conflicts(exposure: _Exposure, surgery: date) -> bool:
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.MEDICATION_HISTORY),
     cites=(HOLD_CITATION,),
-    version="1.0.0",
+    version="1.1.0",
 )
 def surgery_order_soon_after_bevacizumab(
     picture: ClinicalPicture, context: HookContext, now: datetime
 ) -> Finding | None:
-    """Warning: a surgery order whose date is less than 28 days after the last bevacizumab exposure."""
+    """Warning: a surgery order dated less than 28 days after the last bevacizumab dose before it."""
     given = exposures(picture, include_drafts=True)
-    hits = [
-        (surgery, [e for e in given if _exposure_conflicts(e, surgery.on)])
-        for surgery in picture.surgery_orders_under_review()
-    ]
-    hits = [(s, found) for s, found in hits if found]
-    if not hits:
-        return None
     lines, suggestions = [], []
     summary = ""
-    for surgery, found in hits:
-        open_ended = [e for e in found if e.last is None]
-        last_dose = max(e.last or e.first for e in found)
-        safe = last_dose + timedelta(days=BEV_SURGICAL_HOLD_DAYS)
-        if not summary:
-            summary = f"{short(surgery.name, 30)} on {day(surgery.on)}: bevacizumab " + (
-                "course has no end date; hold it ≥28 days first"
-                if open_ended
-                else f"until {day(last_dose)}; earliest surgery {day(safe)}"
+    for surgery in picture.surgery_orders_under_review():
+        recent = [
+            (e, *found)
+            for e in given
+            if (found := _last_dose_before(e, surgery.on)) is not None
+            and days_between(found[0], surgery.on) < BEV_SURGICAL_HOLD_DAYS
+        ]
+        if not recent:
+            continue
+        running = any(still_running for _, _, still_running in recent)
+        last_dose = max(last for _, last, _ in recent)
+        safe = last_dose + HOLD
+        summary = summary or (
+            f"{short(surgery.name, 30)} on {day(surgery.on)}: bevacizumab "
+            + (
+                "still scheduled then; pause it ≥28 days before"
+                if running
+                else f"last dose {day(last_dose)}; earliest surgery {day(safe)}"
             )
+        )
         lines.append(
             f"- **Surgery order** ({surgery.ref}): {md(surgery.name)} requested for {day(surgery.on)}."
         )
-        lines += [f"  - Bevacizumab {e.label} ({e.ref})." for e in found]
-        if open_ended:
+        lines += [f"  - Bevacizumab {e.label} ({e.ref})." for e, _, _ in recent]
+        if running:
             lines.append(
-                "  - An active course has no end date: bevacizumab must be paused at least 28 days "
-                "before the operation; no safe date can be computed."
+                "  - Bevacizumab is still scheduled on the requested date: it must be paused at least 28 days "
+                "before the operation, so no surgery date alone can be suggested."
             )
             continue
-        lines.append(f"  - Earliest date 28 days after the last bevacizumab: {day(safe)}.")
-        suffix = f" ({surgery.ref})" if len(hits) > 1 else ""
+        lines.append(f"  - Earliest date 28 days after the last bevacizumab dose: {day(safe)}.")
         suggestions.append(
             SuggestionSpec(
-                label=f"Request the surgery for {day(safe)}{suffix}",
+                label=f"Request the surgery for {day(safe)}",
                 actions=(
                     MoveServiceRequestDate(
                         surgery.ref, surgery.on, safe, f"Move the requested surgery date to {day(safe)}"
@@ -315,8 +361,15 @@ def surgery_order_soon_after_bevacizumab(
                 ),
             )
         )
+    if not lines:
+        return None
     detail = "\n".join([*lines, "", HOLD_STATEMENT])
-    return Finding(Indicator.WARNING, summary, detail, tuple(suggestions))
+    moves = (
+        SuggestionSpec(
+            "Move the surgery orders clear of bevacizumab", tuple(a for s in suggestions for a in s.actions)
+        ),
+    )
+    return Finding(Indicator.WARNING, summary, detail, moves if len(suggestions) > 1 else tuple(suggestions))
 
 
 @rule(
@@ -325,21 +378,30 @@ def surgery_order_soon_after_bevacizumab(
     hooks=("patient-view",),
     requires=(Fact.MEDICATION_HISTORY, Fact.PLANNED_SURGERY),
     cites=(HOLD_CITATION,),
-    version="1.0.0",
+    version="1.1.0",
 )
 def active_bevacizumab_near_planned_surgery(
     picture: ClinicalPicture, context: HookContext, now: datetime
 ) -> Finding | None:
-    """Warning on chart open: an active bevacizumab course and a planned surgery within 28 days, either side."""
-    active = [
-        e
+    """Warning on chart open: bevacizumab given or scheduled within 28 days of a planned surgery, either side."""
+
+    def gap(exposure: _Exposure, surgery: Surgery) -> int:
+        """Days between the surgery and the nearest bevacizumab on the side the source holds it."""
+        before = _last_dose_before(exposure, surgery.on)
+        if before is not None:
+            return days_between(before[0], surgery.on)
+        return days_between(surgery.on, exposure.first) if surgery.major else BEV_SURGICAL_HOLD_DAYS
+
+    pairs = [
+        (s, e)
+        for s in upcoming(picture, context.today)
         for e in exposures(picture, include_drafts=False)
-        if e.last is None or e.last >= context.today or (context.today - e.last).days < BEV_SURGICAL_HOLD_DAYS
+        if gap(e, s) < BEV_SURGICAL_HOLD_DAYS
     ]
-    pairs = [(s, e) for s in upcoming(picture, context.today) for e in active if _exposure_conflicts(e, s.on)]
     if not pairs:
         return None
-    surgery, exposure = pairs[0]
+    surgery = min((s for s, _ in pairs), key=lambda s: (s.on, s.ref))
+    exposure = min((e for s, e in pairs if s == surgery), key=lambda e: gap(e, surgery))
     summary = (
         f"{short(surgery.name, 30)} on {day(surgery.on)} is within 28 days of bevacizumab ({exposure.label})"
     )
@@ -347,15 +409,7 @@ def active_bevacizumab_near_planned_surgery(
         f"- Planned surgery: {md(s.name)} on {day(s.on)} ({s.ref}); bevacizumab {e.label} ({e.ref})."
         for s, e in pairs
     ]
-    detail = "\n".join([*lines, "", HOLD_STATEMENT])
-    return Finding(Indicator.WARNING, summary, detail)
-
-
-VEGF_CLASS_AGENTS = (Drug.RAMUCIRUMAB, Drug.ZIV_AFLIBERCEPT)
-
-
-def _drug_name(order: MedicationOrder) -> str:
-    return order.drug.value if order.drug is not None else "VEGF inhibitor"
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", HOLD_STATEMENT]))
 
 
 @rule(
@@ -364,25 +418,29 @@ def _drug_name(order: MedicationOrder) -> str:
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.PLANNED_SURGERY),
     cites=(VEGF_COMPLICATIONS_CITATION,),
-    version="1.0.0",
+    version="1.1.0",
 )
 def vegf_agent_near_planned_surgery(
     picture: ClinicalPicture, context: HookContext, now: datetime
 ) -> Finding | None:
-    """Info: a non-bevacizumab VEGF-pathway agent within 28 days of a planned surgery (no 28-day rule of its
-    own in the sources, so guidance only)."""
-    conflicts = _conflicts(
+    """Info: a VEGF-pathway agent other than bevacizumab near a planned surgery: guidance only, since the
+    sources give these agents no hold of their own."""
+    found = _order_conflicts(
         picture.orders_under_review(*VEGF_CLASS_AGENTS), upcoming(picture, context.today), context.today
     )
-    if not conflicts:
+    if not found:
         return None
-    worst = min(conflicts, key=lambda c: abs((c.nearest.on - c.start).days))
-    summary = f"{_drug_name(worst.order).capitalize()} on {day(worst.start)} is {_relation(worst.start, worst.nearest)}"
+    worst = min(found, key=lambda c: c.gap)
+    dose, surgery = worst.nearest
+    summary = f"{_drug_name(worst.order).capitalize()} dose {day(dose)} is {_relation(dose, surgery)}"
     lines = [
-        f"- **{_drug_name(c.order)} order** ({c.order.ref}): {_start_line(c.order, c.start)}; "
+        f"- **{_drug_name(c.order)} order** ({c.order.ref}): {_schedule_line(c.order, c.doses)}; "
         + "; ".join(f"{md(s.name)} on {day(s.on)} ({s.ref})" for s in c.surgeries)
         + "."
-        for c in conflicts
+        for c in found
     ]
-    detail = "\n".join([*lines, "", VEGF_STATEMENT])
-    return Finding(Indicator.INFO, summary, detail)
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", VEGF_STATEMENT, VEGF_WINDOW_NOTE]))
+
+
+def _drug_name(order: MedicationOrder) -> str:
+    return order.drug.value if order.drug is not None else "VEGF inhibitor"

@@ -258,3 +258,15 @@ def test_feedback_for_an_unknown_service_is_a_404(client: CheckedClient, schema:
     assert response.status_code == 404
     assert response.json()["issue"][0]["code"] == "not-found"
     assert _stored(client, "no-such-service") == []
+
+
+def test_an_override_reason_coding_with_extra_elements_is_accepted(client: CheckedClient) -> None:
+    reason = {"system": "https://example.org/reasons", "code": "x", "display": "X", "userSelected": True}
+    body = {"feedback": [_item(overrideReason={"reason": reason})]}
+    assert client.post(FEEDBACK, json=body).status_code == 200
+
+
+def test_an_override_reason_with_neither_reason_nor_comment_is_a_400(client: CheckedClient) -> None:
+    response = client.post(FEEDBACK, json={"feedback": [_item(overrideReason={})]})
+    assert response.status_code == 400
+    assert "feedback[0].overrideReason" in _expressions(response)

@@ -210,7 +210,7 @@ def test_a_malformed_resource_costs_one_fact_not_the_hook(client: CheckedClient)
 
 
 def test_a_rule_that_raises_is_skipped_and_the_others_still_answer(
-    client: CheckedClient, monkeypatch: pytest.MonkeyPatch
+    client: CheckedClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     service = SERVICE_FOR_HOOK["order-select"]
 
@@ -225,6 +225,73 @@ def test_a_rule_that_raises_is_skipped_and_the_others_still_answer(
     response = client.post(ORDER_SELECT, json=example_request())
     assert response.status_code == 200
     assert [c["source"]["topic"]["code"] for c in response.json()["cards"]] == ["BEV-SURG-BEFORE"]
+    assert "rule BEV-SURG-AFTER failed and was skipped: RuntimeError" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "dosage",
+    [
+        ["x"],
+        [{"timing": "x"}],
+        [{"timing": {"repeat": "x"}}],
+        [{"timing": {"repeat": {"boundsPeriod": {"start": "2026-03-02", "end": "2026-02-30"}}}}],
+        [{"timing": {"event": ["2026-03-02", "tomorrow!!"]}}],
+        [{"timing": {"event": "2026-03-02"}}],
+    ],
+    ids=[
+        "string-dosage",
+        "string-timing",
+        "string-repeat",
+        "impossible-end",
+        "unreadable-event",
+        "bare-event",
+    ],
+)
+def test_a_draft_with_an_unreadable_schedule_still_gets_its_card(client: CheckedClient, dosage: Any) -> None:
+    request = example_request()
+    request["context"]["draftOrders"]["entry"][0]["resource"]["dosageInstruction"] = dosage
+    response = client.post(ORDER_SELECT, json=request)
+    assert response.status_code == 200, response.text
+    [card] = response.json()["cards"]
+    assert card["source"]["topic"]["code"] == "BEV-SURG-BEFORE"
+    assert "delete" in [a["type"] for s in card["suggestions"] for a in s["actions"]]
+
+
+def test_a_malformed_surgery_period_never_breaks_the_schedule_card(client: CheckedClient) -> None:
+    request = example_request()
+    request["context"]["draftOrders"]["entry"] = [
+        {
+            "resource": {
+                "resourceType": "ServiceRequest",
+                "id": "lap-draft",
+                "status": "draft",
+                "intent": "order",
+                "subject": {"reference": "Patient/pm-cervical-001"},
+                "category": [{"coding": [{"system": "http://snomed.info/sct", "code": "387713003"}]}],
+                "code": {"text": "Laparotomy"},
+                "occurrencePeriod": {"start": "2026-03-10", "end": "2026-13-45"},
+            }
+        }
+    ]
+    request["context"]["selections"] = ["ServiceRequest/lap-draft"]
+    given = {
+        "resourceType": "MedicationAdministration",
+        "id": "dose",
+        "status": "completed",
+        "subject": {"reference": "Patient/pm-cervical-001"},
+        "effectiveDateTime": "2026-02-20",
+        "medicationCodeableConcept": {
+            "coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "253337"}]
+        },
+    }
+    request["prefetch"]["medicationAdministrations"] = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": given}],
+    }
+    response = client.post(ORDER_SELECT, json=request)
+    assert response.status_code == 200, response.text
+    assert [c["source"]["topic"]["code"] for c in response.json()["cards"]] == ["BEV-SURG-SCHEDULE"]
 
 
 def test_source_page_serves_html_and_json(client: CheckedClient) -> None:

@@ -30,53 +30,46 @@ ORDER = HookContext("order-select", TODAY)
 VIEW = HookContext("patient-view", TODAY)
 
 
-def order(drug: Drug | None, under_review: bool) -> MedicationOrder:
+def med(
+    ref: str = "MedicationRequest/d1",
+    drug: Drug | None = Drug.BEVACIZUMAB,
+    start: date | None = TODAY,
+    doses: tuple[date, ...] = (),
+    end: date | None = None,
+    status: str = "draft",
+    under_review: bool = True,
+) -> MedicationOrder:
     return MedicationOrder(
-        ref="MedicationRequest/d1",
+        ref=ref,
         drug=drug,
-        status="draft",
-        start=TODAY,
-        end=None,
-        authored=TODAY,
-        is_draft=True,
+        status=status,
+        start=start,
+        doses=doses,
+        end=end,
+        authored=start or TODAY,
+        is_draft=status == "draft",
         under_review=under_review,
     )
+
+
+def order(drug: Drug | None, under_review: bool) -> MedicationOrder:
+    return med(drug=drug, under_review=under_review)
 
 
 def draft(
     start: date | None = TODAY, drug: Drug = Drug.BEVACIZUMAB, ref: str = "MedicationRequest/d1"
 ) -> MedicationOrder:
-    return MedicationOrder(
-        ref=ref,
-        drug=drug,
-        status="draft",
-        start=start,
-        end=None,
-        authored=TODAY,
-        is_draft=True,
-        under_review=True,
-    )
+    return med(ref=ref, drug=drug, start=start)
 
 
 def course(start: date, end: date | None = None, status: str = "active") -> MedicationOrder:
-    return MedicationOrder(
-        ref="MedicationRequest/c1",
-        drug=Drug.BEVACIZUMAB,
-        status=status,
-        start=start,
-        end=end,
-        authored=start,
-        is_draft=False,
-        under_review=False,
-    )
+    return med(ref="MedicationRequest/c1", start=start, end=end, status=status, under_review=False)
 
 
 def surgery(
     on: date, ref: str = "ServiceRequest/s1", major: bool = True, under_review: bool = False
 ) -> Surgery:
-    return Surgery(
-        ref=ref, name="Laparotomy", on=on, major=major, is_draft=under_review, under_review=under_review
-    )
+    return Surgery(ref=ref, name="Laparotomy", on=on, major=major, under_review=under_review)
 
 
 def days(n: int) -> date:
@@ -93,7 +86,9 @@ def test_bevacizumab_order_14_days_before_surgery_is_critical_with_delete_and_mo
     assert finding is not None and finding.indicator is Indicator.CRITICAL
     assert "14 days before Laparotomy on 2026-03-16" in finding.summary
     actions = [a for s in finding.suggestions for a in s.actions]
-    assert actions[0] == DeleteDraft("MedicationRequest/d1", "Remove the draft bevacizumab order")
+    assert actions[0] == DeleteDraft(
+        "MedicationRequest/d1", "Remove the draft bevacizumab order (MedicationRequest/d1)"
+    )
     assert isinstance(actions[1], MoveMedicationStart) and actions[1].new_start == days(14 + 28)
 
 
@@ -123,11 +118,20 @@ def test_bevacizumab_orders_not_under_review_get_no_card() -> None:
 
 def test_first_allowed_start_clears_every_planned_and_recent_major_surgery() -> None:
     planned = [surgery(days(8)), surgery(days(23), ref="ServiceRequest/s2")]
-    assert first_allowed_start(TODAY, planned, []) == days(23 + 28)
+    assert first_allowed_start([TODAY], planned, []) == days(23 + 28)
     done = [surgery(days(-10), ref="Procedure/p1")]
-    assert first_allowed_start(TODAY, [], done) == days(18)
+    assert first_allowed_start([TODAY], [], done) == days(18)
     minor = [surgery(days(-10), ref="Procedure/p2", major=False)]
-    assert first_allowed_start(TODAY, [], minor) == TODAY
+    assert first_allowed_start([TODAY], [], minor) == TODAY
+
+
+def test_first_allowed_start_moves_a_whole_dose_schedule_clear_of_every_surgery() -> None:
+    doses = [TODAY, days(21), days(42)]
+    planned = [surgery(days(50))]
+    moved = first_allowed_start(doses, planned, [])
+    shift = moved - TODAY
+    assert all(abs(((d + shift) - days(50)).days) >= 28 or (d + shift) > days(50) for d in doses)
+    assert moved == days(50 + 28)  # the first dose itself must clear the surgery: the schedule moves after it
 
 
 @pytest.mark.parametrize(("days_since", "flagged"), [(27, True), (28, False), (0, True)])
@@ -167,7 +171,7 @@ def test_surgery_order_during_open_ended_course_warns_without_a_date() -> None:
     )
     finding = surgery_order_soon_after_bevacizumab.evaluate(picture, ORDER, NOW)
     assert finding is not None and finding.suggestions == ()
-    assert "no end date" in finding.summary
+    assert "still scheduled" in finding.summary
 
 
 def test_completed_course_without_end_date_is_not_counted() -> None:
@@ -214,3 +218,60 @@ def test_unknown_drug_identity_means_no_card() -> None:
     picture = ClinicalPicture(medication_orders=(unknown,), planned_surgeries=(surgery(days(5)),))
     assert bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
     assert vegf_agent_near_planned_surgery.evaluate(picture, ORDER, NOW) is None
+
+
+def test_a_later_dose_near_surgery_is_caught_not_only_the_first() -> None:
+    order = med(doses=(TODAY, days(21)))
+    picture = ClinicalPicture(medication_orders=(order,), planned_surgeries=(surgery(days(34)),))
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW)
+    assert finding is not None and "dose 2026-03-23 is 13 days before" in finding.summary
+
+
+def test_a_course_running_across_the_surgery_is_caught() -> None:
+    order = med(start=TODAY, end=days(180))
+    picture = ClinicalPicture(medication_orders=(order,), planned_surgeries=(surgery(days(60)),))
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW)
+    assert finding is not None and "runs across it" in finding.detail
+
+
+@pytest.mark.parametrize(
+    ("days_after", "major", "flagged"), [(27, True, True), (28, True, False), (10, False, False)]
+)
+def test_a_dose_after_a_planned_surgery_is_held_only_after_major_surgery(
+    days_after: int, major: bool, flagged: bool
+) -> None:
+    picture = ClinicalPicture(
+        medication_orders=(med(start=days(days_after)),), planned_surgeries=(surgery(TODAY, major=major),)
+    )
+    assert (bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW) is not None) is flagged
+
+
+def test_several_conflicting_orders_get_one_card_whose_suggestions_fix_all_of_them() -> None:
+    picture = ClinicalPicture(
+        medication_orders=(med(ref="MedicationRequest/a"), med(ref="MedicationRequest/b", start=days(3))),
+        planned_surgeries=(surgery(days(10)),),
+    )
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, ORDER, NOW)
+    assert finding is not None
+    remove, move = finding.suggestions
+    assert [a.ref for a in remove.actions] == ["MedicationRequest/a", "MedicationRequest/b"]
+    assert [(a.ref, a.new_start) for a in move.actions if isinstance(a, MoveMedicationStart)] == [
+        ("MedicationRequest/a", days(38)),
+        ("MedicationRequest/b", days(38)),
+    ]
+
+
+def test_surgery_before_a_future_course_is_not_a_schedule_conflict() -> None:
+    picture = ClinicalPicture(
+        medication_orders=(course(days(49), end=days(150)),),
+        planned_surgeries=(surgery(days(39), under_review=True),),
+    )
+    assert surgery_order_soon_after_bevacizumab.evaluate(picture, ORDER, NOW) is None
+
+
+def test_chart_view_names_the_bevacizumab_closest_to_the_surgery() -> None:
+    old = Administration(ref="MedicationAdministration/old", drug=Drug.BEVACIZUMAB, given_on=days(-20))
+    recent = Administration(ref="MedicationAdministration/new", drug=Drug.BEVACIZUMAB, given_on=days(-2))
+    picture = ClinicalPicture(administrations=(old, recent), planned_surgeries=(surgery(days(5)),))
+    finding = active_bevacizumab_near_planned_surgery.evaluate(picture, VIEW, NOW)
+    assert finding is not None and "dose given 2026-02-28" in finding.summary
