@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cds_service.auth.clients import load_trusted_clients
+from cds_service.auth.clients import TrustedClients, load_trusted_clients
 from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
 from cds_service.auth.verify import Authenticator, AuthFailed
 from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
@@ -77,7 +77,8 @@ def create_app(
     return app
 
 
-def _authenticator(settings: Settings, store: Store, clock: Clock, fetch: Fetch) -> Authenticator | None:
+def trusted_clients(settings: Settings) -> TrustedClients | None:
+    """The validated trusted clients; None only in --dev without a file. ConfigError says what is missing."""
     if settings.trusted_clients is None:
         if not settings.dev:
             raise ConfigError(
@@ -87,7 +88,13 @@ def _authenticator(settings: Settings, store: Store, clock: Clock, fetch: Fetch)
         return None
     if not settings.dev and not settings.public_base_url:
         raise ConfigError("CDS_PUBLIC_BASE_URL is not set: it is the audience every client JWT must name")
-    clients = load_trusted_clients(settings.trusted_clients)
+    return load_trusted_clients(settings.trusted_clients)
+
+
+def _authenticator(settings: Settings, store: Store, clock: Clock, fetch: Fetch) -> Authenticator | None:
+    clients = trusted_clients(settings)
+    if clients is None:
+        return None
     return Authenticator(
         clients,
         KeyCache(fetch=fetch),

@@ -10,14 +10,9 @@ from collections.abc import Sequence
 
 log = logging.getLogger("peritoneal-cds")
 
-NO_AUTH_REFUSAL = (
-    "refusing to start: client authentication (signed JWTs from trusted CDS clients) is not available yet, "
-    "and a CDS service must not answer unauthenticated EHR calls in production. "
-    "For local development run `peritoneal-cds serve --dev`."
-)
 DEV_WARNING = (
-    "DEVELOPMENT MODE: no client authentication, http:// FHIR servers allowed on loopback, CORS open to any "
-    "origin. Never expose this process to a network."
+    "DEVELOPMENT MODE: http:// FHIR servers allowed on loopback, CORS open to any origin{auth}. "
+    "Never expose this process to a network."
 )
 
 
@@ -28,19 +23,33 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
-    serve.add_argument("--dev", action="store_true", help="development mode (no client authentication)")
+    serve.add_argument(
+        "--dev",
+        action="store_true",
+        help="development mode (loopback http FHIR servers; no authentication "
+        "unless CDS_TRUSTED_CLIENTS is set)",
+    )
     return parser
 
 
 def serve(host: str, port: int, workers: int, dev: bool) -> int:
+    """Run the service; outside --dev only with a valid trusted-clients file (checked here, before any worker
+    starts, so a bad file stops start-up with a message naming the entry)."""
     import uvicorn
 
-    if not dev:
-        print(NO_AUTH_REFUSAL, file=sys.stderr)
+    from cds_service.app import trusted_clients
+    from cds_service.errors import ConfigError
+    from cds_service.settings import Settings
+
+    os.environ["CDS_DEV"] = "true" if dev else "false"  # read by every worker's settings
+    try:
+        clients = trusted_clients(Settings())
+    except (ConfigError, ValueError) as exc:
+        print(f"refusing to start: {exc}", file=sys.stderr)
         return 2
-    os.environ["CDS_DEV"] = "true"  # read by every worker's settings
     logging.basicConfig(level=logging.INFO)
-    log.warning(DEV_WARNING)
+    if dev:
+        log.warning(DEV_WARNING.format(auth="" if clients else ", no client authentication"))
     uvicorn.run("cds_service.app:create_app", factory=True, host=host, port=port, workers=workers)
     return 0
 

@@ -63,7 +63,7 @@ def handle_hook(
     service: ServiceDeclaration, data: Any, runtime: Runtime, base_url: str, caller: Caller | None = None
 ) -> dict[str, Any]:
     """The cards response for one parsed JSON body, or a CdsError."""
-    parsed = parse_hook_request(data, service.hook)
+    parsed = parse_hook_request(data, service.hook, runtime.settings.max_bundle_entries)
     request, context = parsed.request, parsed.context
     drafts: list[Resource] = []
     under_review: list[str] | None = None
@@ -74,7 +74,14 @@ def handle_hook(
 
     client = fhir_client_for(request, runtime.settings, caller)
     try:
-        record = resolve(service.prefetch, request.prefetch, request.context, client, runtime.executor)
+        record = resolve(
+            service.prefetch,
+            request.prefetch,
+            request.context,
+            client,
+            runtime.executor,
+            runtime.settings.max_bundle_entries,
+        )
         record += resolve_medications(drafts + record, client, runtime.executor)
     finally:
         if client is not None:

@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE = Path("var") / "peritoneal-cds.sqlite3"
+MAX_BUNDLE_ENTRIES = 20_000
 
 
 def _split(value: object) -> object:
@@ -45,7 +46,7 @@ class Settings(BaseSettings):
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
     jwt_max_lifetime_seconds: int = Field(default=3600, ge=60)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
-    max_bundle_entries: int = Field(default=20_000, ge=1)
+    max_bundle_entries: int = Field(default=MAX_BUNDLE_ENTRIES, ge=1)
 
     _split_cors = field_validator("cors_origins", mode="before")(_split)
     _split_servers = field_validator("fhir_servers", mode="before")(_split)
@@ -77,10 +78,7 @@ class Settings(BaseSettings):
         else:
             allowed = False
         if allowed and self.fhir_servers:
-            base = url.rstrip("/")
-            allowed = any(
-                base == s.rstrip("/") or base.startswith(s.rstrip("/") + "/") for s in self.fhir_servers
-            )
+            allowed = any(under_base_url(url, s) for s in self.fhir_servers)
         return allowed
 
 
@@ -91,3 +89,20 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def under_base_url(url: str, base: str) -> bool:
+    """True if `url` is `base` or below it: same scheme and host (no userinfo), the same port where `base`
+    names one (any port where it does not), and a path at or under the base path."""
+    target, allowed = urlsplit(url), urlsplit(base)
+    if target.username is not None or target.password is not None:
+        return False
+    try:
+        if allowed.port is not None and target.port != allowed.port:
+            return False
+    except ValueError:
+        return False
+    if (target.scheme, target.hostname) != (allowed.scheme, allowed.hostname):
+        return False
+    root, path = allowed.path.rstrip("/"), target.path.rstrip("/")
+    return path == root or path.startswith(root + "/")

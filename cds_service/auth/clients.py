@@ -26,7 +26,7 @@ from pydantic import (
 )
 
 from cds_service.errors import ConfigError
-from cds_service.settings import is_loopback
+from cds_service.settings import is_loopback, under_base_url
 
 
 def _https_or_loopback(url: str) -> str:
@@ -74,8 +74,7 @@ class TrustedClient(BaseModel):
         return self._static_keys
 
     def allows_fhir_server(self, url: str) -> bool:
-        base = url.rstrip("/")
-        return any(base == s or base.startswith((s + "/", s + ":")) for s in self.fhir_servers)
+        return any(under_base_url(url, s) for s in self.fhir_servers)
 
 
 class TrustedClients(BaseModel):

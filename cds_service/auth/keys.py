@@ -17,7 +17,6 @@ import requests
 from jwt import PyJWK
 
 from cds_service.auth.clients import TrustedClient, public_keys
-from cds_service.errors import ConfigError
 
 JWKS_MAX_BYTES = 256 * 1024
 
@@ -87,7 +86,7 @@ class KeyCache:
             self._attempts[url] = now
         try:
             keys = public_keys(self._fetch(url), url)
-        except (ConfigError, ValueError, requests.RequestException, orjson.JSONDecodeError):
+        except Exception:  # any failure to get the key set means "no such key", never a 500
             return entry.keys.get(kid) if entry is not None else None
         with self._lock:
             self._entries[url] = _Entry(keys, self._clock())

@@ -7,6 +7,7 @@ gets a bare 401, the log gets the check, `iss` and `jti`, never the token.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -146,6 +147,6 @@ def _text(value: object) -> str | None:
 
 def _number(value: object) -> float | None:
     """A NumericDate claim as a float; None for anything else (booleans included)."""
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     return float(value)

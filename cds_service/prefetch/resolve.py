@@ -19,6 +19,7 @@ from typing import Any
 
 from cds_service.errors import MalformedRequest, PrefetchUnobtainable
 from cds_service.fhir_client import FhirClient, FhirUnavailable, next_link
+from cds_service.settings import MAX_BUNDLE_ENTRIES
 from fhir_mappings.resources import Resource, bundle_resources, reference_target
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,10 @@ def resolve(
     context: Mapping[str, Any],
     client: FhirClient | None,
     executor: Executor,
+    max_entries: int = MAX_BUNDLE_ENTRIES,
 ) -> list[Resource]:
-    """Every resource the service's templates ask for, or PrefetchUnobtainable naming the keys that failed."""
+    """Every resource the service's templates ask for, or PrefetchUnobtainable naming the keys that failed.
+    A given Bundle with more than `max_entries` entries is refused (400) rather than read."""
     given = prefetch or {}
     resources: list[Resource] = []
     jobs: dict[str, Callable[[], list[Resource]]] = {}
@@ -72,6 +75,11 @@ def resolve(
             if value["resourceType"] != "Bundle":
                 resources.append(value)
                 continue
+            entries = value.get("entry")
+            if isinstance(entries, list) and len(entries) > max_entries:
+                raise MalformedRequest(
+                    f"prefetch.{key} has more than {max_entries} entries", [f"prefetch.{key}.entry"]
+                )
             resources += bundle_resources(value)
             if next_link(value) is not None:
                 if client is None:

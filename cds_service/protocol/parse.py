@@ -10,7 +10,14 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from cds_service.errors import MalformedRequest, UnsupportedMediaType
-from cds_service.protocol.models import HOOK_CONTEXTS, HookRequest, OrderSelectContext, PatientViewContext
+from cds_service.protocol.models import (
+    HOOK_CONTEXTS,
+    HookRequest,
+    OrderSelectContext,
+    OrderSignContext,
+    PatientViewContext,
+)
+from cds_service.settings import MAX_BUNDLE_ENTRIES
 from fhir_mappings.resources import ref_key
 
 M = TypeVar("M", bound=BaseModel)
@@ -54,7 +61,7 @@ class ParsedRequest:
     context: PatientViewContext
 
 
-def parse_hook_request(data: Any, expected_hook: str) -> ParsedRequest:
+def parse_hook_request(data: Any, expected_hook: str, max_entries: int = MAX_BUNDLE_ENTRIES) -> ParsedRequest:
     """Validate the envelope, the hook and its context (per the hook library), and order-select selections."""
     if not isinstance(data, dict):
         raise MalformedRequest("the body must be a JSON object", ["(body)"])
@@ -66,6 +73,10 @@ def parse_hook_request(data: Any, expected_hook: str) -> ParsedRequest:
     if request.fhirAuthorization is not None and request.fhirServer is None:
         raise MalformedRequest("fhirAuthorization requires fhirServer", ["fhirServer"])
     context = validate(HOOK_CONTEXTS[expected_hook], request.context, prefix="context")
+    if isinstance(context, OrderSignContext) and len(context.draftOrders.entry) > max_entries:
+        raise MalformedRequest(
+            f"draftOrders has more than {max_entries} entries", ["context.draftOrders.entry"]
+        )
     if isinstance(context, OrderSelectContext):
         drafts = {
             key

@@ -1,37 +1,79 @@
-"""The command line: `serve` refuses to run unauthenticated outside development mode."""
+"""The command line: `serve` runs unauthenticated only in --dev, and checks the trusted clients before any
+worker starts."""
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cds_service import cli
+from tests.auth_keys import PUBLIC_BASE, trusted_clients_file
 
 
-def test_serve_without_dev_refuses_and_says_why(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    runs: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda *a, **k: runs.append((a, k)))
+    for name in ("CDS_DEV", "CDS_TRUSTED_CLIENTS", "CDS_PUBLIC_BASE_URL"):
+        monkeypatch.setenv(name, "")  # restored after the test
+        monkeypatch.delenv(name)
+    return runs
+
+
+def test_serve_without_dev_or_trusted_clients_refuses_and_says_why(
+    started: list[Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    started: list[Any] = []
-    monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append((a, k)))
     assert cli.main(["serve"]) == 2
     assert started == []
-    assert "client authentication" in capsys.readouterr().err
+    assert "CDS_TRUSTED_CLIENTS" in capsys.readouterr().err
+
+
+def test_serve_with_a_trusted_clients_file_runs_authenticated(
+    started: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CDS_TRUSTED_CLIENTS", str(trusted_clients_file(tmp_path)))
+    monkeypatch.setenv("CDS_PUBLIC_BASE_URL", PUBLIC_BASE)
+    assert cli.main(["serve", "--port", "9002", "--workers", "2"]) == 0
+    [(args, kwargs)] = started
+    assert args == ("cds_service.app:create_app",)
+    assert kwargs == {"factory": True, "host": "127.0.0.1", "port": 9002, "workers": 2}
+    assert os.environ["CDS_DEV"] == "false"
+
+
+def test_serve_without_a_public_base_url_refuses(
+    started: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CDS_TRUSTED_CLIENTS", str(trusted_clients_file(tmp_path)))
+    assert cli.main(["serve"]) == 2
+    assert "CDS_PUBLIC_BASE_URL" in capsys.readouterr().err
+
+
+def test_serve_with_a_malformed_trusted_clients_file_names_the_entry(
+    started: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "clients.json"
+    bad.write_text(
+        json.dumps({"clients": [{"iss": "https://a.example.org", "jku": ["http://keys.example.org"]}]})
+    )
+    monkeypatch.setenv("CDS_TRUSTED_CLIENTS", str(bad))
+    monkeypatch.setenv("CDS_PUBLIC_BASE_URL", PUBLIC_BASE)
+    assert cli.main(["serve"]) == 2
+    assert started == []
+    assert "clients[0].jku" in capsys.readouterr().err
 
 
 def test_serve_dev_runs_the_app_factory_with_a_warning(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    started: list[Any], caplog: pytest.LogCaptureFixture
 ) -> None:
-    started: list[Any] = []
-    monkeypatch.setattr("uvicorn.run", lambda *a, **k: started.append((a, k)))
-    monkeypatch.setenv("CDS_DEV", "false")  # restored after the test
     assert cli.main(["serve", "--dev", "--host", "127.0.0.2", "--port", "9001", "--workers", "3"]) == 0
     [(args, kwargs)] = started
-    assert args == ("cds_service.app:create_app",)
     assert kwargs == {"factory": True, "host": "127.0.0.2", "port": 9001, "workers": 3}
     assert os.environ["CDS_DEV"] == "true"
-    assert "DEVELOPMENT MODE" in caplog.text
+    assert "DEVELOPMENT MODE" in caplog.text and "no client authentication" in caplog.text
 
 
 def test_unknown_command_is_rejected() -> None:
