@@ -16,6 +16,7 @@ from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mappings.resources import Resource, as_list
 
+UCUM = "http://unitsofmeasure.org"
 _ARRAY_FIELDS = ("category", "dosageInstruction", "identifier", "basedOn", "note", "reasonCode")
 _SCHEDULE_PATHS = (
     ("timing", "event"),
@@ -121,6 +122,26 @@ def with_occurrence(resource: Resource, current: date, new_date: date, tz: tzinf
     out = _normalised(resource)
     for path in _OCCURRENCE_PATHS:
         _shift_at(out, path, days, tz)
+    return validated(out)
+
+
+def with_dose(resource: Resource, amount: float, unit: str | None) -> dict[str, Any]:
+    """The MedicationRequest with the dose of its first dosage instruction set to `amount` (as a doseQuantity;
+    a doseRange is replaced). `unit` None keeps the order's own unit; otherwise a UCUM unit such as mg."""
+    out = _normalised(resource)
+    dosages = out.get("dosageInstruction") or []
+    if not dosages or not isinstance(dosages[0], MutableMapping):
+        raise InvalidFhirResource("the order has no dosage instruction to change")
+    rates = dosages[0].get("doseAndRate")
+    rate = rates[0] if isinstance(rates, list) and rates and isinstance(rates[0], MutableMapping) else {}
+    previous = rate.pop("doseQuantity", None) or rate.pop("doseRange", {}).get("high") or {}
+    rate.pop("doseRange", None)
+    if unit is None:
+        quantity = {**previous, "value": amount}
+    else:
+        quantity = {"value": amount, "unit": unit, "system": UCUM, "code": unit}
+    rate["doseQuantity"] = quantity
+    dosages[0]["doseAndRate"] = [rate, *(rates[1:] if isinstance(rates, list) else [])]
     return validated(out)
 
 

@@ -12,7 +12,9 @@ from datetime import date, tzinfo
 from typing import Any, TypeVar
 
 from fhir_mappings.dates import parse_fhir_date
+from fhir_mappings.doses import ordered_dose
 from fhir_mappings.facts import Administration, ClinicalPicture, Drug, MedicationOrder, Surgery
+from fhir_mappings.patient import demographics, latest_per_measure, measurement, primary_cancer
 from fhir_mappings.resources import Resource, ResourceIndex, as_list, codings_of, concept_text, ref_key
 from fhir_mappings.valuesets import DRUGS, MAJOR_SURGERY, SURGICAL_PROCEDURE_CATEGORY
 
@@ -87,11 +89,17 @@ def build_picture(
     booked_orders = {based_on for _, based_on in bookings if based_on is not None}
     planned = [s for s in surgery_requests if s.ref not in booked_orders or s.under_review]
     planned += prepared + [s for s, _ in bookings]
+    people = guarded(lambda r: demographics(r, tz), index.of_type("Patient"))
+    measurements = guarded(lambda r: measurement(r, tz), index.of_type("Observation"))
+    cancers = guarded(primary_cancer, index.of_type("Condition"))
     return ClinicalPicture(
         medication_orders=tuple(orders),
         administrations=tuple(administrations),
         planned_surgeries=tuple(sorted(planned, key=lambda s: (s.on, s.ref))),
         completed_surgeries=tuple(sorted(done, key=lambda s: (s.on, s.ref))),
+        demographics=people[0] if people else None,
+        latest=latest_per_measure(measurements),
+        primary_cancers=frozenset(cancers),
         skipped_resources=skipped,
     )
 
@@ -173,6 +181,7 @@ def _medication_order(
         authored=parse_fhir_date(resource.get("authoredOn"), tz),
         is_draft=key in drafts,
         under_review=key in reviewed,
+        dose=ordered_dose(resource),
     )
 
 

@@ -14,6 +14,9 @@ class Fact(StrEnum):
     MEDICATION_HISTORY = "medication-history"
     PLANNED_SURGERY = "planned-surgery"
     COMPLETED_SURGERY = "completed-surgery"
+    DEMOGRAPHICS = "demographics"
+    BODY_MEASUREMENTS = "body-measurements"
+    PRIMARY_CANCER = "primary-cancer"
 
 
 class Drug(StrEnum):
@@ -22,6 +25,61 @@ class Drug(StrEnum):
     BEVACIZUMAB = "bevacizumab"
     RAMUCIRUMAB = "ramucirumab"
     ZIV_AFLIBERCEPT = "ziv-aflibercept"
+    CARBOPLATIN = "carboplatin"
+    CISPLATIN = "cisplatin"
+    PACLITAXEL = "paclitaxel"
+
+
+class Cancer(StrEnum):
+    """Primary cancers the rules distinguish."""
+
+    CERVICAL = "cervical"
+
+
+class Measure(StrEnum):
+    """Measurements the dose formulas use, each in one canonical unit."""
+
+    WEIGHT = "kg"
+    HEIGHT = "cm"
+    SERUM_CREATININE = "mg/dL"
+    CREATININE_CLEARANCE = "mL/min"
+
+
+class DoseUnit(StrEnum):
+    MG = "mg"
+    MG_PER_M2 = "mg/m2"
+    MG_PER_KG = "mg/kg"
+    AUC = "mg/mL·min"
+
+
+@dataclass(frozen=True, slots=True)
+class OrderedDose:
+    """The dose an order states: its amount in one of the units the checks understand."""
+
+    amount: float
+    unit: DoseUnit
+    text: str
+    """As written on the order (value and unit), for the card."""
+    infusion_hours: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Measurement:
+    """The latest observation of a measure. `value` is in the measure's canonical unit, None when its unit
+    is unknown; `text` is the value as recorded."""
+
+    measure: Measure
+    value: float | None
+    text: str
+    on: date | None
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Demographics:
+    birth_date: date | None
+    sex: str | None
+    """FHIR administrative gender as recorded (female, male, other, unknown)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +98,8 @@ class MedicationOrder:
     authored: date | None
     is_draft: bool
     under_review: bool
+    dose: OrderedDose | None = None
+    """The dose of its first dosage instruction, when it can be read."""
     """True for the drafts this hook call is about (order-select: the selections; order-sign: all drafts)."""
 
 
@@ -71,7 +131,14 @@ class ClinicalPicture:
     administrations: tuple[Administration, ...] = ()
     planned_surgeries: tuple[Surgery, ...] = ()
     completed_surgeries: tuple[Surgery, ...] = ()
+    demographics: Demographics | None = None
+    latest: tuple[Measurement, ...] = ()
+    """The latest measurement of each measure on record (at most one per measure)."""
+    primary_cancers: frozenset[Cancer] = frozenset()
     skipped_resources: int = 0
+
+    def measurement(self, measure: Measure) -> Measurement | None:
+        return next((m for m in self.latest if m.measure is measure), None)
 
     def orders_under_review(self, *drugs: Drug) -> tuple[MedicationOrder, ...]:
         return tuple(o for o in self.medication_orders if o.under_review and o.drug in drugs)

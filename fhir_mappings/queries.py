@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fhir_mappings.facts import Fact
+from fhir_mappings.valuesets import MEASURES
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,12 +30,22 @@ MEDICATION_ADMINISTRATIONS = Query(
 SERVICE_REQUESTS = Query("serviceRequests", "ServiceRequest?patient={{context.patientId}}")
 PROCEDURES = Query("procedures", "Procedure?patient={{context.patientId}}")
 APPOINTMENTS = Query("appointments", "Appointment?patient={{context.patientId}}")
+PATIENT = Query("patient", "Patient/{{context.patientId}}")
+CONDITIONS = Query("conditions", "Condition?patient={{context.patientId}}")
+BODY_MEASUREMENTS = Query(
+    "bodyMeasurements",
+    "Observation?patient={{context.patientId}}&code="
+    + ",".join(f"{c.system}|{c.code}" for value_set in MEASURES.values() for c in value_set.codes),
+)
 
 FACT_QUERIES: dict[Fact, tuple[Query, ...]] = {
     Fact.DRAFT_ORDERS: (),  # carried by the hook context itself
     Fact.MEDICATION_HISTORY: (MEDICATION_REQUESTS, MEDICATION_ADMINISTRATIONS),
     Fact.PLANNED_SURGERY: (SERVICE_REQUESTS, PROCEDURES, APPOINTMENTS),
     Fact.COMPLETED_SURGERY: (PROCEDURES,),
+    Fact.DEMOGRAPHICS: (PATIENT,),
+    Fact.BODY_MEASUREMENTS: (BODY_MEASUREMENTS,),
+    Fact.PRIMARY_CANCER: (CONDITIONS,),
 }
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from fhir_mappings.facts import Drug
-from fhir_mappings.systems import PM_CONCEPTS, RXNORM, SNOMED
+from fhir_mappings.facts import Cancer, Drug, Measure
+from fhir_mappings.systems import ICD10CM, LOINC, PM_CONCEPTS, RXNORM, SNOMED
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +124,122 @@ ZIV_AFLIBERCEPT = ValueSet(
     ),
 )
 
+_TX_NMDP = "TX nmdp-ig/cibmtr-reporting-ig rxnorm.cache@aec3ed8262 (RxNorm 09032024)"
+
+CARBOPLATIN = ValueSet(
+    id="carboplatin",
+    title="Carboplatin",
+    codes=(
+        Code(RXNORM, "40048", "carboplatin", f"{_TX_NMDP}; CPIC V2:31"),
+        Code(RXNORM, "597195", "carboplatin 10 MG/ML Injectable Solution", _TX_NMDP),
+    ),
+)
+
+CISPLATIN = ValueSet(
+    id="cisplatin",
+    title="Cisplatin",
+    codes=(
+        Code(
+            RXNORM,
+            "2555",
+            "cisplatin",
+            "CPIC V2:43 (CPIC-only; CPIC agreed with tx.fhir.org on every shared code)",
+        ),
+        Code(
+            RXNORM,
+            "309311",
+            "cisplatin 1 MG/ML Injectable Solution",
+            "TX HL7/fhir-mCODE-ig rxnorm.cache@0700703b96; MCODE EX_Basic.fsh:324",
+        ),
+    ),
+)
+
+PACLITAXEL = ValueSet(
+    id="paclitaxel",
+    title="Paclitaxel",
+    codes=(
+        Code(
+            RXNORM,
+            "56946",
+            "paclitaxel",
+            "TX HL7/fhir-mCODE-ig rxnorm.cache@1bb5603508; MCODE EX_ExtendedExample.fsh:617",
+        ),
+    ),
+)
+
 DRUGS: dict[Drug, ValueSet] = {
     Drug.BEVACIZUMAB: BEVACIZUMAB,
     Drug.RAMUCIRUMAB: RAMUCIRUMAB,
     Drug.ZIV_AFLIBERCEPT: ZIV_AFLIBERCEPT,
+    Drug.CARBOPLATIN: CARBOPLATIN,
+    Drug.CISPLATIN: CISPLATIN,
+    Drug.PACLITAXEL: PACLITAXEL,
 }
+
+_TX_MCODE_LOINC = "TX HL7/fhir-mCODE-ig loinc.cache@00536d62e5"
+
+WEIGHT = ValueSet(
+    id="body-weight",
+    title="Body weight",
+    codes=(Code(LOINC, "29463-7", "Body weight", f"{_TX_MCODE_LOINC}; USCORE weight.json"),),
+)
+HEIGHT = ValueSet(
+    id="body-height",
+    title="Body height",
+    codes=(Code(LOINC, "8302-2", "Body height", f"{_TX_MCODE_LOINC}; USCORE height.json"),),
+)
+SERUM_CREATININE = ValueSet(
+    id="serum-creatinine",
+    title="Creatinine in serum or plasma",
+    codes=(
+        Code(
+            LOINC,
+            "2160-0",
+            "Creatinine [Mass/volume] in Serum or Plasma",
+            "TX HL7/US-Core loinc.cache@784e62e872; USCORE observation-serum-creatinine.json",
+        ),
+        Code(
+            LOINC,
+            "14682-9",
+            "Creatinine [Moles/volume] in Serum or Plasma",
+            "TX nmdp-ig/cibmtr-reporting-ig loinc.cache@aec3ed8262 (LOINC 2.78)",
+        ),
+    ),
+)
+CREATININE_CLEARANCE = ValueSet(
+    id="creatinine-clearance",
+    title="Measured creatinine clearance",
+    codes=(
+        Code(
+            LOINC,
+            "2164-2",
+            "Creatinine renal clearance in 24 hour Urine and Serum or Plasma",
+            "TX nmdp-ig/cibmtr-reporting-ig loinc.cache@aec3ed8262",
+        ),
+    ),
+)
+
+MEASURES: dict[Measure, ValueSet] = {
+    Measure.WEIGHT: WEIGHT,
+    Measure.HEIGHT: HEIGHT,
+    Measure.SERUM_CREATININE: SERUM_CREATININE,
+    Measure.CREATININE_CLEARANCE: CREATININE_CLEARANCE,
+}
+
+_ICD = "ICD-10-CM 2026 tabular (simple-icd-10-cm 1.5.0)"
+_MEF_PRIMARY = "MEF-VS ValueSet-mcode-primary-or-uncertain-behavior-cancer-disorder-vs.json"
+
+CERVICAL_CANCER = ValueSet(
+    id="cervical-cancer",
+    title="Malignant neoplasm of the cervix uteri (primary)",
+    codes=(
+        Code(ICD10CM, "C53.0", "Malignant neoplasm of endocervix", f"{_ICD}:11229"),
+        Code(ICD10CM, "C53.1", "Malignant neoplasm of exocervix", f"{_ICD}:11233"),
+        Code(ICD10CM, "C53.8", "Malignant neoplasm of overlapping sites of cervix uteri", f"{_ICD}:11237"),
+        Code(ICD10CM, "C53.9", "Malignant neoplasm of cervix uteri, unspecified", f"{_ICD}:11241"),
+        Code(SNOMED, "363354003", "Malignant tumor of cervix", f"{_MEF_PRIMARY}:8376"),
+        Code(SNOMED, "372024009", "Primary malignant neoplasm of uterine cervix", f"{_MEF_PRIMARY} (grep)"),
+    ),
+)
+
+CANCERS: dict[Cancer, ValueSet] = {Cancer.CERVICAL: CERVICAL_CANCER}

@@ -15,10 +15,11 @@ from cds_service.engine.types import (
     MoveMedicationStart,
     MoveServiceRequestDate,
     Rule,
+    SetMedicationDose,
     SuggestionSpec,
 )
 from cds_service.protocol.models import SUMMARY_MAX, Action, Card, Coding, Source, Suggestion
-from fhir_mappings.actions import with_medication_start, with_occurrence
+from fhir_mappings.actions import with_dose, with_medication_start, with_occurrence
 from fhir_mappings.resources import Resource
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ class CardBuilder:
             )
         elif isinstance(spec, MoveServiceRequestDate):
             resource = with_occurrence(self._drafts[spec.ref], spec.current_date, spec.new_date, self._tz)
+        elif isinstance(spec, SetMedicationDose):
+            resource = with_dose(self._drafts[spec.ref], spec.amount, spec.unit.value if spec.unit else None)
         else:
             assert_never(spec)
         return Action(type="update", description=spec.description, resource=resource)

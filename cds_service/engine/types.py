@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from fhir_mappings.facts import ClinicalPicture, Fact
+from fhir_mappings.facts import ClinicalPicture, DoseUnit, Fact
 
 
 class Indicator(StrEnum):
@@ -67,7 +67,17 @@ class MoveServiceRequestDate:
     description: str
 
 
-ActionSpec = DeleteDraft | MoveMedicationStart | MoveServiceRequestDate
+@dataclass(frozen=True, slots=True)
+class SetMedicationDose:
+    """Set the first dose of a draft MedicationRequest to `amount`, in `unit` (None: the order's own unit)."""
+
+    ref: str
+    amount: float
+    unit: DoseUnit | None
+    description: str
+
+
+ActionSpec = DeleteDraft | MoveMedicationStart | MoveServiceRequestDate | SetMedicationDose
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,12 @@ from hooks.rules.bevacizumab_perioperative import (
     surgery_order_soon_after_bevacizumab,
     vegf_agent_near_planned_surgery,
 )
+from hooks.rules.dose_checks import (
+    bevacizumab_per_weight,
+    carboplatin_calvert,
+    cisplatin_per_bsa,
+    paclitaxel_per_bsa,
+)
 
 ALL_RULES: tuple[Rule, ...] = (
     bevacizumab_order_near_planned_surgery,
@@ -15,4 +21,8 @@ ALL_RULES: tuple[Rule, ...] = (
     surgery_order_soon_after_bevacizumab,
     active_bevacizumab_near_planned_surgery,
     vegf_agent_near_planned_surgery,
+    carboplatin_calvert,
+    cisplatin_per_bsa,
+    paclitaxel_per_bsa,
+    bevacizumab_per_weight,
 )

@@ -71,6 +71,7 @@ def test_serve_dev_runs_the_app_factory_with_a_warning(
 ) -> None:
     assert cli.main(["serve", "--dev", "--host", "127.0.0.2", "--port", "9001", "--workers", "3"]) == 0
     [(args, kwargs)] = started
+    assert args == ("cds_service.app:create_app",)
     assert kwargs == {"factory": True, "host": "127.0.0.2", "port": 9001, "workers": 3}
     assert os.environ["CDS_DEV"] == "true"
     assert "DEVELOPMENT MODE" in caplog.text and "no client authentication" in caplog.text

@@ -134,7 +134,9 @@ class _BrokenStore:
 
 def test_an_internal_error_answer_carries_cors_headers(tmp_path: Path) -> None:
     app = create_app(
-        suite_settings(tmp_path, dev=False, cors_origins=[EHR]), store=_BrokenStore(), clock=lambda: FROZEN_NOW
+        suite_settings(tmp_path, dev=False, cors_origins=[EHR]),
+        store=_BrokenStore(),
+        clock=lambda: FROZEN_NOW,
     )
     with CheckedClient(app, raise_server_exceptions=False) as client:
         response = client.post(

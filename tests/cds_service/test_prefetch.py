@@ -34,11 +34,10 @@ BEV_REQUEST = (
 PATIENT_ID = "pm-cervical-001"
 DEADLINE = 0.5
 SEARCHED_TYPES = {
-    "appointments": "Appointment",
-    "medicationAdministrations": "MedicationAdministration",
-    "medicationRequests": "MedicationRequest",
-    "procedures": "Procedure",
-    "serviceRequests": "ServiceRequest",
+    key: template.split("?")[0].split("/")[0] for key, template in ORDER_SELECT.prefetch.items()
+}
+ROUTES = {
+    key: str(render(t, {"patientId": PATIENT_ID})).split("?")[0] for key, t in ORDER_SELECT.prefetch.items()
 }
 
 
@@ -286,9 +285,9 @@ def with_server(request: dict[str, Any], base: str, token: str = TOKEN) -> dict[
 
 def serve_record(fhir: FakeFhirServer, **replies: Reply) -> None:
     """Empty searchsets for every searched type, but the laparotomy ServiceRequest; `replies` override by key."""
-    for key, rtype in SEARCHED_TYPES.items():
+    for key, path in ROUTES.items():
         default = Reply(json=searchset(laparotomy())) if key == "serviceRequests" else Reply(json=searchset())
-        fhir.route(rtype, replies.get(key, default))
+        fhir.route(path, replies.get(key, default))
 
 
 def call(tmp_path: Path, request: dict[str, Any], **overrides: Any) -> httpx.Response:
@@ -346,10 +345,8 @@ def test_api_absent_prefetch_is_fetched_with_the_bearer_token(tmp_path: Path, fh
 
     assert response.status_code == 200, response.text
     assert rule_codes(response.json()) == ["BEV-SURG-BEFORE"]
-    assert sorted(s.path.split("?")[0] for s in fhir.seen) == sorted(
-        f"/fhir/{t}" for t in SEARCHED_TYPES.values()
-    )
-    assert all(f"patient={PATIENT_ID}" in s.path for s in fhir.seen)
+    assert sorted(s.path.split("?")[0].split("/")[2] for s in fhir.seen) == sorted(SEARCHED_TYPES.values())
+    assert all(PATIENT_ID in s.path for s in fhir.seen)
     assert {s.authorization for s in fhir.seen} == {BEARER}
 
 

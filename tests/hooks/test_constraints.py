@@ -22,12 +22,13 @@ FOUNDATION_RULES = {
     "BEV-SURG-VIEW",
     "BEV-VEGF-CLASS",
 }
+DOSE_RULES = {"DOSE-CARBO-CALVERT", "DOSE-CISPLATIN", "DOSE-PACLITAXEL", "DOSE-BEV"}
 
 
 def test_rule_ids_are_unique_and_the_foundation_rules_are_implemented() -> None:
     ids = [r.id for r in ALL_RULES]
     assert len(ids) == len(set(ids))
-    assert set(ids) >= FOUNDATION_RULES
+    assert set(ids) >= FOUNDATION_RULES | DOSE_RULES
 
 
 @pytest.mark.skipif(not CATALOG.exists(), reason="../shared/guideline-catalog.md is absent")
@@ -51,10 +52,17 @@ def test_bibliography_line_counts_match_the_source_files() -> None:
         assert len(lines) == source.line_count, source.short_name
 
 
+def test_every_dose_rule_has_a_missing_input_scenario() -> None:
+    for rule_id in DOSE_RULES:
+        assert any(p.name.startswith("missing-") for p in (FIXTURES / "scenarios" / rule_id).iterdir()), (
+            rule_id
+        )
+
+
 def test_every_rule_has_all_three_scenario_kinds() -> None:
     for rule in ALL_RULES:
         kinds = {p.name.split("-")[0] for p in (FIXTURES / "scenarios" / rule.id).iterdir() if p.is_dir()}
-        assert kinds == {"in", "out", "boundary"}, rule.id
+        assert {"in", "out", "boundary"} <= kinds <= {"in", "out", "boundary", "missing"}, rule.id
 
 
 def test_every_golden_card_summary_is_under_140_characters() -> None:
