@@ -1,0 +1,158 @@
+"""Dose formulas: reference values computed by hand, and properties over any finite input."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cds_service.engine.types import HookContext, Indicator, SetMedicationDose
+from fhir_mappings.facts import (
+    Cancer,
+    ClinicalPicture,
+    Demographics,
+    DoseUnit,
+    Drug,
+    Measure,
+    Measurement,
+    MedicationOrder,
+    OrderedDose,
+)
+from hooks.rules.dose_checks import carboplatin_calvert, cisplatin_per_bsa
+from hooks.rules.dosing import (
+    COCKCROFT_GAULT_CAP_ML_MIN,
+    calvert_dose_mg,
+    cockcroft_gault_ml_min,
+    mosteller_bsa_m2,
+    rounded_dose_mg,
+    usable,
+)
+
+EXAMPLES = 500
+FINITE = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
+ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True)
+TODAY = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def test_calvert_reference_values() -> None:
+    assert calvert_dose_mg(5, 75) == 500  # 5 × (75 + 25)
+    assert calvert_dose_mg(6, 100) == 750
+
+
+def test_cockcroft_gault_reference_value_for_the_issue_patient() -> None:
+    # (140 − 64) × 70 / (72 × 0.9) × 0.85 = 5320 / 64.8 × 0.85 = 69.78 mL/min
+    assert cockcroft_gault_ml_min(64, 70, 0.9, female=True) == pytest.approx(69.784, abs=1e-3)
+    assert cockcroft_gault_ml_min(64, 70, 0.9, female=False) == pytest.approx(82.099, abs=1e-3)
+    assert calvert_dose_mg(5, cockcroft_gault_ml_min(64, 70, 0.9, True)) == pytest.approx(473.92, abs=0.01)
+
+
+def test_mosteller_reference_value() -> None:
+    # √(165 × 70 / 3600) = √3.2083 = 1.7912 m²; × 50 mg/m² = 89.6 mg
+    assert mosteller_bsa_m2(165, 70) == pytest.approx(1.7912, abs=1e-4)
+    assert 50 * mosteller_bsa_m2(165, 70) == pytest.approx(89.56, abs=0.01)
+
+
+@pytest.mark.parametrize(("dose", "rounded"), [(473.92, 474), (89.5, 90), (89.49, 89), (1049.8, 1050)])
+def test_rounding_is_to_the_nearest_mg_half_up(dose: float, rounded: int) -> None:
+    assert rounded_dose_mg(dose) == rounded
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(auc=st.floats(0.5, 10), low=st.floats(1, 300), extra=st.floats(0.001, 100))
+def test_calvert_rises_with_gfr(auc: float, low: float, extra: float) -> None:
+    assert calvert_dose_mg(auc, low + extra) > calvert_dose_mg(auc, low)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(
+    age=st.floats(18, 100),
+    weight=st.floats(20, 300),
+    creatinine=st.floats(0.1, 20),
+    factor=st.floats(1.01, 5),
+)
+def test_cockcroft_gault_falls_with_creatinine_and_age_and_women_get_085(
+    age: float, weight: float, creatinine: float, factor: float
+) -> None:
+    base = cockcroft_gault_ml_min(age, weight, creatinine, False)
+    assert cockcroft_gault_ml_min(age, weight, creatinine * factor, False) < base
+    assert cockcroft_gault_ml_min(min(age * factor, 139), weight, creatinine, False) <= base
+    assert cockcroft_gault_ml_min(age, weight, creatinine, True) == pytest.approx(base * 0.85)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(height=st.floats(100, 250), weight=st.floats(20, 300), factor=st.floats(1.01, 3))
+def test_bsa_rises_with_height_and_weight(height: float, weight: float, factor: float) -> None:
+    assert mosteller_bsa_m2(height * factor, weight) > mosteller_bsa_m2(height, weight)
+    assert mosteller_bsa_m2(height, weight * factor) > mosteller_bsa_m2(height, weight)
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(values=st.lists(ANY_FLOAT, min_size=1, max_size=4))
+def test_only_finite_positive_inputs_are_usable(values: list[float]) -> None:
+    assert usable(*values) == all(math.isfinite(v) and v > 0 for v in values)
+
+
+def _picture(
+    weight: float, height: float, creatinine: float, dose: OrderedDose, drug: Drug
+) -> ClinicalPicture:
+    def m(measure: Measure, value: float) -> Measurement:
+        return Measurement(measure, value, f"{value} {measure.value}", TODAY, f"Observation/{measure.name}")
+
+    order = MedicationOrder(
+        ref="MedicationRequest/d",
+        drug=drug,
+        status="draft",
+        start=TODAY,
+        doses=(),
+        end=None,
+        authored=TODAY,
+        is_draft=True,
+        under_review=True,
+        dose=dose,
+    )
+    return ClinicalPicture(
+        medication_orders=(order,),
+        demographics=Demographics(date(1961, 6, 1), "female"),
+        latest=(
+            m(Measure.WEIGHT, weight),
+            m(Measure.HEIGHT, height),
+            m(Measure.SERUM_CREATININE, creatinine),
+        ),
+        primary_cancers=frozenset({Cancer.CERVICAL}),
+    )
+
+
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True)
+@given(weight=ANY_FLOAT, height=ANY_FLOAT, creatinine=ANY_FLOAT, ordered=FINITE)
+def test_no_dose_is_ever_suggested_from_an_unusable_input(
+    weight: float, height: float, creatinine: float, ordered: float
+) -> None:
+    """The decision checked: any finite or non-finite measurement never raises, and a suggestion in mg exists
+    only when every measurement it needs is a plausible positive number."""
+    context = HookContext("order-select", TODAY)
+    for rule, drug, needs in (
+        (carboplatin_calvert, Drug.CARBOPLATIN, (weight, creatinine)),
+        (cisplatin_per_bsa, Drug.CISPLATIN, (weight, height)),
+    ):
+        picture = _picture(
+            weight, height, creatinine, OrderedDose(ordered, DoseUnit.MG, f"{ordered} mg"), drug
+        )
+        finding = rule.evaluate(picture, context, NOW)
+        fixes = [a for s in (finding.suggestions if finding else ()) for a in s.actions]
+        if fixes:
+            assert usable(*needs)
+            assert all(isinstance(a, SetMedicationDose) and a.amount > 0 for a in fixes)
+        if not usable(*needs):
+            assert finding is None or finding.indicator is Indicator.INFO
+
+
+def test_the_estimate_is_capped_at_the_catalogs_125_ml_min() -> None:
+    """Catalog §4: a Cockcroft-Gault estimate above 125 mL/min is capped for Calvert dosing."""
+    assert COCKCROFT_GAULT_CAP_ML_MIN == 125
+    uncapped = cockcroft_gault_ml_min(30, 110, 0.6, female=True)
+    assert uncapped > COCKCROFT_GAULT_CAP_ML_MIN
+    assert calvert_dose_mg(5, min(uncapped, COCKCROFT_GAULT_CAP_ML_MIN)) == 750
