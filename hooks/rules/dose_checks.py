@@ -269,18 +269,13 @@ def _cervical(picture: ClinicalPicture) -> bool:
 )
 def carboplatin_calvert(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
     """Carboplatin in the cervical regimen targets AUC 5 (CERVICAL-OMENTAL l.35), in mg by the Calvert
-    formula (CARCINOMATOSIS-OVERVIEW l.33); outside it the check runs only where the order states its AUC."""
-
-    def guideline(order: MedicationOrder) -> Guideline | None:
-        statement = (
-            "Guideline: carboplatin is dosed by the Calvert formula, AUC × (GFR + 25) "
-            "(CARCINOMATOSIS-OVERVIEW l.33); the cervical regimen uses AUC 5 (CERVICAL-OMENTAL l.35)."
-        )
-        if _cervical(picture):
-            return Guideline(CERVICAL_CARBOPLATIN_AUC, DoseUnit.AUC, statement)
-        return None
-
-    return dose_check(picture, context, Drug.CARBOPLATIN, guideline)
+    formula (CARCINOMATOSIS-OVERVIEW l.33); outside cervical cancer the sources give no target AUC: no check."""
+    statement = (
+        "Guideline: carboplatin is dosed by the Calvert formula, AUC × (GFR + 25) "
+        "(CARCINOMATOSIS-OVERVIEW l.33); the cervical regimen uses AUC 5 (CERVICAL-OMENTAL l.35)."
+    )
+    target = Guideline(CERVICAL_CARBOPLATIN_AUC, DoseUnit.AUC, statement)
+    return dose_check(picture, context, Drug.CARBOPLATIN, lambda _: target if _cervical(picture) else None)
 
 
 @rule(
