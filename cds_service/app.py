@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import logging
+import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -19,15 +23,41 @@ from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
 from cds_service.auth.verify import Authenticator, AuthFailed
 from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
 from cds_service.errors import CdsError, ConfigError, operation_outcome
+from cds_service.metrics import Metrics, MetricsMiddleware
 from cds_service.pipeline import Runtime
 from cds_service.settings import Settings
 from cds_service.store import SqlStore, Store
-from cds_service.web import routes
+from cds_service.web import ops, preview, routes
 from cds_service.web.audit import AuditMiddleware, clip
 
 log = logging.getLogger(__name__)
 
 _HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly"}
+GC_GEN0_THRESHOLD = 50_000
+"""A hook call allocates a parsed JSON tree that reference counting frees when the call ends; at the default
+gen-0 threshold (700) the collector would walk it, and everything promoted with it, hundreds of times a call."""
+EMITTED_RESOURCE_TYPES = ("MedicationRequest", "ServiceRequest")
+"""Resource types that suggestion actions carry (validated with fhir.resources): their models are loaded once
+after start-up rather than inside the first call that needs them."""
+
+
+@functools.cache
+def settle_process() -> None:
+    """Once per process, after start-up: raise the gen-0 threshold, load the models of emitted resources in the
+    background (the service answers meanwhile), then freeze what start-up built so that no collection walks
+    it again."""
+    gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
+
+    def settle() -> None:
+        with contextlib.suppress(Exception):
+            from fhir.resources.R4B import get_fhir_model_class
+
+            for name in EMITTED_RESOURCE_TYPES:
+                get_fhir_model_class(name)
+        gc.collect()
+        gc.freeze()
+
+    threading.Thread(target=settle, name="settle", daemon=True).start()
 
 
 def create_app(
@@ -51,6 +81,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settle_process()
         yield
         executor.shutdown(wait=False, cancel_futures=True)
 
@@ -60,10 +91,18 @@ def create_app(
         description="CDS Hooks 2.0 service for peritoneal metastasis guideline logic.",
         lifespan=lifespan,
     )
-    app.state.runtime = Runtime(settings=settings, clock=clock, new_uuid=new_uuid, executor=executor)
+    app.state.metrics = Metrics()
+    app.state.runtime = Runtime(
+        settings=settings,
+        clock=clock,
+        new_uuid=new_uuid,
+        executor=executor,
+        observe_fetch=app.state.metrics.prefetch_fetched,
+    )
     app.state.store = store if store is not None else SqlStore(settings.database_url, clock)
     app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)
     app.add_middleware(CatchAll)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(AuditMiddleware, clock=clock)
     app.add_middleware(
         CORSMiddleware,
@@ -74,6 +113,8 @@ def create_app(
     )
     _install_error_handlers(app)
     app.include_router(routes.router)
+    app.include_router(ops.router)  # /healthz, /readyz, /metrics (no JWT); /analytics/feedback (JWT)
+    preview.install(app, settings)  # GET /preview: on in --dev, else only with CDS_PREVIEW=true
     return app
 
 

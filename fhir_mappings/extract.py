@@ -7,7 +7,7 @@ the resource's type and id and moves on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable
 from datetime import date, tzinfo
 from typing import Any, TypeVar
 
@@ -16,7 +16,7 @@ from fhir_mappings.doses import ordered_dose
 from fhir_mappings.facts import Administration, ClinicalPicture, Drug, MedicationOrder, Surgery
 from fhir_mappings.patient import demographics, latest_per_measure, measurement, primary_cancer
 from fhir_mappings.resources import Resource, ResourceIndex, as_list, codings_of, concept_text, ref_key
-from fhir_mappings.valuesets import DRUGS, MAJOR_SURGERY, SURGICAL_PROCEDURE_CATEGORY
+from fhir_mappings.valuesets import DRUG_INDEX, MAJOR_SURGERY, SURGICAL_PROCEDURE_CATEGORY
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -105,11 +105,7 @@ def build_picture(
 
 
 def identify_drug(codings: Iterable[tuple[str | None, str | None]]) -> Drug | None:
-    pairs = list(codings)
-    for drug, value_set in DRUGS.items():
-        if value_set.matches_any(pairs):
-            return drug
-    return None
+    return DRUG_INDEX.first(codings)
 
 
 def _medication_codings(resource: Resource, index: ResourceIndex) -> list[tuple[str | None, str | None]]:
@@ -119,7 +115,7 @@ def _medication_codings(resource: Resource, index: ResourceIndex) -> list[tuple[
     if medication is not None:
         pairs += codings_of(medication.get("code"))
         for ingredient in as_list(medication.get("ingredient")):
-            if isinstance(ingredient, Mapping):
+            if isinstance(ingredient, dict):
                 pairs += codings_of(ingredient.get("itemCodeableConcept"))
     return pairs
 
@@ -131,7 +127,7 @@ def _first_date(values: Iterable[object], tz: tzinfo) -> date | None:
 
 def _get(obj: object, *path: str) -> Any:
     for key in path:
-        if not isinstance(obj, Mapping):
+        if not isinstance(obj, dict):
             return None
         obj = obj.get(key)
     return obj

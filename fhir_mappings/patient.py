@@ -9,7 +9,7 @@ from fhir_mappings.dates import parse_fhir_date
 from fhir_mappings.facts import Cancer, Demographics, Measure, Measurement
 from fhir_mappings.resources import Resource, codings_of, ref_key
 from fhir_mappings.units import quantity_in, unit_of
-from fhir_mappings.valuesets import CANCERS, MEASURES
+from fhir_mappings.valuesets import CANCER_INDEX, MEASURE_INDEX
 
 RESULT_STATUSES = frozenset({"final", "amended", "corrected", "preliminary"})
 EXCLUDED_CONDITION_STATUSES = frozenset({"refuted", "entered-in-error"})
@@ -27,12 +27,11 @@ def demographics(resource: Resource, tz: tzinfo) -> Demographics | None:
 
 def measurement(resource: Resource, tz: tzinfo) -> Measurement | None:
     """A body measurement from an Observation coded in one of the measure value sets."""
-    key = ref_key(resource)
-    if key is None or resource.get("status") not in RESULT_STATUSES:
+    if resource.get("status") not in RESULT_STATUSES:
         return None
-    codes = list(codings_of(resource.get("code")))
-    measure = next((m for m, value_set in MEASURES.items() if value_set.matches_any(codes)), None)
-    if measure is None:
+    measure = MEASURE_INDEX.first(codings_of(resource.get("code")))
+    key = ref_key(resource)
+    if measure is None or key is None:
         return None
     quantity = resource.get("valueQuantity")
     raw = quantity.get("value") if isinstance(quantity, dict) else None
@@ -61,5 +60,4 @@ def primary_cancer(resource: Resource) -> Cancer | None:
     verification = set(codings_of(resource.get("verificationStatus")))
     if any(code in EXCLUDED_CONDITION_STATUSES for _, code in verification):
         return None
-    codes = list(codings_of(resource.get("code")))
-    return next((c for c, value_set in CANCERS.items() if value_set.matches_any(codes)), None)
+    return CANCER_INDEX.first(codings_of(resource.get("code")))

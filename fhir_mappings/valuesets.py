@@ -7,11 +7,14 @@ against these sets. Display text is never matched. Provenance tags follow shared
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from fhir_mappings.facts import Cancer, Drug, Measure
 from fhir_mappings.systems import ICD10CM, LOINC, PM_CONCEPTS, RXNORM, SNOMED
+
+K = TypeVar("K")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,25 @@ class ValueSet:
 
     def matches_any(self, codings: Iterable[tuple[str | None, str | None]]) -> bool:
         return any(self.contains(system, code) for system, code in codings)
+
+
+class CodeIndex(Generic[K]):
+    """Which concept (a drug, a measure, a cancer) a `system|code` pair stands for, across several value sets:
+    one dict lookup per coding instead of a scan of every set."""
+
+    def __init__(self, sets: Mapping[K, ValueSet]) -> None:
+        self._by_pair: dict[tuple[str, str], K] = {}
+        for key, value_set in sets.items():
+            for code in value_set.codes:
+                self._by_pair.setdefault((code.system, code.code), key)
+
+    def first(self, codings: Iterable[tuple[str | None, str | None]]) -> K | None:
+        """The concept of the first coding that belongs to one of the sets."""
+        for pair in codings:
+            found = self._by_pair.get(pair)  # type: ignore[arg-type]
+            if found is not None:
+                return found
+        return None
 
 
 _SURG_VS = "MEF-VS ValueSet-mcode-cancer-related-surgical-procedure-vs.json"
@@ -243,3 +265,7 @@ CERVICAL_CANCER = ValueSet(
 )
 
 CANCERS: dict[Cancer, ValueSet] = {Cancer.CERVICAL: CERVICAL_CANCER}
+
+DRUG_INDEX = CodeIndex(DRUGS)
+MEASURE_INDEX = CodeIndex(MEASURES)
+CANCER_INDEX = CodeIndex(CANCERS)

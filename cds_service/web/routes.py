@@ -9,12 +9,14 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from cds_service.auth.verify import Authenticator, Caller
 from cds_service.errors import MalformedRequest, NotFound, PayloadTooLarge
 from cds_service.pipeline import Runtime, handle_hook
 from cds_service.protocol.models import DiscoveryResponse, FeedbackRequest, ServiceDescriptor
 from cds_service.protocol.parse import parse_json_body, validate
+from cds_service.web.observe import cards_returned, feedback_received
 from hooks.bibliography import SOURCES
 from hooks.rules import ALL_RULES
 from hooks.services import SERVICES, SERVICES_BY_ID, ServiceDeclaration
@@ -38,11 +40,16 @@ async def raw_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def authenticated(request: Request) -> Caller | None:
-    """The verified CDS client (None only in --dev without trusted clients). Plain def: it touches the store."""
+async def authenticated(request: Request) -> Caller | None:
+    """The verified CDS client (None only in --dev without trusted clients). Verification touches the store, so
+    it runs in the thread pool; without an authenticator there is nothing to wait for (no thread hop)."""
     authenticator: Authenticator | None = request.app.state.authenticator
     if authenticator is None:
         return None
+    return await run_in_threadpool(_verify, request, authenticator)
+
+
+def _verify(request: Request, authenticator: Authenticator) -> Caller:
     settings = request.app.state.runtime.settings
     base = (settings.public_base_url or str(request.base_url)).rstrip("/")
     caller = authenticator.verify(request.headers.get("authorization"), base + request.url.path)
@@ -96,6 +103,7 @@ def call_service(
     base_url = runtime.settings.public_base_url or str(request.base_url)
     result = handle_hook(service, data, runtime, base_url, caller)
     request.state.audit["rules"] = [card["source"]["topic"]["code"] for card in result["cards"]]
+    cards_returned(request, service.id, result["cards"])
     return _json(result)
 
 
@@ -114,6 +122,7 @@ def post_feedback(
         raise MalformedRequest("the body must be a JSON object with a 'feedback' array", ["feedback"])
     feedback = validate(FeedbackRequest, data)
     stored = request.app.state.store.add(service_id, feedback.feedback)
+    feedback_received(request, feedback.feedback)
     return _json({"received": len(feedback.feedback), "stored": stored})
 
 

@@ -1,0 +1,447 @@
+"""The benchmark in one run: floor vs service, 1 and 2 workers, 1 and 8 clients, three sizes, two hooks; then a
+linearity check (time per request against 10 → 10,000 prefetched resources) and the fetch path (no prefetch,
+a local FHIR server with one slow query, under the hook's deadline).
+
+    .venv/bin/python -m bench              # the full run (about 4 minutes on 2 cores)
+    .venv/bin/python -m bench --quick      # a few seconds: proves the script works, numbers mean little
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench.load import LoadResult, drive, wrk_available
+from bench.payloads import SERVICES, SIZES, count, hook_request, record, scaled_record
+from bench.servers import ROOT, Server, running
+
+SERVICE_APP = "cds_service.app:create_app"
+FLOOR_APP = "bench.floor:create_app"
+HOOKS = ("patient-view", "order-select")
+LINEAR_SIZES = (10, 100, 1000, 3000, 10000)
+
+
+@dataclass
+class Cell:
+    app: str
+    workers: int
+    size: str
+    hook: str
+    clients: int
+    body_kb: float
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    cpu_ms: float
+    requests: int
+    failures: int
+    cards: int
+    tool: str
+
+
+def post(url: str, body: bytes, timeout: float = 30.0) -> tuple[int, Any, float]:
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            status, payload = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, payload = exc.code, exc.read()
+    elapsed = time.perf_counter() - started
+    return status, orjson.loads(payload) if payload else None, elapsed
+
+
+def measure(
+    server: Server, url: str, body_file: Path, clients: int, duration: float, tool: str
+) -> tuple[LoadResult, float]:
+    """One load run; server CPU ms per request from the workers' CPU time before and after."""
+    before = server.cpu()
+    result = drive(url, body_file, clients, duration, tool)
+    spent = server.cpu() - before
+    return result, (spent * 1000 / result.requests if result.requests else math.nan)
+
+
+def environment(workdir: Path, deadline: float) -> dict[str, str]:
+    """The service in development mode without trusted clients: authentication is not measured. Bodies up to
+    64 MiB (the linearity check sends 10,000 resources); FHIR read timeouts longer than the hook's deadline,
+    so that the fetch path shows the deadline at work."""
+    env = {
+        "CDS_DEV": "true",
+        "CDS_DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "CDS_MAX_BODY_BYTES": str(64 * 1024 * 1024),
+        "CDS_PREFETCH_DEADLINE_SECONDS": str(deadline),
+        "CDS_FHIR_CONNECT_TIMEOUT": "1",
+        "CDS_FHIR_READ_TIMEOUT": "10",
+    }
+    for name in ("CDS_TRUSTED_CLIENTS", "CDS_PUBLIC_BASE_URL", "CDS_FHIR_SERVERS"):
+        os.environ.pop(name, None)
+    return env
+
+
+def run_matrix(
+    args: argparse.Namespace, workdir: Path, bodies: dict[tuple[str, str], Path]
+) -> tuple[list[Cell], list[dict[str, Any]], dict[str, Any] | None, dict[str, Any] | None]:
+    """The table; the linearity check and the fetch path run on the first service started."""
+    cells: list[Cell] = []
+    servers: list[dict[str, Any]] = []
+    linear: dict[str, Any] | None = None
+    fetch: dict[str, Any] | None = None
+    env = environment(workdir, args.deadline)
+    for workers in args.workers:
+        for name, app in (("floor", FLOOR_APP), ("service", SERVICE_APP)):
+            with running(name, app, workers, env, workdir / f"{name}-{workers}.log") as server:
+                print(f"  {name}, {workers} worker(s): up in {server.startup_s * 1000:.0f} ms", flush=True)
+                time.sleep(0.5)  # let the workers settle after start-up before reading their idle memory
+                idle_rss = [round(x, 1) for x in server.rss_per_worker()]
+                for (size, hook), body_file in bodies.items():
+                    url = f"{server.base}/cds-services/{SERVICES[hook]}"
+                    body = body_file.read_bytes()
+                    status, answer, _ = post(url, body)
+                    cards = len(answer["cards"]) if status == 200 else -1
+                    if status != 200 or (name == "service" and cards < 1):
+                        raise RuntimeError(f"{name} {size} {hook}: HTTP {status}, {cards} cards")
+                    if args.warmup > 0:
+                        drive(url, body_file, max(args.clients), args.warmup, args.tool)
+                    for clients in args.clients:
+                        result, cpu_ms = measure(server, url, body_file, clients, args.duration, args.tool)
+                        cells.append(
+                            Cell(
+                                name,
+                                workers,
+                                size,
+                                hook,
+                                clients,
+                                round(len(body) / 1024, 1),
+                                result.rps,
+                                result.p50_ms,
+                                result.p99_ms,
+                                cpu_ms,
+                                result.requests,
+                                result.failures,
+                                cards,
+                                result.tool,
+                            )
+                        )
+                        print(
+                            f"    {size:6} {hook:12} c={clients}: {result.rps:8.1f} req/s  "
+                            f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
+                            f"cpu {cpu_ms:7.2f} ms/req",
+                            flush=True,
+                        )
+                servers.append(
+                    {
+                        "app": name,
+                        "workers": workers,
+                        "startup_ms": round(server.startup_s * 1000),
+                        "rss_idle_mb_per_worker": idle_rss,
+                        "rss_mb_per_worker": [round(x, 1) for x in server.rss_per_worker()],
+                    }
+                )
+                if name == "service" and workers == args.workers[0]:
+                    if not args.skip_linearity:
+                        print("  linearity", flush=True)
+                        linear = linearity(args, workdir, server)
+                    if not args.skip_fetch:
+                        print("  fetch path", flush=True)
+                        fetch = fetch_path(args, server)
+    return cells, servers, linear, fetch
+
+
+def linearity(args: argparse.Namespace, workdir: Path, server: Server) -> dict[str, Any]:
+    """CPU ms per order-select request against the number of resources the rules read."""
+    today = datetime.now(UTC).date()
+    points = []
+    url = f"{server.base}/cds-services/{SERVICES['order-select']}"
+    for n in args.linear_sizes:
+        resources = scaled_record(n, today)
+        body_file = workdir / f"linear-{n}.json"
+        body_file.write_bytes(orjson.dumps(hook_request("order-select", resources, today)))
+        status, answer, _ = post(url, body_file.read_bytes())
+        if status != 200 or not answer["cards"]:
+            raise RuntimeError(f"linearity n={n}: HTTP {status}")
+        duration = args.duration if n >= 1000 else min(args.duration, 2.0)
+        post(url, body_file.read_bytes())
+        result, cpu_ms = measure(server, url, body_file, 1, duration, args.tool)
+        points.append(
+            {
+                "resources": count(resources),
+                "cpu_ms": cpu_ms,
+                "p50_ms": result.p50_ms,
+                "requests": result.requests,
+            }
+        )
+    xs = [float(p["resources"]) for p in points]
+    ys = [float(p["cpu_ms"]) for p in points]
+    slope, intercept = statistics.linear_regression(xs, ys)
+    mean = statistics.fmean(ys)
+    ss_tot = sum((y - mean) ** 2 for y in ys) or 1.0
+    r2 = 1 - sum((y - (intercept + slope * x)) ** 2 for x, y in zip(xs, ys, strict=True)) / ss_tot
+    # growth exponent between the two largest records (1 = linear, 2 = quadratic)
+    (x1, y1), (x2, y2) = (xs[-2], ys[-2]), (xs[-1], ys[-1])
+    exponent = math.log(max(y2 - intercept, 1e-9) / max(y1 - intercept, 1e-9)) / math.log(x2 / x1)
+    return {
+        "points": points,
+        "slope_us_per_resource": slope * 1000,
+        "intercept_ms": intercept,
+        "r2": r2,
+        "exponent_top": exponent,
+    }
+
+
+def fetch_path(args: argparse.Namespace, server: Server) -> dict[str, Any]:
+    """No prefetch: the service queries a local FHIR server, every prefetch key at once, one of them slow."""
+    sys.path.insert(0, str(ROOT))
+    from tests.fake_fhir import Reply, running_fake_fhir, searchset
+
+    deadline = args.deadline
+    today = datetime.now(UTC).date()
+    resources = record(SIZES["small"], today)
+    from cds_service.prefetch.resolve import render
+    from hooks.services import SERVICES_BY_ID
+
+    templates = SERVICES_BY_ID[SERVICES["order-select"]].prefetch
+    context = {"patientId": resources["patient"][0]["id"]}
+    paths = {key: (render(t, context) or "").split("?", 1)[0] for key, t in templates.items()}
+    slow_key = "procedures" if "procedures" in paths else sorted(paths)[0]
+    rows = []
+    url = f"{server.base}/cds-services/{SERVICES['order-select']}"
+    for slow in args.slow_queries:
+        with running_fake_fhir() as fhir:
+            for key, path in paths.items():
+                wait = slow if key == slow_key else 0.005
+                found = resources.get(key, [])
+                answer = found[0] if "/" in path and found else searchset(*found)
+                fhir.route(path, Reply(json=answer, wait=wait))
+            request = hook_request("order-select", {}, today)
+            request.pop("prefetch")
+            request["fhirServer"] = fhir.base
+            body = orjson.dumps(request)
+            latencies, statuses, cards = [], set(), 0
+            for _ in range(args.fetch_repeats):
+                status, answer, elapsed = post(url, body)
+                latencies.append(elapsed * 1000)
+                statuses.add(status)
+                cards = len(answer["cards"]) if status == 200 else 0
+            queries = len(fhir.seen) // args.fetch_repeats
+        rows.append(
+            {
+                "slowest_query_ms": slow * 1000,
+                "queries_per_hook": queries,
+                "status": sorted(statuses),
+                "cards": cards,
+                "hook_p50_ms": statistics.median(latencies),
+                "hook_max_ms": max(latencies),
+                "overhead_ms": statistics.median(latencies) - min(slow, deadline) * 1000,
+                "within_deadline": max(latencies) <= deadline * 1000 + args.deadline_slack_ms,
+            }
+        )
+    return {"deadline_ms": deadline * 1000, "rows": rows}
+
+
+def ratios(cells: list[Cell]) -> list[dict[str, Any]]:
+    floor = {(c.workers, c.size, c.hook, c.clients): c for c in cells if c.app == "floor"}
+    out = []
+    for c in cells:
+        f = floor.get((c.workers, c.size, c.hook, c.clients))
+        if c.app != "service" or f is None:
+            continue
+        out.append(
+            {
+                "workers": c.workers,
+                "size": c.size,
+                "hook": c.hook,
+                "clients": c.clients,
+                "cpu_ratio": c.cpu_ms / f.cpu_ms if f.cpu_ms else math.nan,
+                "p50_ratio": c.p50_ms / f.p50_ms if f.p50_ms else math.nan,
+                "rps_ratio": f.rps / c.rps if c.rps else math.nan,
+            }
+        )
+    return out
+
+
+def table(
+    cells: list[Cell],
+    servers: list[dict[str, Any]],
+    linear: dict[str, Any] | None,
+    fetch: dict[str, Any] | None,
+    machine: dict[str, Any],
+) -> str:
+    floor = {(c.workers, c.size, c.hook, c.clients): c for c in cells if c.app == "floor"}
+    lines = [
+        f"# Benchmark, {machine['date']}",
+        "",
+        f"Machine: {machine['cpu']} ({machine['cores']} cores), Python {machine['python']}, load: "
+        f"{machine['tool']}. Service in dev mode without trusted clients (authentication not measured).",
+        "Ratio = service / floor on server CPU ms per request (the floor parses the body with orjson and "
+        'answers {"cards": []}).',
+        "",
+        "| workers | size | hook | clients | body KB | app | req/s | p50 ms | p99 ms | CPU ms/req | ratio |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for c in cells:
+        f = floor.get((c.workers, c.size, c.hook, c.clients))
+        ratio = f"{c.cpu_ms / f.cpu_ms:.2f}" if c.app == "service" and f and f.cpu_ms else ""
+        lines.append(
+            f"| {c.workers} | {c.size} | {c.hook} | {c.clients} | {c.body_kb:.0f} | {c.app} | {c.rps:.1f} | "
+            f"{c.p50_ms:.2f} | {c.p99_ms:.2f} | {c.cpu_ms:.2f} | {ratio} |"
+        )
+    lines += [
+        "",
+        "| app | workers | start-up ms | RSS MB per worker, idle | RSS MB per worker, after load |",
+        "|---|---|---|---|---|",
+    ]
+    for s in servers:
+        lines.append(
+            f"| {s['app']} | {s['workers']} | {s['startup_ms']} | "
+            f"{', '.join(map(str, s['rss_idle_mb_per_worker']))} | {', '.join(map(str, s['rss_mb_per_worker']))} |"
+        )
+    if linear:
+        lines += [
+            "",
+            "Linearity (order-select, 1 worker, 1 client): CPU ms per request vs resources the rules read",
+            "",
+            "| resources | CPU ms/req | p50 ms |",
+            "|---|---|---|",
+        ]
+        lines += [f"| {p['resources']} | {p['cpu_ms']:.2f} | {p['p50_ms']:.2f} |" for p in linear["points"]]
+        lines += [
+            "",
+            f"Fit: {linear['intercept_ms']:.2f} ms + {linear['slope_us_per_resource']:.2f} µs × "
+            f"resources, R² = {linear['r2']:.4f}; growth exponent between the two largest records "
+            f"{linear['exponent_top']:.2f} (1 = linear, 2 = quadratic).",
+        ]
+    if fetch:
+        lines += [
+            "",
+            f"Fetch path (no prefetch, concurrent queries, one slow, deadline {fetch['deadline_ms']:.0f} ms)",
+            "",
+            "| slowest query ms | queries | status | cards | hook p50 ms | hook max ms | p50 − min(slowest, "
+            "deadline) ms | within deadline |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['slowest_query_ms']:.0f} | {r['queries_per_hook']} | {r['status']} | {r['cards']} | "
+            f"{r['hook_p50_ms']:.1f} | {r['hook_max_ms']:.1f} | {r['overhead_ms']:.1f} | {r['within_deadline']} |"
+            for r in fetch["rows"]
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run of a few seconds: small size, 1 worker, short runs, Python client",
+    )
+    parser.add_argument("--duration", type=float, default=5.0, help="seconds per measurement (default 5)")
+    parser.add_argument("--warmup", type=float, default=1.0, help="seconds of warm-up per size and hook")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--sizes", nargs="+", choices=sorted(SIZES), default=["small", "medium", "large"])
+    parser.add_argument(
+        "--tool",
+        choices=["auto", "wrk", "python"],
+        default="auto",
+        help="load generator: wrk when installed (auto), else a Python client process",
+    )
+    parser.add_argument(
+        "--deadline",
+        type=float,
+        default=1.0,
+        help="CDS_PREFETCH_DEADLINE_SECONDS for the fetch path (default 1.0)",
+    )
+    parser.add_argument("--skip-linearity", action="store_true")
+    parser.add_argument("--skip-fetch", action="store_true")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "results", help="folder for the results (.json and .md)"
+    )
+    args = parser.parse_args(argv)
+    args.linear_sizes = LINEAR_SIZES
+    args.slow_queries = [0.05, 0.2, 0.5, 2.0]
+    args.fetch_repeats = 5
+    args.deadline_slack_ms = 150.0
+    if args.quick:
+        args.duration, args.warmup, args.workers, args.clients = 0.5, 0.0, [1], [1, 8]
+        args.sizes, args.tool = ["small"], "python" if args.tool == "auto" else args.tool
+        args.linear_sizes, args.slow_queries, args.fetch_repeats = (10, 100, 300), [0.05, 1.5], 2
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    today = datetime.now(UTC).date()
+    machine = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "host": platform.node(),
+        "tool": args.tool if args.tool != "auto" else ("wrk" if wrk_available() else "python"),
+        "quick": args.quick,
+        "duration_s": args.duration,
+    }
+    with tempfile.TemporaryDirectory(prefix="cds-bench-") as tmp:
+        workdir = Path(tmp)
+        bodies: dict[tuple[str, str], Path] = {}
+        for size in args.sizes:
+            resources = record(SIZES[size], today)
+            for hook in HOOKS:
+                path = workdir / f"{size}-{hook}.json"
+                path.write_bytes(orjson.dumps(hook_request(hook, resources, today)))
+                bodies[(size, hook)] = path
+        print(f"floor vs service ({machine['tool']}, {args.duration:g} s per measurement)", flush=True)
+        cells, servers, linear, fetch = run_matrix(args, workdir, bodies)
+    report = table(cells, servers, linear, fetch, machine)
+    print()
+    print(report)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stem = ("quick-" if args.quick else "") + datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (args.out / f"{stem}.md").write_text(report)
+    (args.out / f"{stem}.json").write_text(
+        json.dumps(
+            {
+                "machine": machine,
+                "cells": [asdict(c) for c in cells],
+                "ratios": ratios(cells),
+                "servers": servers,
+                "linearity": linear,
+                "fetch": fetch,
+            },
+            indent=2,
+        )
+    )
+    print(f"results: {args.out / stem}.md and .json")
+    failed = fetch is not None and not all(r["within_deadline"] for r in fetch["rows"])
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""The benchmark script works: `python -m bench --quick` runs end to end in a few seconds (the numbers of a
+smoke run mean nothing; the full run is `python -m bench`, never part of the test suite)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from bench.payloads import SERVICES, SIZES, count, hook_request, record, scaled_record
+from bench.run import main
+
+
+def test_payload_sizes_follow_the_issue() -> None:
+    from datetime import date
+
+    large = record(SIZES["large"], date(2031, 1, 6))
+    assert len(large["conditions"]) == 50 and len(large["bodyMeasurements"]) == 3000
+    assert len(large["medicationRequests"]) == 300
+    assert count(scaled_record(10_000, date(2031, 1, 6))) == 10_000
+    request = hook_request("order-select", large, date(2031, 1, 6))
+    assert request["context"]["selections"] == ["MedicationRequest/bev-draft-1"]
+    assert set(SERVICES) == {"patient-view", "order-select"}
+
+
+def test_quick_run_writes_results_and_keeps_the_fetch_deadline(tmp_path: Path) -> None:
+    assert main(["--quick", "--out", str(tmp_path)]) == 0
+    [results] = list(tmp_path.glob("quick-*.json"))
+    data = json.loads(results.read_text())
+    services = [c for c in data["cells"] if c["app"] == "service"]
+    assert services and all(c["cards"] >= 1 and c["failures"] == 0 for c in services)
+    assert all(r["cpu_ratio"] > 0 for r in data["ratios"])
+    assert data["linearity"]["points"] and data["fetch"]["rows"]
+    assert all(r["within_deadline"] for r in data["fetch"]["rows"])
+    assert (tmp_path / results.name.replace(".json", ".md")).read_text().startswith("# Benchmark")
