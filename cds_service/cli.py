@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from cds_service.tools import commands as tools
+
 log = logging.getLogger("peritoneal-cds")
 
 DEV_WARNING = (
@@ -29,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
         help="development mode (loopback http FHIR servers; no authentication "
         "unless CDS_TRUSTED_CLIENTS is set)",
     )
+    tools.register(commands)  # fire, keys, load-examples, check-config, feedback-report
     return parser
 
 
@@ -58,6 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return serve(args.host, args.port, args.workers, args.dev)
+    if args.command in tools.COMMANDS:
+        return tools.run(args)
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

@@ -14,7 +14,7 @@ from cds_service.engine.cards import CardBuilder
 from cds_service.engine.run import run_rules
 from cds_service.engine.types import HookContext
 from cds_service.fhir_client import FhirClient, FhirLimits
-from cds_service.prefetch.resolve import resolve, resolve_medications
+from cds_service.prefetch.resolve import FetchObserver, resolve, resolve_medications
 from cds_service.protocol.models import CardsResponse, HookRequest, OrderSelectContext, OrderSignContext
 from cds_service.protocol.parse import parse_hook_request
 from cds_service.settings import Settings
@@ -34,6 +34,8 @@ class Runtime:
     clock: Clock
     new_uuid: UuidFactory
     executor: Executor
+    observe_fetch: FetchObserver | None = None
+    """Told of every prefetch key fetched from fhirServer (the metrics)."""
 
 
 def fhir_client_for(request: HookRequest, settings: Settings, caller: Caller | None) -> FhirClient | None:
@@ -81,6 +83,7 @@ def handle_hook(
             client,
             runtime.executor,
             runtime.settings.max_bundle_entries,
+            observe=runtime.observe_fetch,
         )
         record += resolve_medications(drafts + record, client, runtime.executor)
     finally:

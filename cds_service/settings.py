@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     jwt_max_lifetime_seconds: int = Field(default=3600, ge=60)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_bundle_entries: int = Field(default=MAX_BUNDLE_ENTRIES, ge=1)
+    preview: bool | None = None
+    """The preview page (GET /preview). Unset: on exactly in --dev; `CDS_PREVIEW=true` turns it on elsewhere."""
 
     _split_cors = field_validator("cors_origins", mode="before")(_split)
     _split_servers = field_validator("fhir_servers", mode="before")(_split)

@@ -1,6 +1,8 @@
 """The store of everything that must outlive a process: feedback items and seen JWT ids.
 
 SQLAlchemy Core over SQLite (the embedded default) or PostgreSQL (`postgresql://…`, for several replicas).
+The cards the service returns are recorded too (card uuid, service, rule id, indicator: never patient data), so
+that feedback, which names only the card uuid, can be reported per rule id.
 Feedback items are stored idempotently: the key is a hash of the service id and the item's canonical JSON, so a
 client that retries a POST stores each item once. A JWT id is claimed once per issuer across every worker and
 replica sharing the database, and forgotten after its token expires.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -50,6 +53,15 @@ feedback_table = Table(
     Column("override_reason", Text, nullable=True),
     Column("received_at", DateTime(timezone=True), nullable=False),
 )
+cards_shown_table = Table(
+    "cards_shown",
+    metadata,
+    Column("card_uuid", String(200), primary_key=True),
+    Column("service_id", String(200), nullable=False),
+    Column("rule_id", String(200), nullable=False, index=True),
+    Column("indicator", String(20), nullable=False),
+    Column("shown_at", DateTime(timezone=True), nullable=False),
+)
 seen_jti_table = Table(
     "seen_jti",
     metadata,
@@ -70,6 +82,23 @@ class Store(Protocol):
 
     def ping(self) -> None:
         """Raise if the database cannot be reached."""
+
+    def record_cards(self, service_id: str, cards: Sequence[ShownCard]) -> None:
+        """Record the cards returned by a hook call (a uuid already recorded is kept as it was)."""
+
+    def feedback_by_rule(self) -> list[dict[str, Any]]:
+        """Per rule id (None: feedback on cards never recorded): cards shown, and the card_uuid, outcome and
+        override_reason (JSON) of each feedback item on its cards. `cds_service.analytics` builds the report."""
+
+    def rules_of_cards(self, card_uuids: Sequence[str]) -> dict[str, str]:
+        """The rule id of each recorded card among `card_uuids`."""
+
+
+@dataclass(frozen=True)
+class ShownCard:
+    card_uuid: str
+    rule_id: str
+    indicator: str
 
 
 def engine_for(url: str) -> Engine:
@@ -135,6 +164,60 @@ class SqlStore:
     def ping(self) -> None:
         with self._engine.connect() as connection:
             connection.execute(select(1))
+
+    def record_cards(self, service_id: str, cards: Sequence[ShownCard]) -> None:
+        if not cards:
+            return
+        now = self._clock()
+        rows = [
+            {
+                "card_uuid": c.card_uuid,
+                "service_id": service_id,
+                "rule_id": c.rule_id,
+                "indicator": c.indicator,
+                "shown_at": now,
+            }
+            for c in cards
+        ]
+        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
+        statement = insert(cards_shown_table).values(rows).on_conflict_do_nothing(index_elements=["card_uuid"])
+        with self._engine.begin() as connection:
+            connection.execute(statement)
+
+    def feedback_by_rule(self) -> list[dict[str, Any]]:
+        shown = select(cards_shown_table.c.rule_id, func.count().label("shown")).group_by(
+            cards_shown_table.c.rule_id
+        )
+        answered = (
+            select(
+                cards_shown_table.c.rule_id,
+                feedback_table.c.card_uuid,
+                feedback_table.c.outcome,
+                feedback_table.c.override_reason,
+            )
+            .select_from(feedback_table)
+            .outerjoin(cards_shown_table, cards_shown_table.c.card_uuid == feedback_table.c.card_uuid)
+            .order_by(feedback_table.c.id)
+        )
+        by_rule: dict[str | None, dict[str, Any]] = {}
+        with self._engine.connect() as connection:
+            for r in connection.execute(shown):
+                by_rule[r.rule_id] = {"rule_id": r.rule_id, "shown": int(r.shown), "feedback": []}
+            for r in connection.execute(answered):
+                row = by_rule.setdefault(r.rule_id, {"rule_id": r.rule_id, "shown": 0, "feedback": []})
+                row["feedback"].append(
+                    {"card_uuid": r.card_uuid, "outcome": r.outcome, "override_reason": r.override_reason}
+                )
+        return sorted(by_rule.values(), key=lambda row: (row["rule_id"] is None, row["rule_id"] or ""))
+
+    def rules_of_cards(self, card_uuids: Sequence[str]) -> dict[str, str]:
+        if not card_uuids:
+            return {}
+        query = select(cards_shown_table.c.card_uuid, cards_shown_table.c.rule_id).where(
+            cards_shown_table.c.card_uuid.in_(list(card_uuids))
+        )
+        with self._engine.connect() as connection:
+            return {r.card_uuid: r.rule_id for r in connection.execute(query)}
 
     def dispose(self) -> None:
         self._engine.dispose()

@@ -24,6 +24,9 @@ from fhir_mappings.resources import Resource, bundle_resources, reference_target
 
 log = logging.getLogger(__name__)
 
+FetchObserver = Callable[[str, bool], None]
+"""Told once per prefetch key fetched from fhirServer: the key, and whether the fetch succeeded (metrics)."""
+
 _TOKEN = re.compile(r"\{\{\s*context\.([A-Za-z0-9_]+)\s*\}\}")
 
 
@@ -50,6 +53,7 @@ def resolve(
     client: FhirClient | None,
     executor: Executor,
     max_entries: int = MAX_BUNDLE_ENTRIES,
+    observe: FetchObserver | None = None,
 ) -> list[Resource]:
     """Every resource the service's templates ask for, or PrefetchUnobtainable naming the keys that failed.
     A given Bundle with more than `max_entries` entries is refused (400) rather than read."""
@@ -96,7 +100,7 @@ def resolve(
             "required data was not prefetched and cannot be fetched: no usable fhirServer",
             [f"prefetch.{k}" for k in sorted(unobtainable)],
         )
-    resources += _run(jobs, client, executor)
+    resources += _run(jobs, client, executor, observe)
     return resources
 
 
@@ -141,7 +145,10 @@ def _follow(client: FhirClient, first: dict[str, Any]) -> Callable[[], list[Reso
 
 
 def _run(
-    jobs: Mapping[str, Callable[[], list[Resource]]], client: FhirClient | None, executor: Executor
+    jobs: Mapping[str, Callable[[], list[Resource]]],
+    client: FhirClient | None,
+    executor: Executor,
+    observe: FetchObserver | None = None,
 ) -> list[Resource]:
     if not jobs or client is None:
         return []
@@ -158,6 +165,9 @@ def _run(
             log.warning("prefetch key %s unobtainable: deadline passed", key)
             future.cancel()
             failed.append(key)
+    if observe is not None:
+        for key in futures:
+            observe(key, key not in failed)
     if failed:
         raise PrefetchUnobtainable(
             "required data could not be fetched from fhirServer", [f"prefetch.{k}" for k in sorted(failed)]

@@ -14,6 +14,8 @@ from cds_service.clock import Clock
 
 audit_log = logging.getLogger("peritoneal_cds.audit")
 MAX_FIELD = 200
+AUDITED = ("/cds-services", "/analytics")
+"""Path prefixes of authenticated endpoints: each call is audited (and the JWT checks record iss and jti)."""
 
 
 def clip(value: object) -> object:
@@ -27,7 +29,7 @@ class AuditMiddleware:
         self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not str(scope.get("path", "")).startswith("/cds-services"):
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(AUDITED):
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()

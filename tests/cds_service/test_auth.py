@@ -613,6 +613,15 @@ class MemoryStore:
     def ping(self) -> None:
         return None
 
+    def record_cards(self, service_id: str, cards: Any) -> None:
+        return None
+
+    def feedback_by_rule(self) -> list[dict[str, Any]]:
+        return []
+
+    def rules_of_cards(self, card_uuids: Any) -> dict[str, str]:
+        return {}
+
 
 @dataclass
 class MovableClock:

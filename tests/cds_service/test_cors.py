@@ -131,6 +131,15 @@ class _BrokenStore:
     def ping(self) -> None:
         raise RuntimeError("database unavailable")
 
+    def record_cards(self, service_id: str, cards: Any) -> None:
+        raise RuntimeError("database unavailable")
+
+    def feedback_by_rule(self) -> list[dict[str, Any]]:
+        raise RuntimeError("database unavailable")
+
+    def rules_of_cards(self, card_uuids: Any) -> dict[str, str]:
+        raise RuntimeError("database unavailable")
+
 
 def test_an_internal_error_answer_carries_cors_headers(tmp_path: Path) -> None:
     app = create_app(

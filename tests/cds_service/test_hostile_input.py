@@ -471,6 +471,7 @@ def test_schemathesis_on_the_own_openapi_document_finds_no_server_error(fuzz_app
         "POST /cds-services/{service_id}",
         "POST /cds-services/{service_id}/feedback",
         "GET /sources/{short_name}",
+        "GET /analytics/feedback",
     }
     assert sent["tokens"] >= sum(statuses.values())
 

@@ -306,3 +306,33 @@ def test_replicas_starting_together_on_an_empty_postgres_database_all_start(
         with psycopg.connect(_libpq(postgres_base), autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
     assert failures == []
+
+
+# --- cards shown (the feedback report) ---------------------------------------------------------------------------
+
+
+def test_cards_shown_join_feedback_by_rule_id(store: SqlStore) -> None:
+    from cds_service.store import ShownCard
+
+    store.record_cards(
+        SERVICE,
+        [
+            ShownCard(CARD, "BEV-SURG-BEFORE", "critical"),
+            ShownCard(OVERRIDDEN_WITH_REASON.card, "BEV-SURG-BEFORE", "critical"),
+            ShownCard("c0ffee00-0000-4000-8000-000000000003", "DOSE-BEV", "warning"),
+        ],
+    )
+    store.record_cards(SERVICE, [ShownCard(CARD, "BEV-SURG-BEFORE", "critical")])  # recorded once
+    store.add(SERVICE, [ACCEPTED, OVERRIDDEN_WITH_REASON, _item(card="b0b00000-0000-4000-8000-000000000009")])
+
+    rows = store.feedback_by_rule()
+
+    assert [(r["rule_id"], r["shown"], len(r["feedback"])) for r in rows] == [
+        ("BEV-SURG-BEFORE", 2, 2),
+        ("DOSE-BEV", 1, 0),
+        (None, 0, 1),
+    ]
+    overridden = rows[0]["feedback"][1]
+    assert overridden["outcome"] == "overridden"
+    assert json.loads(overridden["override_reason"])["reason"]["code"] == "d7ecf885"
+    assert store.rules_of_cards([CARD, "unknown"]) == {CARD: "BEV-SURG-BEFORE"}

@@ -1,0 +1,50 @@
+"""What a hook call and a feedback post report beyond their answer: the cards returned (recorded in the store for
+the feedback report, and counted in the metrics), and feedback outcomes by the rule id of their card."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import Request
+
+from cds_service.metrics import metrics_of
+from cds_service.protocol.models import FeedbackItem
+from cds_service.store import ShownCard, Store
+
+log = logging.getLogger(__name__)
+
+
+def cards_returned(request: Request, service_id: str, cards: Sequence[dict[str, Any]]) -> None:
+    """Record the cards a hook call returns (uuid and rule id, for the feedback report) and count them. A store
+    that fails costs the record, never the answer: the cards still go out."""
+    shown = [
+        ShownCard(card_uuid=c["uuid"], rule_id=c["source"]["topic"]["code"], indicator=c["indicator"])
+        for c in cards
+        if c.get("uuid") and (c.get("source") or {}).get("topic")
+    ]
+    metrics = metrics_of(request.app.state)
+    if metrics is not None:
+        metrics.cards_returned((c.rule_id, c.indicator) for c in shown)
+    if not shown:
+        return
+    store: Store = request.app.state.store
+    try:
+        store.record_cards(service_id, shown)
+    except Exception as exc:
+        log.warning("cards not recorded for the feedback report: %s", type(exc).__name__)
+
+
+def feedback_received(request: Request, items: Sequence[FeedbackItem]) -> None:
+    """Count feedback outcomes by the rule id of their card."""
+    metrics = metrics_of(request.app.state)
+    if metrics is None or not items:
+        return
+    store: Store = request.app.state.store
+    try:
+        rules = store.rules_of_cards(sorted({i.card for i in items}))
+    except Exception as exc:
+        log.warning("feedback rule ids not resolved: %s", type(exc).__name__)
+        rules = {}
+    metrics.feedback_received((rules.get(i.card), i.outcome) for i in items)

@@ -1,0 +1,1 @@
+"""Deployment helpers (the docker-compose loader); plain scripts, runnable with `python deploy/<name>.py`."""
