@@ -86,6 +86,17 @@ def load_orders(paths: Sequence[Path]) -> list[dict[str, Any]]:
     return drafts
 
 
+def carried_prefetch(paths: Sequence[Path]) -> dict[str, Any]:
+    """The `prefetch` of --order files that are whole hook requests (such as fixtures/examples/*.json), merged:
+    what `fire` sends when no FHIR server is named, so the examples work with the service alone."""
+    merged: dict[str, Any] = {}
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and isinstance(data.get("prefetch"), dict):
+            merged.update(data["prefetch"])
+    return merged
+
+
 def build_context(options: FireOptions, drafts: Sequence[dict[str, Any]]) -> dict[str, Any]:
     context: dict[str, Any] = {"userId": options.user, "patientId": options.patient}
     if options.encounter:
@@ -231,6 +242,8 @@ def fire(options: FireOptions) -> FireResult:
                 if query is not None:
                     prefetch[key] = session.fhir_get(query)
             body["prefetch"] = prefetch
+        elif carried := carried_prefetch(options.orders):
+            body["prefetch"] = carried  # no FHIR server named: the example requests' own prefetch
         response = session.call(service["id"], body)
     finally:
         session.close()

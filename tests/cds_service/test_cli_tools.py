@@ -232,11 +232,22 @@ def test_an_unsigned_fire_is_refused_by_a_service_that_needs_a_jwt(
 
 @pytest.mark.fhir_server
 def test_fire_without_prefetch_or_fhir_server_reports_the_412(
-    service: LiveService, capsys: pytest.CaptureFixture[str]
+    service: LiveService, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert cli.main(fire(service, "order-select", "--patient", PATIENT, "--order", str(DRAFT_14_DAYS))) == 1
+    bare = tmp_path / "draft.json"
+    bare.write_text(json.dumps(json.loads(DRAFT_14_DAYS.read_text())["context"]["draftOrders"]))
+    assert cli.main(fire(service, "order-select", "--patient", PATIENT, "--order", str(bare))) == 1
     out = capsys.readouterr().out
     assert "answered HTTP 412" in out and "prefetch.conditions" in out
+
+
+def test_fire_with_an_example_request_alone_shows_the_critical_card(
+    service: LiveService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The README's newcomer path without any FHIR server: the example request carries its own prefetch."""
+    assert cli.main(fire(service, "order-select", "--patient", PATIENT, "--order", str(DRAFT_14_DAYS))) == 0
+    out = capsys.readouterr().out
+    assert "[CRITICAL] Withhold bevacizumab: dose 2031-03-03 is 14 days before Laparotomy" in out
 
 
 @pytest.mark.fhir_server
@@ -268,3 +279,11 @@ def test_feedback_report_counts_the_cards_fire_was_shown(
 
     assert cli.main(["feedback-report", "--database-url", service.database_url]) == 0
     assert "BEV-SURG-BEFORE" in capsys.readouterr().out
+
+
+def test_without_a_fhir_server_fire_sends_the_example_requests_own_prefetch() -> None:
+    from cds_service.tools.fire import carried_prefetch
+
+    carried = carried_prefetch([DRAFT_14_DAYS])
+    assert carried["serviceRequests"]["entry"][0]["resource"]["id"] == "lap-1"
+    assert carried_prefetch([]) == {}
