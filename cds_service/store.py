@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     delete,
+    event,
     func,
     select,
     text,
@@ -106,9 +107,22 @@ def engine_for(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
+    engine = create_engine(parsed, pool_pre_ping=True)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
-    return create_engine(parsed, pool_pre_ping=True)
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(connection: Any, record: Any) -> None:
+    """The embedded store is written on every hook call (cards shown) by several threads and workers: WAL lets
+    readers run beside the writer and makes a commit an append (synchronous=NORMAL is durable in WAL mode except
+    for the last commits before a power loss); a busy writer is waited for, not an error."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
 
 
 class SqlStore:
@@ -180,7 +194,9 @@ class SqlStore:
             for c in cards
         ]
         insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(cards_shown_table).values(rows).on_conflict_do_nothing(index_elements=["card_uuid"])
+        statement = (
+            insert(cards_shown_table).values(rows).on_conflict_do_nothing(index_elements=["card_uuid"])
+        )
         with self._engine.begin() as connection:
             connection.execute(statement)
 
