@@ -23,7 +23,7 @@ from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
 from cds_service.auth.verify import Authenticator, AuthFailed
 from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
 from cds_service.errors import CdsError, ConfigError, operation_outcome
-from cds_service.metrics import Metrics, MetricsMiddleware
+from cds_service.metrics import Metrics, request_observer
 from cds_service.pipeline import Runtime
 from cds_service.settings import Settings
 from cds_service.store import SqlStore, Store
@@ -102,8 +102,7 @@ def create_app(
     app.state.store = store if store is not None else SqlStore(settings.database_url, clock)
     app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)
     app.add_middleware(CatchAll)
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
-    app.add_middleware(AuditMiddleware, clock=clock)
+    app.add_middleware(AuditMiddleware, clock=clock, observers=[request_observer(app.state.metrics)])
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.allowed_cors_origins(),

@@ -13,13 +13,11 @@ they start, and emptied at each start of the service); each process then writes 
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hooks.services import SERVICES_BY_ID
 
@@ -91,6 +89,9 @@ class Metrics:
         return generate_latest(self.registry), CONTENT_TYPE_LATEST
 
 
+RequestObserver = Callable[[str, int, float], None]
+
+
 def classify(path: str) -> tuple[str, str] | None:
     """(service label, endpoint) of a CDS Hooks path; None for other paths (not measured)."""
     parts = path.strip("/").split("/")
@@ -106,34 +107,17 @@ def classify(path: str) -> tuple[str, str] | None:
     return (UNKNOWN, UNKNOWN)
 
 
-class MetricsMiddleware:
-    """Times every CDS Hooks request (discovery, hook calls, feedback) into the latency histogram."""
+def request_observer(metrics: Metrics) -> RequestObserver:
+    """Times every CDS Hooks request (discovery, hook calls, feedback) into the latency histogram; called by
+    the audit middleware, which already captures each call's status and duration."""
 
-    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
-        self.app = app
-        self.metrics = metrics
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        kind = classify(str(scope.get("path", ""))) if scope["type"] == "http" else None
-        if kind is None:
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def capture(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            await send(message)
-
-        try:
-            await self.app(scope, receive, capture)
-        finally:
+    def observe(path: str, status: int, seconds: float) -> None:
+        kind = classify(path)
+        if kind is not None:
             service, endpoint = kind
-            self.metrics.requests.labels(service=service, endpoint=endpoint, status=str(status)).observe(
-                time.perf_counter() - started
-            )
+            metrics.requests.labels(service=service, endpoint=endpoint, status=str(status)).observe(seconds)
+
+    return observe
 
 
 def metrics_of(state: Any) -> Metrics | None:

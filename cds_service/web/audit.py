@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cds_service.clock import Clock
+from cds_service.metrics import RequestObserver
 
 audit_log = logging.getLogger("peritoneal_cds.audit")
 MAX_FIELD = 200
@@ -24,9 +26,13 @@ def clip(value: object) -> object:
 
 
 class AuditMiddleware:
-    def __init__(self, app: ASGIApp, clock: Clock) -> None:
+    """Writes the audit line of each authenticated call, and hands its status and duration to the observers
+    (the metrics): one layer captures them for both."""
+
+    def __init__(self, app: ASGIApp, clock: Clock, observers: Sequence[RequestObserver] = ()) -> None:
         self.app = app
         self.clock = clock
+        self.observers = tuple(observers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not str(scope.get("path", "")).startswith(AUDITED):
@@ -46,12 +52,15 @@ class AuditMiddleware:
         try:
             await self.app(scope, receive, capture)
         finally:
+            elapsed = time.perf_counter() - started
+            for observe in self.observers:
+                observe(str(scope.get("path", "")), status, elapsed)
             line = {
                 "time": self.clock().isoformat(),
                 "method": scope.get("method"),
                 "path": clip(scope.get("path")),
                 "status": status,
-                "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                "latency_ms": round(elapsed * 1000, 2),
                 **{k: clip(v) for k, v in record.items()},
             }
             audit_log.info(orjson.dumps(line).decode())
