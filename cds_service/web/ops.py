@@ -9,9 +9,7 @@ authentication as the CDS endpoints.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -19,13 +17,10 @@ from cds_service.analytics import feedback_report
 from cds_service.errors import operation_outcome
 from cds_service.metrics import metrics_of
 from cds_service.web.routes import Authenticated
+from cds_service.web.routes import json_response as _json
 
 log = logging.getLogger(__name__)
 router = APIRouter()
-
-
-def _json(data: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(data), status_code=status, media_type="application/json")
 
 
 @router.get("/healthz", include_in_schema=False)

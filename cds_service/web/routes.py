@@ -61,7 +61,7 @@ Authenticated = Annotated[Caller | None, Depends(authenticated)]
 Body = Annotated[bytes, Depends(raw_body)]
 
 
-def _json(data: Any, status: int = 200) -> Response:
+def json_response(data: Any, status: int = 200) -> Response:
     return Response(orjson.dumps(data), status_code=status, media_type="application/json")
 
 
@@ -84,7 +84,7 @@ def discovery() -> dict[str, Any]:
 
 @router.get("/cds-services")
 def get_discovery(caller: Authenticated) -> Response:
-    return _json(discovery())
+    return json_response(discovery())
 
 
 @router.post("/cds-services/{service_id}")
@@ -104,7 +104,7 @@ def call_service(
     result = handle_hook(service, data, runtime, base_url, caller)
     request.state.audit["rules"] = [card["source"]["topic"]["code"] for card in result["cards"]]
     cards_returned(request, service.id, result["cards"])
-    return _json(result)
+    return json_response(result)
 
 
 @router.post("/cds-services/{service_id}/feedback")
@@ -123,7 +123,7 @@ def post_feedback(
     feedback = validate(FeedbackRequest, data)
     stored = request.app.state.store.add(service_id, feedback.feedback)
     feedback_received(request, feedback.feedback)
-    return _json({"received": len(feedback.feedback), "stored": stored})
+    return json_response({"received": len(feedback.feedback), "stored": stored})
 
 
 def _citing(short_name: str) -> list[dict[str, Any]]:
