@@ -22,47 +22,24 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
-from sqlalchemy.engine import URL, make_url
 
 from cds_service.store import SqlStore
 from tests.auth_keys import ES384, PUBLIC_BASE, token, trusted_clients_file
 from tests.conftest import ROOT
+from tests.postgres import libpq, own_schema, reachable_postgres
 
 pytestmark = pytest.mark.postgres
 
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 SERVICE = "peritoneal-metastasis-order-sign"
 START_TIMEOUT = 30.0
 CALL_TIMEOUT = 10.0
 
 
-def _libpq(url: URL) -> str:
-    return url.render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="module")
 def database_url() -> Iterator[str]:
-    base = make_url(os.environ.get("CDS_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)).set(
-        drivername="postgresql"
-    )
-    try:
-        with psycopg.connect(_libpq(base), connect_timeout=3) as connection:
-            connection.execute("select 1")
-    except psycopg.Error as exc:
-        reason = f"PostgreSQL not reachable at {base.render_as_string(hide_password=True)}: {exc}".strip()
-        if os.environ.get("CDS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"CDS_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)
-        pytest.skip(f"{reason} (set CDS_TEST_POSTGRES_URL, or CDS_REQUIRE_POSTGRES=1 to fail instead)")
-    schema = f"cds_replicas_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(_libpq(base), autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield _libpq(base.update_query_dict({"options": f"-csearch_path={schema}"}))
-    finally:
-        with psycopg.connect(_libpq(base), autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    with own_schema(reachable_postgres(), "cds_replicas") as url:
+        yield libpq(url)
 
 
 def free_port() -> int:

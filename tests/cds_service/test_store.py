@@ -10,22 +10,19 @@ sessions and reruns never see each other's rows.
 from __future__ import annotations
 
 import json
-import os
 import threading
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 
 from cds_service.protocol.models import FeedbackItem
 from cds_service.store import SqlStore, engine_for
+from tests.postgres import libpq, own_schema, reachable_postgres
 
-DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 RECEIVED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SERVICE = "peritoneal-metastasis-order-sign"
 CARD = "4e0a3a1e-3283-4575-ab82-028d55fe2719"
@@ -56,42 +53,16 @@ OVERRIDDEN_WITH_REASON = _item(
 # --- databases --------------------------------------------------------------------------------------------------
 
 
-def _postgres_base() -> URL:
-    """The PostgreSQL URL of the environment, in the `postgresql://` form libpq (psycopg) understands."""
-    return make_url(os.environ.get("CDS_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)).set(
-        drivername="postgresql"
-    )
-
-
-def _libpq(url: URL) -> str:
-    return url.render_as_string(hide_password=False)
-
-
 @pytest.fixture(scope="session")
 def postgres_base() -> URL:
-    base = _postgres_base()
-    try:
-        with psycopg.connect(_libpq(base), connect_timeout=3) as connection:
-            connection.execute("select 1")
-    except psycopg.Error as exc:
-        reason = f"PostgreSQL not reachable at {base.render_as_string(hide_password=True)}: {exc}".strip()
-        if os.environ.get("CDS_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"CDS_REQUIRE_POSTGRES=1 but {reason}", pytrace=False)
-        pytest.skip(f"{reason} (set CDS_TEST_POSTGRES_URL, or CDS_REQUIRE_POSTGRES=1 to fail instead)")
-    return base
+    return reachable_postgres()
 
 
 @pytest.fixture
 def postgres_url(postgres_base: URL) -> Iterator[URL]:
-    """A fresh schema of its own for this test, dropped afterwards; the URL puts it first on the search path."""
-    schema = f"cds_test_{uuid.uuid4().hex[:16]}"
-    with psycopg.connect(_libpq(postgres_base), autocommit=True) as connection:
-        connection.execute(f'CREATE SCHEMA "{schema}"')
-    try:
-        yield postgres_base.update_query_dict({"options": f"-csearch_path={schema}"})
-    finally:
-        with psycopg.connect(_libpq(postgres_base), autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    """A fresh schema of its own for this test, dropped afterwards."""
+    with own_schema(postgres_base, "cds_test") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -99,7 +70,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'feedback.sqlite3'}"
     url: URL = request.getfixturevalue("postgres_url")
-    return _libpq(url)
+    return libpq(url)
 
 
 @pytest.fixture
@@ -262,7 +233,7 @@ def test_postgres_urls_use_the_psycopg3_driver(scheme: str) -> None:
 
 @pytest.mark.postgres
 def test_a_postgres_scheme_url_is_accepted(postgres_url: URL, open_store: StoreFactory) -> None:
-    store = open_store(_libpq(postgres_url.set(drivername="postgres")))
+    store = open_store(libpq(postgres_url.set(drivername="postgres")))
     store.ping()
     store.add(SERVICE, [ACCEPTED])
     store.add(SERVICE, [ACCEPTED])
@@ -271,7 +242,7 @@ def test_a_postgres_scheme_url_is_accepted(postgres_url: URL, open_store: StoreF
 
 @pytest.mark.postgres
 def test_postgres_received_at_is_timezone_aware(postgres_url: URL, open_store: StoreFactory) -> None:
-    store = open_store(_libpq(postgres_url))
+    store = open_store(libpq(postgres_url))
     store.add(SERVICE, [ACCEPTED])
     received = store.items(SERVICE)[0]["received_at"]
     assert received.tzinfo is not None
@@ -285,26 +256,22 @@ def test_replicas_starting_together_on_an_empty_postgres_database_all_start(
     replicas = 4
     failures: list[str] = []
     for _attempt in range(3):  # a race: a few fresh databases so that a lucky interleaving cannot hide it
-        schema = f"cds_test_{uuid.uuid4().hex[:16]}"
-        with psycopg.connect(_libpq(postgres_base), autocommit=True) as connection:
-            connection.execute(f'CREATE SCHEMA "{schema}"')
-        url = _libpq(postgres_base.update_query_dict({"options": f"-csearch_path={schema}"}))
-        barrier = threading.Barrier(replicas)
+        with own_schema(postgres_base, "cds_test") as fresh:
+            url = libpq(fresh)
+            barrier = threading.Barrier(replicas)
 
-        def start(url: str = url, barrier: threading.Barrier = barrier) -> None:
-            barrier.wait()
-            try:
-                open_store(url)
-            except Exception as exc:  # any failure to start is what the test records
-                failures.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+            def start(url: str = url, barrier: threading.Barrier = barrier) -> None:
+                barrier.wait()
+                try:
+                    open_store(url)
+                except Exception as exc:  # any failure to start is what the test records
+                    failures.append(f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
 
-        threads = [threading.Thread(target=start) for _ in range(replicas)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        with psycopg.connect(_libpq(postgres_base), autocommit=True) as connection:
-            connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+            threads = [threading.Thread(target=start) for _ in range(replicas)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
     assert failures == []
 
 
