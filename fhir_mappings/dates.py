@@ -43,3 +43,8 @@ def local_today(now: datetime, tz: tzinfo) -> date:
 def days_between(earlier: date, later: date) -> int:
     """Whole calendar days from `earlier` to `later` (negative when `later` comes first)."""
     return (later - earlier).days
+
+
+def age_on(birth: date, today: date) -> int:
+    """Age in whole years on `today` (a birthday counts from its day)."""
+    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))

@@ -177,7 +177,7 @@ def _medication_order(
         authored=parse_fhir_date(resource.get("authoredOn"), tz),
         is_draft=key in drafts,
         under_review=key in reviewed,
-        dose=ordered_dose(resource),
+        dose=ordered_dose(resource) if key in reviewed else None,  # only reviewed orders' doses are checked
     )
 
 

@@ -99,7 +99,7 @@ class MedicationOrder:
     is_draft: bool
     under_review: bool
     dose: OrderedDose | None = None
-    """The dose of its first dosage instruction, when it can be read."""
+    """The dose of its first dosage instruction, when it can be read (read for orders under review only)."""
     """True for the drafts this hook call is about (order-select: the selections; order-sign: all drafts)."""
 
 

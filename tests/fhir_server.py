@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from tests.live_server import free_port
 
 TOKEN = "sekmet-test-token-6b1f"  # a test server's static token, not a secret
 START_TIMEOUT = 30.0
@@ -50,18 +51,12 @@ def sekmet_executable() -> str | None:
     return str(beside) if beside.exists() else shutil.which("sekmet")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def running_sekmet(workdir: Path) -> Iterator[FhirServer]:
     executable = sekmet_executable()
     if executable is None:
         raise RuntimeError("sekmet-fhir is not installed")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}/fhir"
     config = workdir / "sekmet.yaml"
     config.write_text(

@@ -20,6 +20,7 @@ from urllib.parse import urljoin
 import orjson
 import requests
 
+from cds_service.fhir_client import next_link
 from cds_service.prefetch.resolve import render
 from cds_service.tools.devkeys import DevKey
 
@@ -163,7 +164,7 @@ class Session:
         data: Any = response.json()
         if isinstance(data, dict) and data.get("resourceType") == "Bundle":
             pages = 1
-            while (link := _next(data)) is not None and pages < MAX_PAGES:
+            while (link := next_link(data)) is not None and pages < MAX_PAGES:
                 more = self._send("GET", urljoin(base, link), headers=headers)
                 if more.status_code != 200:
                     raise FireError(f"FHIR server answered {more.status_code} to a next page of {query}")
@@ -179,13 +180,6 @@ class Session:
             return self.http.request(method, url, timeout=TIMEOUT, allow_redirects=False, **kwargs)
         except requests.RequestException as exc:
             raise FireError(f"{method} {url} failed: {type(exc).__name__}: {exc}") from exc
-
-
-def _next(bundle: dict[str, Any]) -> str | None:
-    for link in bundle.get("link") or []:
-        if isinstance(link, dict) and link.get("relation") == "next" and isinstance(link.get("url"), str):
-            return str(link["url"])
-    return None
 
 
 def _problem(response: requests.Response) -> str:

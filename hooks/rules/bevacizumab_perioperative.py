@@ -392,11 +392,9 @@ def active_bevacizumab_near_planned_surgery(
             return days_between(before[0], surgery.on)
         return days_between(surgery.on, exposure.first) if surgery.major else BEV_SURGICAL_HOLD_DAYS
 
+    given = exposures(picture, include_drafts=False)
     pairs = [
-        (s, e)
-        for s in upcoming(picture, context.today)
-        for e in exposures(picture, include_drafts=False)
-        if gap(e, s) < BEV_SURGICAL_HOLD_DAYS
+        (s, e) for s in upcoming(picture, context.today) for e in given if gap(e, s) < BEV_SURGICAL_HOLD_DAYS
     ]
     if not pairs:
         return None

@@ -21,6 +21,7 @@ from cds_service.engine.types import (
     SuggestionSpec,
     rule,
 )
+from fhir_mappings.dates import age_on
 from fhir_mappings.facts import Cancer, ClinicalPicture, DoseUnit, Drug, Fact, Measure, MedicationOrder
 from hooks.rules.dosing import (
     COCKCROFT_GAULT_CAP_ML_MIN,
@@ -110,7 +111,7 @@ class Inputs:
             raise Unknown("no birth date on record (age is needed for Cockcroft-Gault)")
         if people.sex not in ("female", "male"):
             raise Unknown("no sex on record (needed for Cockcroft-Gault)")
-        age = _age(people.birth_date, self.today)
+        age = age_on(people.birth_date, self.today)
         if not PLAUSIBLE_AGE[0] <= age <= PLAUSIBLE_AGE[1]:
             raise Unknown(f"age {age} is outside the adult range the formula is used in")
         weight, creatinine = self.measure(Measure.WEIGHT), self.measure(Measure.SERUM_CREATININE)
@@ -130,10 +131,6 @@ class Inputs:
     def _note(self, line: str) -> None:
         if line not in self.used:
             self.used.append(line)
-
-
-def _age(birth: date, today: date) -> int:
-    return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from fastapi import FastAPI
 
 from cds_service.app import create_app
 from cds_service.settings import Settings
+from tests.live_server import free_port
 
 CHROMIUM = Path(os.environ.get("CDS_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -56,13 +56,6 @@ class Running:
     app: FastAPI
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[Running]:
     settings = Settings(
@@ -72,7 +65,7 @@ def service(tmp_path: Path) -> Iterator[Running]:
         log_level="WARNING",
     )
     app = create_app(settings)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="preview-service", daemon=True)
     thread.start()

@@ -15,6 +15,7 @@ from cds_service.errors import MalformedRequest
 from cds_service.protocol.parse import parse_hook_request
 from hooks.services import SERVICES
 from tests.conftest import FIXTURES, ROOT, SHARED, CheckedClient, load_json, update_golden
+from tests.fhir_mappings.test_actions import UNREADABLE_DOSAGES
 
 EXAMPLES = SHARED / "cds-hooks" / "spec-examples"
 GOLDEN_DISCOVERY = ROOT / "tests" / "golden" / "discovery.json"
@@ -228,25 +229,7 @@ def test_a_rule_that_raises_is_skipped_and_the_others_still_answer(
     assert "rule BEV-SURG-AFTER failed and was skipped: RuntimeError" in caplog.text
 
 
-@pytest.mark.parametrize(
-    "dosage",
-    [
-        ["x"],
-        [{"timing": "x"}],
-        [{"timing": {"repeat": "x"}}],
-        [{"timing": {"repeat": {"boundsPeriod": {"start": "2026-03-02", "end": "2026-02-30"}}}}],
-        [{"timing": {"event": ["2026-03-02", "tomorrow!!"]}}],
-        [{"timing": {"event": "2026-03-02"}}],
-    ],
-    ids=[
-        "string-dosage",
-        "string-timing",
-        "string-repeat",
-        "impossible-end",
-        "unreadable-event",
-        "bare-event",
-    ],
-)
+@pytest.mark.parametrize("dosage", UNREADABLE_DOSAGES.values(), ids=UNREADABLE_DOSAGES.keys())
 def test_a_draft_with_an_unreadable_schedule_still_gets_its_card(client: CheckedClient, dosage: Any) -> None:
     request = example_request()
     request["context"]["draftOrders"]["entry"][0]["resource"]["dosageInstruction"] = dosage

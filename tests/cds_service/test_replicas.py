@@ -10,7 +10,6 @@ real clock: the processes run on it.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ import pytest
 from cds_service.store import SqlStore
 from tests.auth_keys import ES384, PUBLIC_BASE, token, trusted_clients_file
 from tests.conftest import ROOT
+from tests.live_server import free_port
 from tests.postgres import libpq, own_schema, reachable_postgres
 
 pytestmark = pytest.mark.postgres
@@ -40,13 +40,6 @@ CALL_TIMEOUT = 10.0
 def database_url() -> Iterator[str]:
     with own_schema(reachable_postgres(), "cds_replicas") as url:
         yield libpq(url)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @dataclass

@@ -100,16 +100,20 @@ def test_a_dose_moved_across_daylight_saving_keeps_its_local_day_and_time() -> N
     )  # 00:30 on 12 November in Berlin (CET), as 00:30 CEST was on 6 October
 
 
-@pytest.mark.parametrize(
-    "dosage",
-    [
-        ["x"],
-        [{"timing": "x"}],
-        [{"timing": {"repeat": "x"}}],
-        [{"timing": {"repeat": {"boundsPeriod": {"start": "2026-03-02", "end": "2026-02-30"}}}}],
-        [{"timing": {"event": ["2026-03-02", "tomorrow!!"]}}],
+UNREADABLE_DOSAGES = {
+    "string-dosage": ["x"],
+    "string-timing": [{"timing": "x"}],
+    "string-repeat": [{"timing": {"repeat": "x"}}],
+    "impossible-end": [
+        {"timing": {"repeat": {"boundsPeriod": {"start": "2026-03-02", "end": "2026-02-30"}}}}
     ],
-)
+    "unreadable-event": [{"timing": {"event": ["2026-03-02", "tomorrow!!"]}}],
+    "bare-event": [{"timing": {"event": "2026-03-02"}}],
+}
+"""Dosage instructions as broken EHRs send them (shared with the protocol tests)."""
+
+
+@pytest.mark.parametrize("dosage", UNREADABLE_DOSAGES.values(), ids=UNREADABLE_DOSAGES.keys())
 def test_unreadable_schedule_parts_never_raise_anything_but_invalid_fhir(dosage: Any) -> None:
     with contextlib.suppress(InvalidFhirResource):  # then the suggestion is dropped; the card still goes out
         with_medication_start(order(dosageInstruction=dosage), date(2026, 3, 2), date(2026, 4, 1), UTC)

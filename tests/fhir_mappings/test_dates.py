@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fhir_mappings.dates import days_between, local_today, parse_fhir_date
+from fhir_mappings.dates import age_on, days_between, local_today, parse_fhir_date
 
 UTC_ZONE = ZoneInfo("UTC")
 NEW_YORK = ZoneInfo("America/New_York")
@@ -44,3 +44,9 @@ def test_today_is_the_site_local_date_of_now() -> None:
 def test_days_between_is_signed() -> None:
     assert days_between(date(2026, 3, 2), date(2026, 3, 30)) == 28
     assert days_between(date(2026, 3, 30), date(2026, 3, 2)) == -28
+
+
+def test_age_counts_whole_years_and_turns_on_the_birthday() -> None:
+    assert age_on(date(1961, 6, 1), date(2026, 3, 2)) == 64
+    assert age_on(date(1961, 3, 2), date(2026, 3, 2)) == 65
+    assert age_on(date(1961, 3, 3), date(2026, 3, 2)) == 64
