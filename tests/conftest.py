@@ -132,3 +132,16 @@ def schema() -> Callable[[str, Any], None]:
 def update_golden() -> bool:
     """Set CDS_UPDATE_GOLDEN=1 to rewrite golden files (a reviewed change)."""
     return os.environ.get("CDS_UPDATE_GOLDEN") == "1"
+
+
+def with_fhir_server(request: dict[str, Any], base: str, access_token: str) -> dict[str, Any]:
+    """`request` (changed in place) naming a FHIR server and the access token an EHR would grant for it."""
+    request["fhirServer"] = base
+    request["fhirAuthorization"] = {
+        "access_token": access_token,
+        "token_type": "Bearer",
+        "expires_in": 300,
+        "scope": "patient/*.read",
+        "subject": "cds-service",
+    }
+    return request

@@ -20,7 +20,15 @@ from cds_service.app import create_app
 from cds_service.web.audit import MAX_FIELD
 from hooks.services import SERVICES_BY_ID
 from tests.auth_keys import ES384, ISSUER, PUBLIC_BASE, make_key, token
-from tests.conftest import FIXTURES, FROZEN_NOW, CheckedClient, counting_uuids, load_json, suite_settings
+from tests.conftest import (
+    FIXTURES,
+    FROZEN_NOW,
+    CheckedClient,
+    counting_uuids,
+    load_json,
+    suite_settings,
+    with_fhir_server,
+)
 from tests.fake_fhir import FakeFhirServer, Reply, running_fake_fhir, searchset
 
 AUDIT = "peritoneal_cds.audit"
@@ -248,14 +256,7 @@ def test_full_run_logs_neither_the_jwts_nor_the_fhir_access_token_at_debug(
         caplog.set_level(logging.DEBUG, logger=name)
     request = bev_request()
     del request["prefetch"]
-    request["fhirServer"] = fhir.base
-    request["fhirAuthorization"] = {
-        "access_token": FHIR_TOKEN,
-        "token_type": "Bearer",
-        "expires_in": 300,
-        "scope": "patient/*.read",
-        "subject": "cds-service",
-    }
+    with_fhir_server(request, fhir.base, FHIR_TOKEN)
     call_jwt, call_headers = signed(SERVICE_PATH)
     feedback_jwt, feedback_headers = signed(FEEDBACK_PATH)
     rogue_jwt = jwt.encode(

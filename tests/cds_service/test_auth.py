@@ -45,6 +45,7 @@ from tests.conftest import (
     counting_uuids,
     load_json,
     suite_settings,
+    with_fhir_server,
 )
 from tests.fake_fhir import FakeFhirServer, Reply, running_fake_fhir, searchset
 
@@ -971,14 +972,7 @@ def fhir() -> Iterator[FakeFhirServer]:
 def fetch_mode_request(fhir_server: str) -> dict[str, Any]:
     request: dict[str, Any] = load_json(BEV_REQUEST)
     del request["prefetch"]
-    request["fhirServer"] = fhir_server
-    request["fhirAuthorization"] = {
-        "access_token": FHIR_TOKEN,
-        "token_type": "Bearer",
-        "expires_in": 300,
-        "scope": "patient/*.read",
-        "subject": "cds-service",
-    }
+    with_fhir_server(request, fhir_server, FHIR_TOKEN)
     return request
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from cds_service.prefetch.resolve import render
 from hooks.services import SERVICES_BY_ID
-from tests.conftest import FIXTURES, load_json, make_client, suite_settings
+from tests.conftest import FIXTURES, load_json, make_client, suite_settings, with_fhir_server
 from tests.fhir_server import FhirServer, running_sekmet, sekmet_executable
 
 pytestmark = [
@@ -39,14 +39,7 @@ def fhir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FhirServer]:
 
 def fetch_mode_request(server: FhirServer, days_before: int) -> dict[str, Any]:
     request: dict[str, Any] = load_json(EXAMPLES / "order-select-bevacizumab-fetch-mode.json")
-    request["fhirServer"] = server.base
-    request["fhirAuthorization"] = {
-        "access_token": server.token,
-        "token_type": "Bearer",
-        "expires_in": 300,
-        "scope": "patient/*.read",
-        "subject": "peritoneal-cds",
-    }
+    with_fhir_server(request, server.base, server.token)
     if days_before == 28:
         draft = request["context"]["draftOrders"]["entry"][0]["resource"]
         draft["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"]["start"] = "2031-02-17"

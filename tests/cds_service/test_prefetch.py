@@ -22,7 +22,7 @@ from cds_service.prefetch.resolve import render, resolve, resolve_medications
 from fhir_mappings.facts import Drug
 from fhir_mappings.valuesets import DRUGS
 from hooks.services import SERVICES_BY_ID
-from tests.conftest import FIXTURES, load_json, make_client, suite_settings
+from tests.conftest import FIXTURES, load_json, make_client, suite_settings, with_fhir_server
 from tests.fake_fhir import FakeFhirServer, Reply, outcome, running_fake_fhir, searchset
 
 TOKEN = "secret-access-token-d41d8cd98f"
@@ -272,15 +272,7 @@ def laparotomy() -> dict[str, Any]:
 
 
 def with_server(request: dict[str, Any], base: str, token: str = TOKEN) -> dict[str, Any]:
-    request["fhirServer"] = base
-    request["fhirAuthorization"] = {
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": 300,
-        "scope": "patient/*.read",
-        "subject": "cds-service",
-    }
-    return request
+    return with_fhir_server(request, base, token)
 
 
 def serve_record(fhir: FakeFhirServer, **replies: Reply) -> None:
