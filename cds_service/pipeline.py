@@ -21,6 +21,7 @@ from cds_service.settings import Settings
 from fhir_mappings.dates import local_today
 from fhir_mappings.extract import build_picture
 from fhir_mappings.resources import Resource, ResourceIndex, bundle_resources, ref_key
+from fhir_mappings.terminology import BUILT_IN, Terminology
 from hooks.services import ServiceDeclaration
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class Runtime:
     executor: Executor
     observe_fetch: FetchObserver | None = None
     """Told of every prefetch key fetched from fhirServer (the metrics)."""
+    terminology: Terminology = BUILT_IN
+    """The value sets in force: built-in plus the site's mappings (CDS_SITE_CODES)."""
 
 
 def fhir_client_for(request: HookRequest, settings: Settings, caller: Caller | None) -> FhirClient | None:
@@ -77,7 +80,7 @@ def handle_hook(
     client = fhir_client_for(request, runtime.settings, caller)
     try:
         record = resolve(
-            service.prefetch,
+            service.prefetch_with(runtime.terminology),
             request.prefetch,
             request.context,
             client,
@@ -91,13 +94,22 @@ def handle_hook(
             client.close()
 
     settings = runtime.settings
-    picture = build_picture(ResourceIndex(drafts + record), drafts, under_review, settings.tz)
+    picture = build_picture(
+        ResourceIndex(drafts + record), drafts, under_review, settings.tz, runtime.terminology
+    )
     now = runtime.clock()
     findings = run_rules(
         service.rules, picture, HookContext(service.hook, local_today(now, settings.tz)), now
     )
     drafts_by_ref = {key: r for r in drafts if (key := ref_key(r)) is not None}
-    builder = CardBuilder(base_url, runtime.new_uuid, drafts_by_ref, settings.tz)
+    builder = CardBuilder(
+        base_url,
+        runtime.new_uuid,
+        drafts_by_ref,
+        settings.tz,
+        str(request.context.get("patientId", "")),
+        runtime.terminology,
+    )
     response = CardsResponse(cards=[builder.card(rule, finding) for rule, finding in findings])
     log.info(
         "hook %s hookInstance=%s cards=%s skipped_resources=%d",

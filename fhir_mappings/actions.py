@@ -8,13 +8,14 @@ written back as an array, a date that cannot be read is left as it was, and a co
 from __future__ import annotations
 
 import copy
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from fhir.resources.R4B import get_fhir_model_class
 
 from fhir_mappings.resources import Resource, as_list
+from fhir_mappings.valuesets.model import Code
 
 UCUM = "http://unitsofmeasure.org"
 _ARRAY_FIELDS = ("category", "dosageInstruction", "identifier", "basedOn", "note", "reasonCode")
@@ -143,6 +144,22 @@ def with_dose(resource: Resource, amount: float, unit: str | None) -> dict[str, 
     rate["doseQuantity"] = quantity
     dosages[0]["doseAndRate"] = [rate, *(rates[1:] if isinstance(rates, list) else [])]
     return validated(out)
+
+
+def new_service_request(patient_id: str, codes: Sequence[Code], text: str) -> dict[str, Any]:
+    """A draft order for the patient, coded with `codes` (the first is the order's code) and named `text`."""
+    return validated(
+        {
+            "resourceType": "ServiceRequest",
+            "status": "draft",
+            "intent": "order",
+            "subject": {"reference": f"Patient/{patient_id}"},
+            "code": {
+                "coding": [{"system": c.system, "code": c.code, "display": c.display} for c in codes[:1]],
+                "text": text,
+            },
+        }
+    )
 
 
 def validated(resource: dict[str, Any]) -> dict[str, Any]:

@@ -11,12 +11,30 @@ from collections.abc import Callable, Collection, Iterable
 from datetime import date, tzinfo
 from typing import Any, TypeVar
 
+from fhir_mappings.conditions import condition_fact
 from fhir_mappings.dates import parse_fhir_date
 from fhir_mappings.doses import ordered_dose
-from fhir_mappings.facts import Administration, ClinicalPicture, Drug, MedicationOrder, Surgery
-from fhir_mappings.patient import demographics, latest_per_measure, measurement, primary_cancer
+from fhir_mappings.facts import (
+    Administration,
+    CancerCondition,
+    ClinicalPicture,
+    ComorbidCondition,
+    Drug,
+    GeneResult,
+    Intervention,
+    MarkerResult,
+    Measurement,
+    MedicationOrder,
+    Metastasis,
+    RiskFinding,
+    Score,
+    StatusReport,
+    Surgery,
+)
+from fhir_mappings.observations import BloodPressurePart, latest, latest_blood_pressure, observation_fact
+from fhir_mappings.patient import demographics, latest_per_measure
 from fhir_mappings.resources import Resource, ResourceIndex, as_list, codings_of, concept_text, ref_key
-from fhir_mappings.valuesets import DRUG_INDEX, MAJOR_SURGERY, SURGICAL_PROCEDURE_CATEGORY
+from fhir_mappings.terminology import BUILT_IN, Terminology
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -32,6 +50,7 @@ def build_picture(
     drafts: Collection[Resource],
     under_review: Collection[str] | None,
     tz: tzinfo,
+    terminology: Terminology = BUILT_IN,
 ) -> ClinicalPicture:
     """Extract facts from every resource of the call.
 
@@ -69,43 +88,68 @@ def build_picture(
                 out.append(fact)
         return out
 
+    term = terminology
+
     def order(resource: Resource) -> MedicationOrder | None:
-        return _medication_order(resource, key_of(resource), index, draft_refs, reviewed, tz)
+        return _medication_order(resource, key_of(resource), index, draft_refs, reviewed, tz, term)
 
     def surgery_request(resource: Resource) -> Surgery | None:
-        return _planned_service_request(resource, key_of(resource), reviewed, tz)
+        return _planned_service_request(resource, key_of(resource), reviewed, tz, term)
+
+    def intervention(resource: Resource) -> list[Intervention] | None:
+        return _interventions(resource, key_of(resource), reviewed, tz, term)
 
     orders = guarded(order, index.of_type("MedicationRequest"))
     administrations = guarded(
-        lambda r: _administration(r, index, tz), index.of_type("MedicationAdministration")
+        lambda r: _administration(r, index, tz, term), index.of_type("MedicationAdministration")
     )
 
     surgery_requests = guarded(surgery_request, index.of_type("ServiceRequest"))
-    prepared = guarded(lambda r: _procedure(r, tz, want_status="preparation"), index.of_type("Procedure"))
-    done = guarded(lambda r: _procedure(r, tz, want_status="completed"), index.of_type("Procedure"))
-    bookings = guarded(lambda r: _booked_appointment(r, index, tz), index.of_type("Appointment"))
+    prepared = guarded(lambda r: _procedure(r, tz, term, "preparation"), index.of_type("Procedure"))
+    done = guarded(lambda r: _procedure(r, tz, term, "completed"), index.of_type("Procedure"))
+    bookings = guarded(lambda r: _booked_appointment(r, index, tz, term), index.of_type("Appointment"))
+    interventions = [
+        i
+        for found in guarded(intervention, [*index.of_type("ServiceRequest"), *index.of_type("Procedure")])
+        for i in found
+    ]
 
     # A booking carries the date of the order it is based on; the order itself then counts once, as booked.
     booked_orders = {based_on for _, based_on in bookings if based_on is not None}
     planned = [s for s in surgery_requests if s.ref not in booked_orders or s.under_review]
     planned += prepared + [s for s, _ in bookings]
     people = guarded(lambda r: demographics(r, tz), index.of_type("Patient"))
-    measurements = guarded(lambda r: measurement(r, tz), index.of_type("Observation"))
-    cancers = guarded(primary_cancer, index.of_type("Condition"))
+    observed = guarded(lambda r: observation_fact(r, term, tz), index.of_type("Observation"))
+    conditions = guarded(lambda r: condition_fact(r, term, tz), index.of_type("Condition"))
+    cancers = [c for c in conditions if isinstance(c, CancerCondition)]
+    scores = latest((o for o in observed if isinstance(o, Score)), lambda s: s.scale)
+    afp = latest((o for o in observed if isinstance(o, MarkerResult)), lambda _: "afp")
+    status = latest((o for o in observed if isinstance(o, StatusReport)), lambda _: "status")
+    genes = [o for o in observed if isinstance(o, GeneResult)]
     return ClinicalPicture(
         medication_orders=tuple(orders),
         administrations=tuple(administrations),
         planned_surgeries=tuple(sorted(planned, key=lambda s: (s.on, s.ref))),
         completed_surgeries=tuple(sorted(done, key=lambda s: (s.on, s.ref))),
         demographics=people[0] if people else None,
-        latest=latest_per_measure(measurements),
-        primary_cancers=frozenset(cancers),
+        latest=latest_per_measure(o for o in observed if isinstance(o, Measurement)),
+        primary_cancers=frozenset(c.cancer for c in cancers),
+        cancer_conditions=tuple(sorted(cancers, key=lambda c: c.ref)),
+        metastases=tuple(sorted((c for c in conditions if isinstance(c, Metastasis)), key=lambda m: m.ref)),
+        comorbidities=tuple(
+            sorted((c for c in conditions if isinstance(c, ComorbidCondition)), key=lambda c: c.ref)
+        ),
+        risk_features=tuple(
+            sorted([f for f in (*conditions, *observed) if isinstance(f, RiskFinding)], key=lambda f: f.ref)
+        ),
+        scores=tuple(scores[s] for s in sorted(scores)),
+        afp=afp.get("afp"),
+        disease_status=status.get("status"),
+        gene_results=tuple(sorted(genes, key=lambda g: (g.gene, g.on or date.min, g.ref))),
+        blood_pressure=latest_blood_pressure(o for o in observed if isinstance(o, BloodPressurePart)),
+        interventions=tuple(sorted(interventions, key=lambda i: (i.ref, i.kind))),
         skipped_resources=skipped,
     )
-
-
-def identify_drug(codings: Iterable[tuple[str | None, str | None]]) -> Drug | None:
-    return DRUG_INDEX.first(codings)
 
 
 def _medication_codings(resource: Resource, index: ResourceIndex) -> list[tuple[str | None, str | None]]:
@@ -144,6 +188,7 @@ def _medication_order(
     drafts: set[str],
     reviewed: set[str],
     tz: tzinfo,
+    terminology: Terminology,
 ) -> MedicationOrder | None:
     """The order's schedule: explicit dose dates (timing events), its start (first event or bounds start, else
     the dispense validity start) and its course end (bounds end only: a dispense validity end says how long
@@ -169,7 +214,7 @@ def _medication_order(
     status = resource.get("status")
     return MedicationOrder(
         ref=key,
-        drug=identify_drug(_medication_codings(resource, index)),
+        drug=terminology.drugs.first(_medication_codings(resource, index)),
         status=status if isinstance(status, str) else None,
         start=start,
         doses=tuple(doses),
@@ -181,11 +226,13 @@ def _medication_order(
     )
 
 
-def _administration(resource: Resource, index: ResourceIndex, tz: tzinfo) -> Administration | None:
+def _administration(
+    resource: Resource, index: ResourceIndex, tz: tzinfo, terminology: Terminology
+) -> Administration | None:
     key = ref_key(resource)
     if key is None or resource.get("status") not in GIVEN_STATUSES:
         return None
-    drug = identify_drug(_medication_codings(resource, index))
+    drug = terminology.drugs.first(_medication_codings(resource, index))
     given = parse_fhir_date(resource.get("effectiveDateTime"), tz) or _first_date(
         [_get(resource, "effectivePeriod", "end"), _get(resource, "effectivePeriod", "start")], tz
     )
@@ -194,11 +241,11 @@ def _administration(resource: Resource, index: ResourceIndex, tz: tzinfo) -> Adm
     return Administration(ref=key, drug=drug, given_on=given)
 
 
-def _is_surgical(resource: Resource, *code_fields: str) -> tuple[bool, bool]:
+def _is_surgical(resource: Resource, terminology: Terminology, *code_fields: str) -> tuple[bool, bool]:
     """(surgical, major) from category / code fields."""
     codes = [pair for f in code_fields for pair in codings_of(resource.get(f))]
-    major = MAJOR_SURGERY.matches_any(codes)
-    categorised = SURGICAL_PROCEDURE_CATEGORY.matches_any(codings_of(resource.get("category")))
+    major = terminology.major_surgery.matches_any(codes)
+    categorised = terminology.surgical_category.matches_any(codings_of(resource.get("category")))
     return major or categorised, major
 
 
@@ -207,21 +254,16 @@ def _surgery_name(resource: Resource, field: str = "code") -> str:
 
 
 def _planned_service_request(
-    resource: Resource, key: str | None, reviewed: set[str], tz: tzinfo
+    resource: Resource, key: str | None, reviewed: set[str], tz: tzinfo, terminology: Terminology
 ) -> Surgery | None:
     if key is None or resource.get("status") not in PLANNED_ORDER_STATUSES:
         return None
     if resource.get("intent") in PLANNED_ORDER_INTENTS_EXCLUDED:
         return None
-    surgical, major = _is_surgical(resource, "code")
+    surgical, major = _is_surgical(resource, terminology, "code")
     if not surgical:
         return None
-    timing = resource.get("occurrenceTiming")
-    on = (
-        parse_fhir_date(resource.get("occurrenceDateTime"), tz)
-        or parse_fhir_date(_get(resource, "occurrencePeriod", "start"), tz)
-        or _first_date([*as_list(_get(timing, "event")), _get(timing, "repeat", "boundsPeriod", "start")], tz)
-    )
+    on = _occurrence(resource, tz)
     if on is None:
         return None
     return Surgery(
@@ -233,29 +275,40 @@ def _planned_service_request(
     )
 
 
-def _procedure(resource: Resource, tz: tzinfo, want_status: str) -> Surgery | None:
+def _occurrence(resource: Resource, tz: tzinfo) -> date | None:
+    """The requested date of a ServiceRequest (dateTime, period start, or first timing event)."""
+    timing = resource.get("occurrenceTiming")
+    return (
+        parse_fhir_date(resource.get("occurrenceDateTime"), tz)
+        or parse_fhir_date(_get(resource, "occurrencePeriod", "start"), tz)
+        or _first_date([*as_list(_get(timing, "event")), _get(timing, "repeat", "boundsPeriod", "start")], tz)
+    )
+
+
+def _performed(resource: Resource, tz: tzinfo, done: bool) -> date | None:
+    """When a Procedure was done (period end first) or is to start."""
+    period = resource.get("performedPeriod")
+    bounds = [_get(period, "end"), _get(period, "start")] if done else [_get(period, "start")]
+    return parse_fhir_date(resource.get("performedDateTime"), tz) or next(
+        (d for d in (parse_fhir_date(v, tz) for v in bounds) if d is not None), None
+    )
+
+
+def _procedure(resource: Resource, tz: tzinfo, terminology: Terminology, want_status: str) -> Surgery | None:
     key = ref_key(resource)
     if key is None or resource.get("status") != want_status:
         return None
-    surgical, major = _is_surgical(resource, "code")
+    surgical, major = _is_surgical(resource, terminology, "code")
     if not surgical:
         return None
-    period = resource.get("performedPeriod")
-    bounds = (
-        [_get(period, "end"), _get(period, "start")]
-        if want_status == "completed"
-        else [_get(period, "start")]
-    )
-    on = parse_fhir_date(resource.get("performedDateTime"), tz) or next(
-        (d for d in (parse_fhir_date(v, tz) for v in bounds) if d is not None), None
-    )
+    on = _performed(resource, tz, done=want_status == "completed")
     if on is None:
         return None
     return Surgery(ref=key, name=_surgery_name(resource), on=on, major=major)
 
 
 def _booked_appointment(
-    resource: Resource, index: ResourceIndex, tz: tzinfo
+    resource: Resource, index: ResourceIndex, tz: tzinfo, terminology: Terminology
 ) -> tuple[Surgery, str | None] | None:
     key = ref_key(resource)
     if key is None or resource.get("status") not in BOOKED_APPOINTMENT_STATUSES:
@@ -266,10 +319,44 @@ def _booked_appointment(
     for based_on in as_list(resource.get("basedOn")):
         order = index.resolve(based_on)
         if order is not None and order.get("resourceType") == "ServiceRequest":
-            surgical, major = _is_surgical(order, "code")
+            surgical, major = _is_surgical(order, terminology, "code")
             if surgical:
                 return Surgery(ref=key, name=_surgery_name(order), on=on, major=major), ref_key(order)
-    surgical, major = _is_surgical(resource, "serviceType", "reasonCode")
+    surgical, major = _is_surgical(resource, terminology, "serviceType", "reasonCode")
     if not surgical:
         return None
     return Surgery(ref=key, name=_surgery_name(resource, "serviceType"), on=on, major=major), None
+
+
+PLANNED_PROCEDURE_STATUSES = frozenset({"preparation", "in-progress"})
+
+
+def _interventions(
+    resource: Resource, key: str | None, reviewed: set[str], tz: tzinfo, terminology: Terminology
+) -> list[Intervention] | None:
+    """CRS, HIPEC and PIPAC named by an order (planned) or a procedure (done or about to be): one fact per
+    kind, as one order may name CRS and HIPEC together. HIPEC drugs come from the code (oxaliplatin HIPEC)
+    or the order details."""
+    if key is None:
+        return None
+    codings = list(codings_of(resource.get("code")))
+    kinds = terminology.interventions.all(codings)
+    if not kinds:
+        return None
+    status = resource.get("status")
+    if resource.get("resourceType") == "ServiceRequest":
+        if status not in PLANNED_ORDER_STATUSES or resource.get("intent") in PLANNED_ORDER_INTENTS_EXCLUDED:
+            return None
+        done, on = False, _occurrence(resource, tz)
+    elif status == "completed" or status in PLANNED_PROCEDURE_STATUSES:
+        done, on = status == "completed", _performed(resource, tz, done=status == "completed")
+    else:
+        return None
+    drugs = set(terminology.drugs.all(codings_of(resource.get("orderDetail"))))
+    if terminology.oxaliplatin_hipec.matches_any(codings):
+        drugs.add(Drug.OXALIPLATIN)
+    name = concept_text(resource.get("code")) or "procedure"
+    return [
+        Intervention(key, kind, name, done, on, under_review=key in reviewed, drugs=frozenset(drugs))
+        for kind in kinds
+    ]

@@ -17,6 +17,20 @@ class Fact(StrEnum):
     DEMOGRAPHICS = "demographics"
     BODY_MEASUREMENTS = "body-measurements"
     PRIMARY_CANCER = "primary-cancer"
+    METASTASES = "metastases"
+    COMORBIDITIES = "comorbidities"
+    """Active venous thromboembolism and fistula conditions."""
+    TUMOR_RISK_FEATURES = "tumor-risk-features"
+    """T4 primary tumour, tumour perforation."""
+    PERFORMANCE_STATUS = "performance-status"
+    TUMOR_MARKERS = "tumor-markers"
+    DISEASE_STATUS = "disease-status"
+    MOLECULAR_RESULTS = "molecular-results"
+    BLOOD_PRESSURE = "blood-pressure"
+    PERITONEAL_SCORES = "peritoneal-scores"
+    """Peritoneal cancer index and completeness-of-cytoreduction score."""
+    INTERVENTIONS = "interventions"
+    """Cytoreductive surgery, HIPEC and PIPAC, ordered or done."""
 
 
 class Drug(StrEnum):
@@ -28,12 +42,134 @@ class Drug(StrEnum):
     CARBOPLATIN = "carboplatin"
     CISPLATIN = "cisplatin"
     PACLITAXEL = "paclitaxel"
+    OXALIPLATIN = "oxaliplatin"
+    GEMCITABINE = "gemcitabine"
+    FLUOROURACIL = "fluorouracil"
+    CAPECITABINE = "capecitabine"
+    IRINOTECAN = "irinotecan"
+    TOPOTECAN = "topotecan"
+    MITOMYCIN = "mitomycin"
+    SORAFENIB = "sorafenib"
+    LENVATINIB = "lenvatinib"
+    REGORAFENIB = "regorafenib"
+    GEFITINIB = "gefitinib"
+    OSIMERTINIB = "osimertinib"
+    ALECTINIB = "alectinib"
+    CRIZOTINIB = "crizotinib"
+    CETUXIMAB = "cetuximab"
+    ATEZOLIZUMAB = "atezolizumab"
+    PEMBROLIZUMAB = "pembrolizumab"
+    CEMIPLIMAB = "cemiplimab"
+
+
+class DrugClass(StrEnum):
+    """Classes of systemic therapy that guideline statements name."""
+
+    PLATINUM = "platinum"
+    ANTI_VEGF = "anti-VEGF"
+    IMMUNOTHERAPY = "immunotherapy"
+    TKI = "tyrosine kinase inhibitor"
+    TARGETED = "targeted therapy"
+    """Therapies aimed at a driver pathway (tyrosine kinase inhibitors, anti-EGFR antibodies)."""
+
+
+DRUG_CLASSES: dict[Drug, frozenset[DrugClass]] = {
+    Drug.BEVACIZUMAB: frozenset({DrugClass.ANTI_VEGF}),
+    Drug.RAMUCIRUMAB: frozenset({DrugClass.ANTI_VEGF}),
+    Drug.ZIV_AFLIBERCEPT: frozenset({DrugClass.ANTI_VEGF}),
+    Drug.CARBOPLATIN: frozenset({DrugClass.PLATINUM}),
+    Drug.CISPLATIN: frozenset({DrugClass.PLATINUM}),
+    Drug.OXALIPLATIN: frozenset({DrugClass.PLATINUM}),
+    Drug.SORAFENIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.LENVATINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.REGORAFENIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.GEFITINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.OSIMERTINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.ALECTINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.CRIZOTINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.CETUXIMAB: frozenset({DrugClass.TARGETED}),
+    Drug.ATEZOLIZUMAB: frozenset({DrugClass.IMMUNOTHERAPY}),
+    Drug.PEMBROLIZUMAB: frozenset({DrugClass.IMMUNOTHERAPY}),
+    Drug.CEMIPLIMAB: frozenset({DrugClass.IMMUNOTHERAPY}),
+}
+"""Pharmacological classes (not codes): sorafenib, lenvatinib and regorafenib are the kinase inhibitors of
+HCC-LUNG-PM l.6-8 and l.16; atezolizumab, pembrolizumab and cemiplimab are immune checkpoint inhibitors."""
 
 
 class Cancer(StrEnum):
-    """Primary cancers the rules distinguish."""
+    """Primary cancers the rules distinguish; OTHER is any other malignant primary (gastric, for example)."""
 
+    COLORECTAL = "colorectal"
+    APPENDICEAL = "appendiceal"
+    OVARIAN = "ovarian"
+    HCC = "hepatocellular"
+    LUNG = "lung"
     CERVICAL = "cervical"
+    BREAST = "breast"
+    OTHER = "other"
+
+
+class MetastaticSite(StrEnum):
+    PERITONEUM = "peritoneum"
+    OMENTUM = "omentum"
+    OTHER = "other"
+
+
+class Comorbidity(StrEnum):
+    VTE = "venous thromboembolism"
+    FISTULA = "fistula"
+
+
+class RiskFeature(StrEnum):
+    T4 = "T4 primary tumour"
+    PERFORATION = "tumour perforation"
+
+
+class Scale(StrEnum):
+    """Scored observations: performance status and the peritoneal surgery scores."""
+
+    ECOG = "ECOG"
+    KARNOFSKY = "Karnofsky"
+    PCI = "PCI"
+    CCR = "CCR"
+
+
+SCALE_RANGES: dict[Scale, tuple[int, int]] = {
+    Scale.ECOG: (0, 5),
+    Scale.KARNOFSKY: (0, 100),
+    Scale.PCI: (0, 39),
+    Scale.CCR: (0, 3),
+}
+"""The defined range of each scale; a value outside it is not a score."""
+
+
+class Trend(StrEnum):
+    """Cancer disease status (mCODE, LOINC 97509-4)."""
+
+    PROGRESSION = "progression"
+    RESPONSE = "response"
+    STABLE = "stable"
+    UNDETERMINED = "undetermined"
+
+
+class Gene(StrEnum):
+    EGFR = "EGFR"
+    ALK = "ALK"
+    ROS1 = "ROS1"
+    KRAS = "KRAS"
+
+
+class Orderable(StrEnum):
+    """Tests a card may propose to order (a create action); their codes live in the value sets."""
+
+    AFP_TEST = "AFP test"
+    LUNG_MOLECULAR_TESTING = "EGFR, ALK, ROS1 and KRAS testing"
+
+
+class InterventionKind(StrEnum):
+    CRS = "cytoreductive surgery"
+    HIPEC = "HIPEC"
+    PIPAC = "PIPAC"
 
 
 class Measure(StrEnum):
@@ -123,6 +259,104 @@ class Surgery:
     under_review: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class CancerCondition:
+    """A primary cancer on record."""
+
+    ref: str
+    cancer: Cancer
+    name: str
+    recurrent: bool
+    """clinicalStatus recurrence/relapse, or a local-recurrence code."""
+
+
+@dataclass(frozen=True, slots=True)
+class Metastasis:
+    """An active secondary malignant neoplasm. `site_key` tells sites apart for counting: every peritoneal or
+    omental code is one site, 'peritoneum'."""
+
+    ref: str
+    site: MetastaticSite
+    site_key: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ComorbidCondition:
+    ref: str
+    kind: Comorbidity
+    name: str
+    recorded: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFinding:
+    ref: str
+    feature: RiskFeature
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """The latest value of a scale (within its range), with its date."""
+
+    scale: Scale
+    value: int
+    on: date | None
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class MarkerResult:
+    """The latest AFP result. `normalised` is True within the upper reference limit (or interpreted normal),
+    False above it, None when neither the reference range nor an interpretation says."""
+
+    ref: str
+    text: str
+    on: date | None
+    normalised: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    ref: str
+    trend: Trend
+    on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class GeneResult:
+    """A molecular result for a gene. `mutated` None: the result does not say whether a variant was found."""
+
+    ref: str
+    gene: Gene
+    mutated: bool | None
+    variant: str | None
+    on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class BloodPressure:
+    ref: str
+    systolic: float | None
+    diastolic: float | None
+    on: date
+
+
+@dataclass(frozen=True, slots=True)
+class Intervention:
+    """A CRS, HIPEC or PIPAC order (planned) or procedure (done)."""
+
+    ref: str
+    kind: InterventionKind
+    name: str
+    done: bool
+    on: date | None
+    under_review: bool = False
+    drugs: frozenset[Drug] = frozenset()
+    """Drugs the order or procedure names (e.g. oxaliplatin for HIPEC)."""
+
+
 @dataclass(frozen=True)
 class ClinicalPicture:
     """Everything the rules know about the patient for one hook call, built once."""
@@ -135,6 +369,19 @@ class ClinicalPicture:
     latest: tuple[Measurement, ...] = ()
     """The latest measurement of each measure on record (at most one per measure)."""
     primary_cancers: frozenset[Cancer] = frozenset()
+    cancer_conditions: tuple[CancerCondition, ...] = ()
+    metastases: tuple[Metastasis, ...] = ()
+    comorbidities: tuple[ComorbidCondition, ...] = ()
+    risk_features: tuple[RiskFinding, ...] = ()
+    scores: tuple[Score, ...] = ()
+    """The latest score of each scale on record."""
+    afp: MarkerResult | None = None
+    disease_status: StatusReport | None = None
+    """The latest cancer disease status."""
+    gene_results: tuple[GeneResult, ...] = ()
+    blood_pressure: BloodPressure | None = None
+    """The latest dated blood-pressure reading."""
+    interventions: tuple[Intervention, ...] = ()
     skipped_resources: int = 0
 
     def measurement(self, measure: Measure) -> Measurement | None:
@@ -145,3 +392,41 @@ class ClinicalPicture:
 
     def surgery_orders_under_review(self) -> tuple[Surgery, ...]:
         return tuple(s for s in self.planned_surgeries if s.under_review)
+
+    @property
+    def has_peritoneal_metastasis(self) -> bool:
+        return any(m.site is not MetastaticSite.OTHER for m in self.metastases)
+
+    @property
+    def metastatic_site_count(self) -> int:
+        return len({m.site_key for m in self.metastases})
+
+    def has_primary(self, cancer: Cancer) -> bool:
+        return cancer in self.primary_cancers
+
+    def score(self, scale: Scale) -> Score | None:
+        return next((s for s in self.scores if s.scale is scale), None)
+
+    def therapy_history(self) -> tuple[Drug, ...]:
+        """Anticancer drugs given or prescribed before this call (not the drafts under review), in Drug order."""
+        seen = {a.drug for a in self.administrations}
+        seen |= {
+            o.drug
+            for o in self.medication_orders
+            if o.drug is not None and not o.is_draft and o.status in THERAPY_ORDER_STATUSES
+        }
+        return tuple(d for d in Drug if d in seen)
+
+    def had_class(self, drug_class: DrugClass) -> bool:
+        return any(drug_class in DRUG_CLASSES.get(d, frozenset()) for d in self.therapy_history())
+
+    def drafts_of(self, *drugs: Drug) -> tuple[MedicationOrder, ...]:
+        """Every draft of this call (under review or context) for one of `drugs`."""
+        return tuple(o for o in self.medication_orders if o.is_draft and o.drug in drugs)
+
+    def interventions_under_review(self, *kinds: InterventionKind) -> tuple[Intervention, ...]:
+        return tuple(i for i in self.interventions if i.under_review and i.kind in kinds)
+
+
+THERAPY_ORDER_STATUSES = frozenset({"active", "on-hold", "completed", "stopped"})
+"""MedicationRequest statuses that mean the therapy was prescribed for real (not draft, cancelled or in error)."""

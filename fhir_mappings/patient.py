@@ -1,4 +1,4 @@
-"""The patient's own facts: demographics, the latest body measurements, and primary cancers on record."""
+"""The patient's own facts: demographics and the latest body measurements."""
 
 from __future__ import annotations
 
@@ -6,13 +6,9 @@ from collections.abc import Iterable
 from datetime import date, tzinfo
 
 from fhir_mappings.dates import parse_fhir_date
-from fhir_mappings.facts import Cancer, Demographics, Measure, Measurement
-from fhir_mappings.resources import Resource, codings_of, ref_key
+from fhir_mappings.facts import Demographics, Measure, Measurement
+from fhir_mappings.resources import Resource, ref_key
 from fhir_mappings.units import quantity_in, unit_of
-from fhir_mappings.valuesets import CANCER_INDEX, MEASURE_INDEX
-
-RESULT_STATUSES = frozenset({"final", "amended", "corrected", "preliminary"})
-EXCLUDED_CONDITION_STATUSES = frozenset({"refuted", "entered-in-error"})
 
 
 def demographics(resource: Resource, tz: tzinfo) -> Demographics | None:
@@ -25,13 +21,10 @@ def demographics(resource: Resource, tz: tzinfo) -> Demographics | None:
     )
 
 
-def measurement(resource: Resource, tz: tzinfo) -> Measurement | None:
-    """A body measurement from an Observation coded in one of the measure value sets."""
-    if resource.get("status") not in RESULT_STATUSES:
-        return None
-    measure = MEASURE_INDEX.first(codings_of(resource.get("code")))
+def measurement(resource: Resource, measure: Measure, tz: tzinfo) -> Measurement | None:
+    """A body measurement from an Observation coded in the value set of `measure`."""
     key = ref_key(resource)
-    if measure is None or key is None:
+    if key is None:
         return None
     quantity = resource.get("valueQuantity")
     raw = quantity.get("value") if isinstance(quantity, dict) else None
@@ -54,10 +47,3 @@ def latest_per_measure(found: Iterable[Measurement]) -> tuple[Measurement, ...]:
         if current is None or (m.on or date.min, m.ref) > (current.on or date.min, current.ref):
             latest[m.measure] = m
     return tuple(latest[m] for m in Measure if m in latest)
-
-
-def primary_cancer(resource: Resource) -> Cancer | None:
-    verification = set(codings_of(resource.get("verificationStatus")))
-    if any(code in EXCLUDED_CONDITION_STATUSES for _, code in verification):
-        return None
-    return CANCER_INDEX.first(codings_of(resource.get("code")))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from cds_service.engine.types import Rule
 from fhir_mappings.facts import Fact
 from fhir_mappings.queries import prefetch_for
+from fhir_mappings.terminology import BUILT_IN, Terminology
 from hooks.rules import ALL_RULES
 
 
@@ -28,7 +29,17 @@ class ServiceDeclaration:
 
     @cached_property
     def prefetch(self) -> dict[str, str]:
+        """The templates with the built-in value sets."""
         return prefetch_for(set(self.facts))
+
+    def prefetch_with(self, terminology: Terminology) -> dict[str, str]:
+        """The templates with a site's value sets (its mapped lab codes are queried too)."""
+        return self.prefetch if terminology is BUILT_IN else _site_prefetch(self.facts, terminology)
+
+
+@lru_cache(maxsize=32)
+def _site_prefetch(facts: frozenset[Fact], terminology: Terminology) -> dict[str, str]:
+    return prefetch_for(set(facts), terminology)
 
 
 SERVICES: tuple[ServiceDeclaration, ...] = (

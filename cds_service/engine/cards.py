@@ -9,6 +9,7 @@ from typing import assert_never
 
 from cds_service.engine.types import (
     ActionSpec,
+    CreateServiceRequest,
     DeleteDraft,
     Finding,
     Indicator,
@@ -19,8 +20,9 @@ from cds_service.engine.types import (
     SuggestionSpec,
 )
 from cds_service.protocol.models import SUMMARY_MAX, Action, Card, Coding, Source, Suggestion
-from fhir_mappings.actions import with_dose, with_medication_start, with_occurrence
+from fhir_mappings.actions import new_service_request, with_dose, with_medication_start, with_occurrence
 from fhir_mappings.resources import Resource
+from fhir_mappings.terminology import Terminology
 
 log = logging.getLogger(__name__)
 
@@ -49,12 +51,20 @@ class CardBuilder:
     """Builds the cards of one hook call. `drafts` are the call's draft orders by `Type/id`."""
 
     def __init__(
-        self, base_url: str, new_uuid: Callable[[], str], drafts: Mapping[str, Resource], tz: tzinfo
+        self,
+        base_url: str,
+        new_uuid: Callable[[], str],
+        drafts: Mapping[str, Resource],
+        tz: tzinfo,
+        patient_id: str,
+        terminology: Terminology,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._new_uuid = new_uuid
         self._drafts = drafts
         self._tz = tz
+        self._patient_id = patient_id
+        self._terminology = terminology
 
     def card(self, rule: Rule, finding: Finding) -> Card:
         short_name = rule.citations[0].source
@@ -87,6 +97,10 @@ class CardBuilder:
             if spec.ref not in self._drafts:  # only drafts of this call can be deleted
                 raise KeyError(spec.ref)
             return Action(type="delete", description=spec.description, resourceId=spec.ref)
+        if isinstance(spec, CreateServiceRequest):
+            codes = self._terminology.orderable(spec.order).codes
+            resource = new_service_request(self._patient_id, codes, spec.order.value)
+            return Action(type="create", description=spec.description, resource=resource)
         if isinstance(spec, MoveMedicationStart):
             resource = with_medication_start(
                 self._drafts[spec.ref], spec.current_start, spec.new_start, self._tz

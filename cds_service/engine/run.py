@@ -17,7 +17,8 @@ def run_rules(
 ) -> list[tuple[Rule, Finding]]:
     """One finding at most per rule, ordered critical → warning → info (catalog order within a level).
 
-    A rule that raises is logged with its id and skipped: the other cards still go out.
+    A rule that raises is logged with its id and skipped: the other cards still go out. A finding whose rule
+    yields to a rule that also fired is dropped (PM-GENERAL gives way to the pathway cards).
     """
     found: list[tuple[Rule, Finding]] = []
     for rule in rules:
@@ -28,4 +29,6 @@ def run_rules(
             continue
         if finding is not None:
             found.append((rule, finding))
-    return sorted(found, key=lambda pair: pair[1].indicator.rank)
+    fired = {rule.id for rule, _ in found}
+    kept = [(rule, finding) for rule, finding in found if not rule.yields_to & fired]
+    return sorted(kept, key=lambda pair: pair[1].indicator.rank)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from fhir_mappings.facts import ClinicalPicture, DoseUnit, Fact
+from fhir_mappings.facts import ClinicalPicture, DoseUnit, Fact, Orderable
 
 
 class Indicator(StrEnum):
@@ -77,7 +77,17 @@ class SetMedicationDose:
     description: str
 
 
-ActionSpec = DeleteDraft | MoveMedicationStart | MoveServiceRequestDate | SetMedicationDose
+@dataclass(frozen=True, slots=True)
+class CreateServiceRequest:
+    """Propose a new order for the patient (a draft ServiceRequest) for a test the card recommends."""
+
+    order: Orderable
+    description: str
+
+
+ActionSpec = (
+    DeleteDraft | MoveMedicationStart | MoveServiceRequestDate | SetMedicationDose | CreateServiceRequest
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +119,8 @@ class Rule:
     citations: tuple[Citation, ...]
     version: str
     evaluate: RuleFn
+    yields_to: frozenset[str] = frozenset()
+    """Rule ids whose cards make this one redundant: it is dropped when any of them fires."""
 
 
 def rule(
@@ -119,6 +131,7 @@ def rule(
     requires: tuple[Fact, ...],
     cites: tuple[Citation, ...],
     version: str,
+    yields_to: tuple[str, ...] = (),
 ) -> Callable[[RuleFn], Rule]:
     """Declare a guideline rule: its catalog id, triggers, required facts and citations."""
 
@@ -131,6 +144,7 @@ def rule(
             citations=cites,
             version=version,
             evaluate=fn,
+            yields_to=frozenset(yields_to),
         )
 
     return wrap

@@ -1,6 +1,14 @@
 """Every guideline rule of the service, one module per clinical topic."""
 
 from cds_service.engine.types import Rule
+from hooks.rules import (
+    bevacizumab_toxicity,
+    cervical,
+    cytoreduction,
+    hepatocellular,
+    lung,
+    pathways,
+)
 from hooks.rules.bevacizumab_perioperative import (
     active_bevacizumab_near_planned_surgery,
     bevacizumab_order_near_planned_surgery,
@@ -25,4 +33,10 @@ ALL_RULES: tuple[Rule, ...] = (
     cisplatin_per_bsa,
     paclitaxel_per_bsa,
     bevacizumab_per_weight,
+    *bevacizumab_toxicity.RULES,
+    *cytoreduction.RULES,
+    *pathways.RULES,
+    *hepatocellular.RULES,
+    *lung.RULES,
+    *cervical.RULES,
 )

@@ -1,0 +1,79 @@
+"""Condition → one fact: a primary cancer, a metastasis, a comorbidity (VTE, fistula) or a tumour risk feature."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+
+from fhir_mappings.dates import parse_fhir_date
+from fhir_mappings.facts import (
+    CancerCondition,
+    ComorbidCondition,
+    Metastasis,
+    MetastaticSite,
+    RiskFinding,
+)
+from fhir_mappings.resources import Resource, codings_of, concept_text, ref_key
+from fhir_mappings.systems import ICD10CM
+from fhir_mappings.terminology import Terminology
+
+ConditionFact = CancerCondition | Metastasis | ComorbidCondition | RiskFinding
+
+EXCLUDED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
+RECURRENT_STATUSES = frozenset({"recurrence", "relapse"})
+ACTIVE_STATUSES = frozenset({"active", "recurrence", "relapse"})
+"""A condition with no clinicalStatus counts as active: FHIR requires one unless the record is in error."""
+
+
+def _clinical_status(resource: Resource) -> str | None:
+    codes = [code for _, code in codings_of(resource.get("clinicalStatus")) if code]
+    return codes[0] if codes else None
+
+
+def condition_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> ConditionFact | None:
+    key = ref_key(resource)
+    if key is None:
+        return None
+    if any(code in EXCLUDED_VERIFICATION for _, code in codings_of(resource.get("verificationStatus"))):
+        return None
+    codings = list(codings_of(resource.get("code")))
+    status = _clinical_status(resource)
+    active = status is None or status in ACTIVE_STATUSES
+    name = concept_text(resource.get("code")) or "condition"
+
+    site = terminology.metastases.first(codings)
+    if site is not None:
+        if not active:
+            return None
+        if site is MetastaticSite.OTHER and terminology.peritoneum_body_site.matches_any(
+            codings_of(resource.get("bodySite"))
+        ):
+            site = MetastaticSite.PERITONEUM
+        return Metastasis(key, site, _site_key(site, codings), name)
+
+    cancer = terminology.cancers.first(codings)
+    if cancer is not None:
+        recurrent = status in RECURRENT_STATUSES or terminology.local_recurrence.matches_any(codings)
+        return CancerCondition(key, cancer, name, recurrent)
+
+    comorbidity = terminology.comorbidities.first(codings)
+    if comorbidity is not None:
+        if not active:
+            return None
+        recorded = parse_fhir_date(resource.get("onsetDateTime") or resource.get("recordedDate"), tz)
+        return ComorbidCondition(key, comorbidity, name, recorded)
+
+    feature = terminology.risk_features.first(codings)
+    if feature is not None:
+        return RiskFinding(key, feature, name)
+    return None
+
+
+def _site_key(site: MetastaticSite, codings: list[tuple[str | None, str | None]]) -> str:
+    """Peritoneum and omentum are one site; other sites are told apart by their code (ICD-10-CM at the
+    4-character level, so C78.01 and C78.02 are both lung)."""
+    if site is not MetastaticSite.OTHER:
+        return "peritoneum"
+    for system, code in codings:
+        if system and code:
+            return f"{system}|{code.strip().upper()[:5] if system == ICD10CM else code}"
+    return "other"

@@ -1,0 +1,98 @@
+"""Codes and value sets: what a code is, where it was verified, and how a coding is looked up.
+
+A code inside a rule is a defect: rules ask for facts, and facts are extracted by matching `system|code` pairs
+against value sets. Display text is never matched. ICD-10-CM is hierarchical by prefix (C18 holds C18.0–C18.9),
+so an ICD-10-CM code in a set also matches the codes below it; every other system matches exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Generic, TypeVar
+
+from fhir_mappings.systems import ICD10CM
+
+K = TypeVar("K")
+Coding = tuple[str | None, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    system: str
+    code: str
+    display: str
+    verified_in: str
+    """Where the code was verified (shared/terminology.md §0 tags), or the site mapping file that added it."""
+
+
+def lookup_keys(system: str | None, code: str | None) -> Iterator[tuple[str, str]]:
+    """The pairs a coding matches: itself, and for ICD-10-CM each shorter prefix down to the 3-character
+    category (C18.72 → C18.7, C18)."""
+    if system is None or code is None:
+        return
+    yield system, code
+    if system == ICD10CM:
+        text = code.strip().upper()
+        if text != code:
+            yield system, text
+        for end in range(len(text) - 1, 2, -1):
+            if text[end - 1] != ".":
+                yield system, text[:end]
+
+
+@dataclass(frozen=True)
+class ValueSet:
+    id: str
+    title: str
+    codes: tuple[Code, ...]
+    _pairs: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_pairs", frozenset((c.system, c.code) for c in self.codes))
+
+    def contains(self, system: str | None, code: str | None) -> bool:
+        return any(pair in self._pairs for pair in lookup_keys(system, code))
+
+    def matches_any(self, codings: Iterable[Coding]) -> bool:
+        return any(self.contains(system, code) for system, code in codings)
+
+    def with_codes(self, extra: Sequence[Code]) -> ValueSet:
+        """This set plus `extra` (a site's mappings); codes already present are not repeated."""
+        new = tuple(c for c in extra if (c.system, c.code) not in self._pairs)
+        return replace(self, codes=self.codes + new) if new else self
+
+
+class CodeIndex(Generic[K]):
+    """Which concept (a drug, a measure, a cancer) a `system|code` pair stands for, across several value sets:
+    one dict lookup per coding instead of a scan of every set. The most specific ICD-10-CM code wins."""
+
+    def __init__(self, sets: Mapping[K, ValueSet]) -> None:
+        self._by_pair: dict[tuple[str, str], K] = {}
+        for key, value_set in sets.items():
+            for code in value_set.codes:
+                self._by_pair.setdefault((code.system, code.code), key)
+
+    def concept(self, system: str | None, code: str | None) -> K | None:
+        for pair in lookup_keys(system, code):
+            found = self._by_pair.get(pair)
+            if found is not None:
+                return found
+        return None
+
+    def first(self, codings: Iterable[Coding]) -> K | None:
+        """The concept of the first coding that belongs to one of the sets."""
+        for system, code in codings:
+            found = self.concept(system, code)
+            if found is not None:
+                return found
+        return None
+
+    def all(self, codings: Iterable[Coding]) -> list[K]:
+        """The concepts of every coding, in order, without repeats."""
+        out: list[K] = []
+        for system, code in codings:
+            found = self.concept(system, code)
+            if found is not None and found not in out:
+                out.append(found)
+        return out
