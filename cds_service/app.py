@@ -26,8 +26,9 @@ from cds_service.errors import CdsError, ConfigError, operation_outcome
 from cds_service.metrics import Metrics, request_observer
 from cds_service.pipeline import Runtime
 from cds_service.settings import Settings
+from cds_service.site_codes import site_terminology
 from cds_service.store import SqlStore, Store
-from cds_service.web import ops, preview, routes
+from cds_service.web import ops, preview, routes, terminology
 from cds_service.web.audit import AuditMiddleware, clip
 
 log = logging.getLogger(__name__)
@@ -69,8 +70,10 @@ def create_app(
     fetch_jwks: Fetch = fetch_jwks,
 ) -> FastAPI:
     """The ASGI app. Raises ConfigError when the settings cannot make a safe service (no trusted clients
-    outside --dev, an unreadable trusted-clients file, no public base URL to check `aud` against)."""
+    outside --dev, an unreadable trusted-clients file, no public base URL to check `aud` against, a site-codes
+    file that does not validate)."""
     settings = settings or Settings()
+    site_codes = site_terminology(settings.site_codes)  # read once; a bad file stops start-up (file:line)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
@@ -98,6 +101,7 @@ def create_app(
         new_uuid=new_uuid,
         executor=executor,
         observe_fetch=app.state.metrics.prefetch_fetched,
+        terminology=site_codes,
     )
     app.state.store = store if store is not None else SqlStore(settings.database_url, clock)
     app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)
@@ -113,6 +117,7 @@ def create_app(
     _install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(ops.router)  # /healthz, /readyz, /metrics (no JWT); /analytics/feedback (JWT)
+    app.include_router(terminology.router)  # /fhir/CodeSystem/pm-concepts, /fhir/ValueSet[/{id}] (no JWT)
     preview.install(app, settings)  # GET /preview: on in --dev, else only with CDS_PREVIEW=true
     return app
 

@@ -36,17 +36,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def serve(host: str, port: int, workers: int, dev: bool) -> int:
-    """Run the service; outside --dev only with a valid trusted-clients file (checked here, before any worker
-    starts, so a bad file stops start-up with a message naming the entry)."""
+    """Run the service; outside --dev only with a valid trusted-clients file, and with a valid site-codes file
+    when one is named (both checked here, before any worker starts, so a bad file stops start-up with a message
+    naming the entry or line)."""
     import uvicorn
 
     from cds_service.app import trusted_clients
     from cds_service.errors import ConfigError
     from cds_service.settings import Settings
+    from cds_service.site_codes import site_terminology
 
     os.environ["CDS_DEV"] = "true" if dev else "false"  # read by every worker's settings
     try:
-        clients = trusted_clients(Settings())
+        settings = Settings()
+        clients = trusted_clients(settings)
+        site_terminology(settings.site_codes)
     except (ConfigError, ValueError) as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
         return 2

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     trusted_clients: Path | None = None
     """The trusted-clients file (JSON or YAML). Required outside --dev: without it no call is authenticated."""
+    site_codes: Path | None = None
+    """The site's code mappings (JSON or YAML): local codes added to the built-in value sets. A bad file stops
+    start-up with a message naming its line."""
     jwt_algorithms: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["ES384", "RS384"])
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
     jwt_max_lifetime_seconds: int = Field(default=3600, ge=60)

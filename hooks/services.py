@@ -47,22 +47,25 @@ SERVICES: tuple[ServiceDeclaration, ...] = (
         id="peritoneal-metastasis-patient-view",
         hook="patient-view",
         title="Peritoneal metastasis guidance (chart review)",
-        description="Reviews the chart of a patient with peritoneal metastasis when it opens: an active "
-        "bevacizumab course close to a planned surgery.",
+        description="Reviews the chart of a patient with peritoneal metastasis when it opens: the guidance "
+        "of its primary's pathway (colorectal, hepatocellular, lung, cervical, ovarian, breast, or general), "
+        "CRS/HIPEC candidacy, bevacizumab close to a planned surgery or with high blood pressure.",
     ),
     ServiceDeclaration(
         id="peritoneal-metastasis-order-select",
         hook="order-select",
         title="Peritoneal metastasis order check (order selection)",
-        description="Checks the orders a clinician selects against the perioperative bevacizumab guidance "
-        "(28-day hold around surgery) and other VEGF-pathway agents.",
+        description="Checks the orders a clinician selects: bevacizumab and VEGF-pathway agents around "
+        "surgery and their toxicities, chemotherapy doses and regimens, CRS/HIPEC/PIPAC orders and targeted "
+        "therapy against the peritoneal-metastasis guidance.",
     ),
     ServiceDeclaration(
         id="peritoneal-metastasis-order-sign",
         hook="order-sign",
         title="Peritoneal metastasis order check (signing)",
-        description="Checks every draft order about to be signed against the perioperative bevacizumab "
-        "guidance (28-day hold around surgery) and other VEGF-pathway agents.",
+        description="Checks every draft order about to be signed: bevacizumab and VEGF-pathway agents "
+        "around surgery and their toxicities, chemotherapy doses and regimens, CRS/HIPEC/PIPAC orders and "
+        "targeted therapy against the peritoneal-metastasis guidance.",
     ),
 )
 

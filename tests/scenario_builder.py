@@ -158,7 +158,7 @@ def procedure(rid: str, code: Json, performed: str, status: str = "completed") -
     }
 
 
-def _prefetch_key(resource: Json) -> str | None:
+def prefetch_key(resource: Json) -> str | None:
     rtype = resource["resourceType"]
     if rtype == "Observation":
         role = BUILT_IN.observations.first(codings_of(resource.get("code")))
@@ -202,7 +202,7 @@ def hook_request(
         chart = [patient(), *chart]
     by_key: dict[str, list[Json]] = {q.key: [] for queries in FACT_QUERIES.values() for q in queries}
     for resource in chart:
-        key = _prefetch_key(resource)
+        key = prefetch_key(resource)
         if key in by_key:
             by_key[key].append(resource)
     prefetch: Json = {}

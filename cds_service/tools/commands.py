@@ -70,9 +70,10 @@ def register(commands: Any) -> None:
     load.add_argument("--dir", type=Path, help="folder of transaction Bundles (default fixtures/patients)")
 
     check = commands.add_parser(
-        "check-config", help="validate the trusted-clients file and print what it holds"
+        "check-config", help="validate the trusted-clients and site-codes files and print what they hold"
     )
     check.add_argument("--trusted-clients", type=Path, help="the file (default CDS_TRUSTED_CLIENTS)")
+    check.add_argument("--site-codes", type=Path, help="the site's code mappings (default CDS_SITE_CODES)")
 
     report = commands.add_parser("feedback-report", help="per rule id: shown, accepted, overridden, reasons")
     report.add_argument("--database-url", help="the store (default CDS_DATABASE_URL)")
@@ -158,7 +159,7 @@ def _check_config(args: argparse.Namespace) -> int:
     from cds_service.tools.config_check import check_config
 
     try:
-        print(check_config(args.trusted_clients))
+        print(check_config(args.trusted_clients, args.site_codes))
     except ConfigError as exc:
         return _fail(f"check-config: {exc}")
     return 0

@@ -17,6 +17,7 @@ from cds_service.pipeline import Runtime, handle_hook
 from cds_service.protocol.models import DiscoveryResponse, FeedbackRequest, ServiceDescriptor
 from cds_service.protocol.parse import parse_json_body, validate
 from cds_service.web.observe import cards_returned, feedback_received
+from fhir_mappings.terminology import BUILT_IN, Terminology
 from hooks.bibliography import SOURCES
 from hooks.rules import ALL_RULES
 from hooks.services import SERVICES, SERVICES_BY_ID, ServiceDeclaration
@@ -72,10 +73,15 @@ def _service(service_id: str) -> ServiceDeclaration:
     return service
 
 
-def discovery() -> dict[str, Any]:
+def discovery(terminology: Terminology = BUILT_IN) -> dict[str, Any]:
+    """The discovery document; prefetch templates ask for the site's mapped Observation codes too."""
     services = [
         ServiceDescriptor(
-            hook=s.hook, title=s.title, description=s.description, id=s.id, prefetch=s.prefetch or None
+            hook=s.hook,
+            title=s.title,
+            description=s.description,
+            id=s.id,
+            prefetch=s.prefetch_with(terminology) or None,
         )
         for s in SERVICES
     ]
@@ -83,8 +89,9 @@ def discovery() -> dict[str, Any]:
 
 
 @router.get("/cds-services")
-def get_discovery(caller: Authenticated) -> Response:
-    return json_response(discovery())
+def get_discovery(request: Request, caller: Authenticated) -> Response:
+    runtime: Runtime = request.app.state.runtime
+    return json_response(discovery(runtime.terminology))
 
 
 @router.post("/cds-services/{service_id}")

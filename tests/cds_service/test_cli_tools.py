@@ -260,7 +260,8 @@ def test_load_examples_puts_the_example_patient_into_the_fhir_server(fhir: FhirS
 
 def test_load_examples_reports_a_server_that_cannot_be_reached(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["load-examples", "--fhir", "http://127.0.0.1:9/fhir"]) == 1
-    assert "pm-cervical-001.json" in capsys.readouterr().err
+    first = sorted(p.name for p in (FIXTURES / "patients").glob("*.json"))[0]
+    assert f"{first}: http://127.0.0.1:9/fhir unreachable" in capsys.readouterr().err
 
 
 @pytest.mark.fhir_server

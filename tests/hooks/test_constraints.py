@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fhir_mappings import valuesets
+from fhir_mappings.pm_concepts import CONCEPTS_BY_CODE
+from fhir_mappings.systems import PM_CONCEPTS
+from fhir_mappings.valuesets import VALUE_SETS
 from fhir_mappings.queries import FACT_QUERIES
 from hooks.bibliography import SOURCES
 from hooks.rules import ALL_RULES
@@ -15,6 +17,7 @@ from hooks.services import SERVICES
 from tests.conftest import FIXTURES, ROOT, SHARED, load_json
 
 CATALOG = SHARED / "guideline-catalog.md"
+TERMINOLOGY = SHARED / "terminology.md"
 FOUNDATION_RULES = {
     "BEV-SURG-BEFORE",
     "BEV-SURG-AFTER",
@@ -32,9 +35,16 @@ def test_rule_ids_are_unique_and_the_foundation_rules_are_implemented() -> None:
 
 
 @pytest.mark.skipif(not CATALOG.exists(), reason="../shared/guideline-catalog.md is absent")
-def test_every_rule_id_is_a_catalog_id() -> None:
+def test_every_catalog_rule_id_is_implemented_and_no_other() -> None:
     catalog_ids = set(re.findall(r"^\| ([A-Z]{2,6}(?:-[A-Z0-9]+)+) \|", CATALOG.read_text(), re.MULTILINE))
-    assert {r.id for r in ALL_RULES} <= catalog_ids
+    assert len(catalog_ids) == 35
+    assert {r.id for r in ALL_RULES} == catalog_ids
+
+
+def test_rules_yield_only_to_rules_that_exist() -> None:
+    ids = {r.id for r in ALL_RULES}
+    for rule in ALL_RULES:
+        assert rule.yields_to <= ids, rule.id
 
 
 def test_every_citation_names_a_known_source_and_lines_inside_it() -> None:
@@ -90,11 +100,31 @@ def test_every_rule_runs_on_some_service() -> None:
 
 
 def test_every_value_set_code_records_where_it_was_verified() -> None:
-    sets = [v for v in vars(valuesets).values() if isinstance(v, valuesets.ValueSet)]
-    assert sets
-    for value_set in sets:
+    assert len(VALUE_SETS) > 50
+    for value_set in VALUE_SETS.values():
+        assert value_set.codes, value_set.id
         for code in value_set.codes:
             assert code.verified_in.strip() and code.display.strip(), (value_set.id, code.code)
+
+
+def test_every_project_code_in_a_value_set_is_defined_in_the_code_system() -> None:
+    used = {c.code for vs in VALUE_SETS.values() for c in vs.codes if c.system == PM_CONCEPTS}
+    assert used <= set(CONCEPTS_BY_CODE)
+    assert {
+        "peritoneal-cancer-index",
+        "completeness-of-cytoreduction",
+        "cytoreductive-surgery",
+        "hipec",
+        "pipac",
+    } <= used
+
+
+@pytest.mark.skipif(not TERMINOLOGY.exists(), reason="../shared/terminology.md is absent")
+def test_no_code_marked_unverified_in_the_terminology_is_used() -> None:
+    """The terminology lists codes that could not be verified; none of them may stand in a value set."""
+    unverified = {"25370001", "HGNC:6407", "318350", "1792776", "1547545", "2890-2", "5804-0", "2889-4"}
+    used = {c.code for vs in VALUE_SETS.values() for c in vs.codes}
+    assert not unverified & used
 
 
 def test_rule_modules_hold_no_codes() -> None:

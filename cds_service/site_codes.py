@@ -1,0 +1,258 @@
+"""The site's code mappings (`CDS_SITE_CODES`, JSON or YAML by extension), read once at start-up.
+
+Shape::
+
+    valueSets:
+      hipec:
+        - {system: "urn:oid:1.2.3.4.5", code: "HIPEC-01", display: "HIPEC (local order)"}
+
+Each code joins the built-in value set named by its key, so a local order or lab code counts exactly like the
+standard ones (and a mapped Observation code is asked for in the prefetch templates). The file is validated
+strictly; every error names the file and line (`site-codes.yaml:7: valueSets.hipec[0].system: ...`) and stops
+start-up. Each added code records where it came from: `verified_in="site mapping site-codes.yaml:7"`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
+
+from cds_service.errors import ConfigError
+from fhir_mappings.terminology import BUILT_IN, Terminology
+from fhir_mappings.valuesets import VALUE_SETS
+from fhir_mappings.valuesets.model import Code
+
+Loc = tuple[str | int, ...]
+MAX_REPORTED_ERRORS = 20
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+_OID = re.compile(r"[0-2](\.(0|[1-9][0-9]*))+")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_FHIR_CODE = re.compile(r"[^\s]+( [^\s]+)*")
+"""FHIR `code`: no leading or trailing whitespace, single spaces inside."""
+
+
+def _absolute_uri(value: str) -> str:
+    """An absolute URI as FHIR Coding.system wants it: a scheme, no whitespace, no fragment; http(s) with a
+    host; urn:oid: and urn:uuid: well formed. Kept exactly as written (never normalised)."""
+    scheme, colon, rest = value.partition(":")
+    if not colon or not rest or not _SCHEME.fullmatch(scheme):
+        raise ValueError(f"{value!r} is not an absolute URI (e.g. http://acme.example/lab or urn:oid:1.2.3)")
+    if any(ch.isspace() for ch in value) or "#" in value:
+        raise ValueError(f"{value!r} is not an absolute URI: no whitespace or fragment (#) allowed")
+    scheme = scheme.lower()
+    if scheme in ("http", "https") and not urlsplit(value).hostname:
+        raise ValueError(f"{value!r} has no host")
+    if scheme == "urn":
+        kind, _, ident = rest.partition(":")
+        if kind.lower() == "oid" and not _OID.fullmatch(ident):
+            raise ValueError(f"{value!r} is not a valid urn:oid: (digits separated by dots)")
+        if kind.lower() == "uuid" and not _UUID.fullmatch(ident):
+            raise ValueError(f"{value!r} is not a valid urn:uuid: (lower-case 8-4-4-4-12 hex)")
+    return value
+
+
+def _fhir_code(value: str) -> str:
+    if not _FHIR_CODE.fullmatch(value):
+        raise ValueError(f"{value!r} is not a code: it must be non-empty, without whitespace at its ends")
+    return value
+
+
+class SiteCode(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    system: Annotated[str, AfterValidator(_absolute_uri)]
+    code: Annotated[str, AfterValidator(_fhir_code)]
+    display: Annotated[str, Field(min_length=1)] | None = None
+
+
+class SiteCodesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+    valueSets: dict[str, Annotated[list[SiteCode], Field(min_length=1)]]
+
+
+class _Lines:
+    """The line (1-based) of every key and item of the document, by its path (as pydantic reports it)."""
+
+    def __init__(self, lines: dict[Loc, int] | None = None) -> None:
+        self.by_loc: dict[Loc, int] = lines or {}
+
+    def of(self, loc: Loc) -> int | None:
+        """The line of `loc`, else of its nearest enclosing key or item that has one."""
+        for end in range(len(loc), -1, -1):
+            line = self.by_loc.get(loc[:end])
+            if line is not None:
+                return line
+        return None
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str, line: int, first: int) -> None:
+        super().__init__(f"key {key!r} appears twice (first on line {first})")
+        self.line = line
+
+
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
+    lines.setdefault(loc, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                continue  # not a string key: the schema rejects it (at the mapping's line)
+            key, line = key_node.value, key_node.start_mark.line + 1
+            if key in seen:
+                raise _DuplicateKey(key, line, seen[key])
+            seen[key] = line
+            lines[(*loc, key)] = line
+            _walk(value_node, (*loc, key), lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            lines[(*loc, i)] = item.start_mark.line + 1
+            _walk(item, (*loc, i), lines)
+
+
+def _compose(text: str) -> tuple[Any, _Lines]:
+    """The document and its lines; yaml.YAMLError or _DuplicateKey when it is not a usable YAML document."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    lines: dict[Loc, int] = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return data, _Lines(lines)
+
+
+def _parse_yaml(text: str, where: str) -> tuple[Any, _Lines]:
+    try:
+        return _compose(text)
+    except _DuplicateKey as exc:
+        raise ConfigError(f"{where}:{exc.line}: {exc}") from exc
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        at = f"{mark.line + 1}" if mark is not None else "1"
+        column = f" (column {mark.column + 1})" if mark is not None else ""
+        raise ConfigError(f"{where}:{at}: not valid YAML: {exc.problem or exc.context}{column}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{where}:1: not valid YAML: {exc}") from exc
+
+
+def _parse_json(text: str, where: str) -> tuple[Any, _Lines]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{where}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})") from exc
+    # Valid JSON is YAML too: its node marks give the line of every key and item. A literal tab in valid JSON
+    # is whitespace between tokens (a string's tabs are escaped), which YAML does not accept as such.
+    try:
+        _, lines = _compose(text.replace("\t", " "))
+    except _DuplicateKey as exc:
+        raise ConfigError(f"{where}:{exc.line}: {exc}") from exc
+    except yaml.YAMLError:
+        lines = _Lines()  # a JSON corner YAML reads differently: errors then name the path, at line 1
+    return data, lines
+
+
+def _describe(error: ErrorDetails) -> str:
+    loc, kind = error["loc"], error["type"]
+    if kind == "extra_forbidden":
+        allowed = "valueSets" if len(loc) == 1 else "system, code, display"
+        return f"unknown key {loc[-1]!r} (allowed: {allowed})"
+    if kind == "missing":
+        return f"{loc[-1]!r} is required"
+    if kind == "string_type":
+        return "must be a string (quote it: YAML reads 0123, 1.10 or 2024-01-01 as other types)"
+    if kind == "too_short" and isinstance(loc[-1], str) and len(loc) == 2:
+        return "lists no codes"
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _path(loc: Loc) -> str:
+    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    return text or "(top level)"
+
+
+def _nearest(set_id: str) -> str:
+    return ", ".join(difflib.get_close_matches(set_id, list(VALUE_SETS), n=3, cutoff=0.0))
+
+
+def read_site_codes(path: Path) -> dict[str, list[Code]]:
+    """The codes the file adds, by value-set id; ConfigError names the file, line and what is wrong."""
+    suffix = path.suffix.lower()
+    if suffix not in (".json", ".yaml", ".yml"):
+        raise ConfigError(f"{path}: a site-codes file must be .json, .yaml or .yml")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text") from exc
+    data, lines = (_parse_json if suffix == ".json" else _parse_yaml)(text, str(path))
+
+    problems: list[tuple[int, str]] = []
+    parsed: SiteCodesFile | None = None
+    if data is None:
+        problems.append((1, "the file is empty: expected a 'valueSets' mapping"))
+    else:
+        try:
+            parsed = SiteCodesFile.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors(include_url=False):
+                problems.append((lines.of(error["loc"]) or 1, f"{_path(error['loc'])}: {_describe(error)}"))
+    named = data.get("valueSets") if isinstance(data, dict) else None
+    for set_id in named if isinstance(named, dict) else ():
+        if isinstance(set_id, str) and set_id not in VALUE_SETS:
+            line = lines.of(("valueSets", set_id)) or 1
+            problems.append((line, f"valueSets: unknown value set {set_id!r} (nearest: {_nearest(set_id)})"))
+    if parsed is not None:
+        for set_id, codes in parsed.valueSets.items():
+            first: dict[tuple[str, str], int] = {}
+            for i, site_code in enumerate(codes):
+                line = lines.of(("valueSets", set_id, i)) or 1
+                pair = (site_code.system, site_code.code)
+                if pair in first:
+                    problems.append(
+                        (line, f"valueSets.{set_id}[{i}]: {pair[0]}|{pair[1]} repeats line {first[pair]}")
+                    )
+                first.setdefault(pair, line)
+    if problems:
+        problems.sort(key=lambda p: p[0])
+        shown = [f"{path}:{line}: {message}" for line, message in problems[:MAX_REPORTED_ERRORS]]
+        if len(problems) > MAX_REPORTED_ERRORS:
+            shown.append(f"{path}: … and {len(problems) - MAX_REPORTED_ERRORS} more")
+        raise ConfigError("\n".join(shown))
+
+    assert parsed is not None
+    return {
+        set_id: [
+            Code(
+                c.system,
+                c.code,
+                c.display or "",
+                f"site mapping {path.name}:{lines.of(('valueSets', set_id, i)) or 1}",
+            )
+            for i, c in enumerate(codes)
+        ]
+        for set_id, codes in parsed.valueSets.items()
+    }
+
+
+def load_site_codes(path: Path) -> Terminology:
+    """The built-in value sets plus the file's codes; ConfigError (file:line) when the file is unusable."""
+    return Terminology(read_site_codes(path))
+
+
+def site_terminology(site_codes: Path | None) -> Terminology:
+    """The terminology in force: the built-in sets, plus the site's file when one is named."""
+    return BUILT_IN if site_codes is None else load_site_codes(site_codes)
