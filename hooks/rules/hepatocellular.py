@@ -1,7 +1,285 @@
-"""(being written)"""
+"""Hepatocellular carcinoma with peritoneal metastasis: the systemic-therapy algorithm (catalog §3).
+
+Source: HCC-LUNG-PM l.2, 6-8, 14-17, 36. Systemic therapy is the standard approach: frontline
+atezolizumab/bevacizumab or sorafenib; AFP and imaging every 2-3 months; on progression lenvatinib or
+regorafenib; on further progression GEMOX, which is salvage after progression on immunotherapy and tyrosine
+kinase inhibitors. The CRS/HIPEC cards of HCC (HIPEC-HCC, HIPEC-HCC-POSTOP) live in the cytoreduction module.
+
+"On record" means given or prescribed before this call (`ClinicalPicture.therapy_history`): the drafts of an
+order hook are what is being decided, not history.
+"""
 
 from __future__ import annotations
 
-from cds_service.engine.types import Rule
+import calendar
+from datetime import date, datetime
 
-RULES: tuple[Rule, ...] = ()
+from cds_service.engine.types import (
+    Citation,
+    CreateServiceRequest,
+    Finding,
+    HookContext,
+    Indicator,
+    Rule,
+    SuggestionSpec,
+    rule,
+)
+from fhir_mappings.facts import (
+    Cancer,
+    ClinicalPicture,
+    Drug,
+    DrugClass,
+    Fact,
+    MarkerResult,
+    MedicationOrder,
+    Orderable,
+    Trend,
+)
+from hooks.rules.chart import (
+    ORDER_HOOKS,
+    VIEW_HOOKS,
+    drugs_of_class,
+    pm_line,
+    primary_line,
+    therapy_text,
+    with_pm,
+)
+from hooks.rules.wording import day, md
+
+STANDARD_APPROACH = Citation("HCC-LUNG-PM", 2, 2)
+FIRST_LINE = Citation("HCC-LUNG-PM", 6, 7)
+GEMOX_SALVAGE = Citation("HCC-LUNG-PM", 8, 8)
+ALGORITHM_FRONTLINE = Citation("HCC-LUNG-PM", 14, 14)
+ALGORITHM_MONITORING = Citation("HCC-LUNG-PM", 15, 15)
+ALGORITHM_PROGRESSION = Citation("HCC-LUNG-PM", 16, 17)
+NO_DELAY = Citation("HCC-LUNG-PM", 36, 36)
+
+AFP_MONITORING_MONTHS = 3
+"""HCC-LUNG-PM l.15: "Monitor AFP and imaging every 2-3 months". The outer end of the interval, in calendar
+months as the source counts them (not a fixed number of days): an AFP dated on the same day of the month three
+months back is still within the interval; one day older is overdue. A month without that day ends the interval
+on its last day (30 November + 3 months = 28 February)."""
+
+FRONTLINE_REGIMENS: tuple[tuple[Drug, ...], ...] = (
+    (Drug.ATEZOLIZUMAB, Drug.BEVACIZUMAB),
+    (Drug.SORAFENIB,),
+)
+"""HCC-LUNG-PM l.6-7, 14: the frontline options, atezolizumab/bevacizumab or sorafenib. A regimen is on record
+when all its drugs are (atezolizumab without bevacizumab is not the regimen the source names)."""
+SECOND_LINE_DRUGS = (Drug.LENVATINIB, Drug.REGORAFENIB)
+"""HCC-LUNG-PM l.16: "If progression: switch to lenvatinib or regorafenib"."""
+GEMOX = (Drug.GEMCITABINE, Drug.OXALIPLATIN)
+"""HCC-LUNG-PM l.8, 17: gemcitabine plus oxaliplatin, the salvage step after further progression."""
+SALVAGE_PRIOR_CLASSES = (DrugClass.IMMUNOTHERAPY, DrugClass.TKI)
+"""HCC-LUNG-PM l.8: GEMOX "if progression occurs on immunotherapy and tyrosine kinase inhibitors": both."""
+ACTIVE_ORDER_STATUSES = frozenset({"active"})
+"""Orders of the record that still run, so that a draft of one GEMOX drug completes an active order of the other."""
+
+FIRSTLINE_STATEMENT = (
+    "Guideline: in HCC with peritoneal metastases the standard approach is systemic therapy, sorafenib or "
+    "atezolizumab plus bevacizumab (HCC-LUNG-PM l.2). Sorafenib, a multikinase inhibitor, prolongs median "
+    "overall survival by about 3 months (l.6); atezolizumab/bevacizumab is now the standard frontline option "
+    "(l.7). The algorithm opens with frontline systemic therapy, atezolizumab/bevacizumab or sorafenib (l.14), "
+    "and systemic therapy is not to wait for a surgical consultation (HCC-LUNG-PM l.36)."
+)
+MONITORING_STATEMENT = "Guideline: AFP and imaging are repeated every 2-3 months (HCC-LUNG-PM l.15)."
+SWITCH_STATEMENT = (
+    "Guideline: on progression, change to lenvatinib or regorafenib; on further progression, GEMOX "
+    "chemotherapy may be considered (HCC-LUNG-PM l.16-17)."
+)
+GEMOX_STATEMENT = (
+    "Guideline: on further progression, GEMOX chemotherapy may be considered (HCC-LUNG-PM l.17); gemcitabine "
+    "with oxaliplatin is a salvage option once the disease has progressed on immunotherapy and tyrosine kinase "
+    "inhibitors (HCC-LUNG-PM l.8)."
+)
+SALVAGE_STATEMENT = (
+    "Guideline: gemcitabine with oxaliplatin (GEMOX) is a salvage option once the disease has progressed on "
+    "immunotherapy and tyrosine kinase inhibitors (HCC-LUNG-PM l.8); in the algorithm it follows frontline "
+    "atezolizumab/bevacizumab or sorafenib, then lenvatinib or regorafenib (HCC-LUNG-PM l.14, 16-17)."
+)
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day of the month `months` later, or the last day of that month when it is shorter."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def afp_overdue(afp: MarkerResult | None, today: date) -> bool:
+    """True when no dated AFP falls within the last AFP_MONITORING_MONTHS calendar months."""
+    if afp is None or afp.on is None:
+        return True
+    return add_months(afp.on, AFP_MONITORING_MONTHS) < today
+
+
+def frontline_on_record(picture: ClinicalPicture) -> tuple[Drug, ...]:
+    """The drugs of the first frontline regimen of l.14 wholly on record (empty when none is)."""
+    history = set(picture.therapy_history())
+    return next((r for r in FRONTLINE_REGIMENS if set(r) <= history), ())
+
+
+def _drugs(drugs: tuple[Drug, ...] | list[Drug]) -> str:
+    return "/".join(d.value for d in drugs)
+
+
+@rule(
+    id="HCC-FIRSTLINE",
+    title="HCC with peritoneal metastasis: start frontline systemic therapy",
+    hooks=VIEW_HOOKS,
+    requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY),
+    cites=(STANDARD_APPROACH, FIRST_LINE, ALGORITHM_FRONTLINE, NO_DELAY),
+    version="1.0.0",
+)
+def hcc_frontline(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Warning: HCC with peritoneal metastasis and no systemic therapy on record (neither administered nor
+    prescribed). A therapy history that is simply missing from the record looks the same: the card says
+    "none on record", so the clinician can tell."""
+    condition = with_pm(picture, Cancer.HCC)
+    if condition is None or picture.therapy_history():
+        return None
+    summary = (
+        "HCC with peritoneal metastasis, no systemic therapy on record: start atezolizumab/bevacizumab or "
+        "sorafenib without delay"
+    )
+    lines = [
+        primary_line(condition),
+        pm_line(picture),
+        "- Systemic therapy (administered or prescribed): none on record.",
+    ]
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", FIRSTLINE_STATEMENT]))
+
+
+@rule(
+    id="HCC-AFP-MONITOR",
+    title="HCC with peritoneal metastasis: AFP monitoring every 2-3 months",
+    hooks=VIEW_HOOKS,
+    requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.TUMOR_MARKERS),
+    cites=(ALGORITHM_MONITORING,),
+    version="1.0.0",
+)
+def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Info with an AFP order: the latest AFP is more than AFP_MONITORING_MONTHS calendar months old, or there
+    is none. An undated AFP cannot show when it was measured: it is treated as no dated AFP, and the card says
+    so. An AFP dated after today is within the interval."""
+    condition = with_pm(picture, Cancer.HCC)
+    afp = picture.afp
+    if condition is None or not afp_overdue(afp, context.today):
+        return None
+    if afp is None:
+        summary = "HCC with peritoneal metastasis, no AFP on record: monitor AFP and imaging every 2-3 months"
+        afp_line = "- AFP: none on record."
+    elif afp.on is None:
+        summary = "HCC with peritoneal metastasis, last AFP undated: monitor AFP and imaging every 2-3 months"
+        afp_line = (
+            f"- AFP: {md(afp.text)} ({afp.ref}) has no date, so it cannot show the interval; "
+            "treated as no dated AFP."
+        )
+    else:
+        due = add_months(afp.on, AFP_MONITORING_MONTHS)
+        summary = (
+            f"Last AFP {day(afp.on)} is over {AFP_MONITORING_MONTHS} months old: monitor AFP and imaging "
+            "every 2-3 months"
+        )
+        afp_line = (
+            f"- Last AFP: {md(afp.text)} on {day(afp.on)} ({afp.ref}); the next was due by {day(due)} "
+            f"({AFP_MONITORING_MONTHS} months later), and today is {day(context.today)}."
+        )
+    lines = [primary_line(condition), pm_line(picture), afp_line]
+    suggestion = SuggestionSpec(
+        "Order an AFP test", (CreateServiceRequest(Orderable.AFP_TEST, "Order a serum AFP test"),)
+    )
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", MONITORING_STATEMENT]), (suggestion,))
+
+
+@rule(
+    id="HCC-PROGRESSION",
+    title="HCC with peritoneal metastasis: next line of therapy after progression",
+    hooks=VIEW_HOOKS,
+    requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY, Fact.DISEASE_STATUS),
+    cites=(GEMOX_SALVAGE, ALGORITHM_PROGRESSION),
+    version="1.0.0",
+)
+def hcc_progression(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Info: the latest disease status is progression. With lenvatinib or regorafenib on record (further
+    progression), consider GEMOX; else, with a frontline regimen on record, switch to lenvatinib or
+    regorafenib. No card when the disease status is unknown or not progression, when no therapy of the
+    algorithm is on record (HCC-FIRSTLINE speaks when there is no therapy at all), or when GEMOX itself is
+    already on record (the source's algorithm has no further step)."""
+    condition = with_pm(picture, Cancer.HCC)
+    status = picture.disease_status
+    if condition is None or status is None or status.trend is not Trend.PROGRESSION:
+        return None
+    history = picture.therapy_history()
+    if all(d in history for d in GEMOX):
+        return None
+    frontline = frontline_on_record(picture)
+    second_line = tuple(d for d in SECOND_LINE_DRUGS if d in history)
+    when = f"({day(status.on)})" if status.on else "(undated)"
+    lines = [
+        primary_line(condition),
+        pm_line(picture),
+        f"- Disease status: progression {when}, the latest status on record ({status.ref}).",
+        f"- Systemic therapy on record: {therapy_text(picture)}.",
+    ]
+    if second_line:
+        summary = (
+            f"HCC progression {when} on {' and '.join(d.value for d in second_line)}: consider GEMOX "
+            "(gemcitabine + oxaliplatin)"
+        )
+        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", GEMOX_STATEMENT]))
+    if frontline:
+        summary = f"HCC progression {when} on {_drugs(frontline)}: switch to lenvatinib or regorafenib"
+        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SWITCH_STATEMENT]))
+    return None
+
+
+def _gemox_orders(picture: ClinicalPicture) -> tuple[MedicationOrder, ...]:
+    """The call's drafts and the record's active orders of gemcitabine or oxaliplatin."""
+    return tuple(
+        o
+        for o in picture.medication_orders
+        if o.drug in GEMOX and (o.is_draft or o.status in ACTIVE_ORDER_STATUSES)
+    )
+
+
+@rule(
+    id="HCC-GEMOX-ORDER",
+    title="GEMOX for HCC before immunotherapy and a tyrosine kinase inhibitor",
+    hooks=ORDER_HOOKS,
+    requires=(Fact.DRAFT_ORDERS, Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY),
+    cites=(GEMOX_SALVAGE, ALGORITHM_FRONTLINE, ALGORITHM_PROGRESSION),
+    version="1.0.0",
+)
+def hcc_gemox_order(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Info: gemcitabine or oxaliplatin under review, both drugs among the call's drafts or the active orders
+    (GEMOX), for HCC with peritoneal metastasis, and immunotherapy or a tyrosine kinase inhibitor (or both)
+    missing from the record. One of the two drugs alone is not GEMOX: no card. A therapy history missing from
+    the record reads as no prior therapy, and the card names what it did not find."""
+    condition = with_pm(picture, Cancer.HCC)
+    if condition is None or not picture.orders_under_review(*GEMOX):
+        return None
+    orders = _gemox_orders(picture)
+    if not all(any(o.drug is d for o in orders) for d in GEMOX):
+        return None
+    missing = [c for c in SALVAGE_PRIOR_CLASSES if not picture.had_class(c)]
+    if not missing:
+        return None
+    names = {DrugClass.IMMUNOTHERAPY: "immunotherapy", DrugClass.TKI: "TKI"}
+    summary = (
+        f"GEMOX ordered for HCC with no prior {' or '.join(names[c] for c in missing)} on record: it is "
+        "salvage after immunotherapy and TKIs"
+    )
+    lines = [primary_line(condition), pm_line(picture)]
+    for order in orders:
+        kind = "draft under review" if order.under_review else ("draft" if order.is_draft else "active order")
+        drug = order.drug.value if order.drug else "unknown drug"
+        lines.append(f"- {drug.capitalize()}: {kind} ({order.ref}).")
+    for drug_class in SALVAGE_PRIOR_CLASSES:
+        had = drugs_of_class(picture, drug_class)
+        found = ", ".join(d.value for d in had) if had else "none on record"
+        lines.append(f"- Prior {drug_class.value}: {found}.")
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SALVAGE_STATEMENT]))
+
+
+RULES: tuple[Rule, ...] = (hcc_frontline, hcc_afp_monitoring, hcc_progression, hcc_gemox_order)

@@ -1,7 +1,235 @@
-"""(being written)"""
+"""Lung cancer with peritoneal metastasis: molecular testing, KRAS and targeted therapy, palliation (catalog §3).
+
+Source: HCC-LUNG-PM l.22-27, 37. Peritoneal metastasis from lung cancer is advanced disease with a very poor
+prognosis; systemic chemotherapy is the primary treatment, goals are palliative; molecular testing (EGFR, ALK,
+ROS1, KRAS) should guide the choice of systemic therapy, and KRAS mutations (such as G12A) predict a poor
+response to targeted therapies. The CRS/HIPEC card of lung cancer (HIPEC-LUNG) lives in the cytoreduction module.
+"""
 
 from __future__ import annotations
 
-from cds_service.engine.types import Rule
+from datetime import date, datetime
 
-RULES: tuple[Rule, ...] = ()
+from cds_service.engine.types import (
+    Citation,
+    CreateServiceRequest,
+    Finding,
+    HookContext,
+    Indicator,
+    Rule,
+    SuggestionSpec,
+    rule,
+)
+from fhir_mappings.facts import (
+    DRUG_CLASSES,
+    Cancer,
+    ClinicalPicture,
+    DrugClass,
+    Fact,
+    Gene,
+    GeneResult,
+    MedicationOrder,
+    MetastaticSite,
+    Orderable,
+)
+from hooks.rules.chart import ORDER_HOOKS, VIEW_HOOKS, pm_line, primary_line, therapy_text, with_pm
+from hooks.rules.wording import day, md, short
+
+CONTEXT_AND_PROGNOSIS = Citation("HCC-LUNG-PM", 22, 23)
+TREATMENT_APPROACH = Citation("HCC-LUNG-PM", 24, 26)
+MOLECULAR_TESTING = Citation("HCC-LUNG-PM", 27, 27)
+PALLIATION_GOALS = Citation("HCC-LUNG-PM", 37, 37)
+
+MOLECULAR_PANEL = (Gene.EGFR, Gene.ALK, Gene.ROS1, Gene.KRAS)
+"""HCC-LUNG-PM l.27: "Molecular testing (EGFR, ALK, ROS1, KRAS) should guide systemic therapy selection". The
+source names the four genes as the testing that guides the choice; each one stands for its own therapy
+decision (EGFR and ALK, ROS1 inhibitors; KRAS, whose mutations predict a poor response to targeted therapy), so
+a panel with one gene unanswered cannot guide that decision: LUNG-MOLECULAR fires when ANY of the four has no
+conclusive result, and names which."""
+KRAS_POOR_RESPONSE_CLASS = DrugClass.TARGETED
+"""HCC-LUNG-PM l.27: KRAS mutations (such as G12A) "predict poor response to targeted therapies"."""
+
+MOLECULAR_STATEMENT = (
+    "Guideline: the choice of systemic therapy should be guided by molecular testing of EGFR, ALK, ROS1 and "
+    "KRAS (HCC-LUNG-PM l.27)."
+)
+KRAS_STATEMENT = (
+    "Guideline: molecular testing (EGFR, ALK, ROS1, KRAS) guides the choice of systemic therapy, but KRAS "
+    "mutations such as G12A predict a poor response to targeted therapies (HCC-LUNG-PM l.27)."
+)
+TREATMENT_STATEMENT = (
+    "Guideline: for lung cancer with peritoneal involvement, systemic chemotherapy is the main treatment "
+    "(HCC-LUNG-PM l.25). For symptomatic ascites, palliative intraperitoneal chemotherapy may be considered, "
+    "with limited survival benefit (HCC-LUNG-PM l.26)."
+)
+MULTIPLE_SITES_STATEMENT = (
+    "Peritoneal spread of lung cancer is uncommon and usually marks aggressive disease with several metastatic "
+    "sites, although isolated peritoneal involvement occurs (HCC-LUNG-PM l.22). The goals of treatment are "
+    "palliation, not cure (HCC-LUNG-PM l.37)."
+)
+ISOLATED_STATEMENT = (
+    "Even peritoneal involvement alone reflects aggressive biology with very limited survival, and treatment "
+    "goals centre on palliation rather than cure (HCC-LUNG-PM l.37). In lung adenosquamous carcinoma with the "
+    "peritoneum as the only metastatic site, prognosis is extremely poor with rapid progression (median "
+    "survival under 2 months) (HCC-LUNG-PM l.23)."
+)
+
+
+def conclusive(results: tuple[GeneResult, ...], gene: Gene) -> GeneResult | None:
+    """The latest result for `gene` that says whether a variant was found (results are sorted by date,
+    undated first), or None."""
+    answered = [r for r in results if r.gene is gene and r.mutated is not None]
+    return answered[-1] if answered else None
+
+
+def _when(on: date | None) -> str:
+    return f"on {day(on)}" if on else "undated"
+
+
+def gene_line(results: tuple[GeneResult, ...], gene: Gene) -> str:
+    result = conclusive(results, gene)
+    if result is not None:
+        if result.mutated:
+            variant = md(result.variant) if result.variant else "variant not stated"
+            return f"- {gene.value}: variant present ({variant}), {_when(result.on)} ({result.ref})."
+        return f"- {gene.value}: no variant found, {_when(result.on)} ({result.ref})."
+    open_ = [r for r in results if r.gene is gene]
+    if open_:
+        refs = ", ".join(r.ref for r in open_)
+        return f"- {gene.value}: the result does not say whether a variant was found ({refs})."
+    return f"- {gene.value}: no result on record."
+
+
+def _names(genes: list[Gene]) -> str:
+    values = [g.value for g in genes]
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+@rule(
+    id="LUNG-MOLECULAR",
+    title="Lung cancer with peritoneal metastasis: molecular testing to guide systemic therapy",
+    hooks=VIEW_HOOKS,
+    requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MOLECULAR_RESULTS),
+    cites=(MOLECULAR_TESTING,),
+    version="1.0.0",
+)
+def lung_molecular_testing(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Warning with an order for the testing: one or more of EGFR, ALK, ROS1 and KRAS has no conclusive
+    result on record (see MOLECULAR_PANEL for why any gene counts). A result that does not say whether a
+    variant was found is not conclusive: the gene is named as unanswered, with that result's reference."""
+    condition = with_pm(picture, Cancer.LUNG)
+    if condition is None:
+        return None
+    missing = [g for g in MOLECULAR_PANEL if conclusive(picture.gene_results, g) is None]
+    if not missing:
+        return None
+    summary = (
+        f"Lung cancer with peritoneal metastasis, no {_names(missing)} result on record: test to guide "
+        "systemic therapy"
+    )
+    lines = [
+        primary_line(condition),
+        pm_line(picture),
+        *(gene_line(picture.gene_results, g) for g in MOLECULAR_PANEL),
+    ]
+    suggestion = SuggestionSpec(
+        "Order EGFR, ALK, ROS1 and KRAS testing",
+        (
+            CreateServiceRequest(
+                Orderable.LUNG_MOLECULAR_TESTING,
+                f"Order molecular testing of EGFR, ALK, ROS1 and KRAS (unanswered: {', '.join(missing)})",
+            ),
+        ),
+    )
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", MOLECULAR_STATEMENT]), (suggestion,))
+
+
+def targeted_orders(picture: ClinicalPicture) -> tuple[MedicationOrder, ...]:
+    return tuple(
+        o
+        for o in picture.medication_orders
+        if o.under_review
+        and o.drug is not None
+        and KRAS_POOR_RESPONSE_CLASS in DRUG_CLASSES.get(o.drug, frozenset())
+    )
+
+
+@rule(
+    id="LUNG-KRAS",
+    title="Targeted therapy for lung cancer with a KRAS mutation",
+    hooks=ORDER_HOOKS,
+    requires=(Fact.DRAFT_ORDERS, Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MOLECULAR_RESULTS),
+    cites=(MOLECULAR_TESTING,),
+    version="1.0.0",
+)
+def lung_kras_targeted(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Warning: a targeted therapy under review for lung cancer with peritoneal metastasis, and the latest
+    conclusive KRAS result on record shows a variant. No card when the KRAS status is unknown (no result, or
+    only results that do not say whether a variant was found; LUNG-MOLECULAR asks for the test on patient-view)
+    or when the latest conclusive result found no variant."""
+    condition = with_pm(picture, Cancer.LUNG)
+    orders = targeted_orders(picture)
+    if condition is None or not orders:
+        return None
+    kras = conclusive(picture.gene_results, Gene.KRAS)
+    if kras is None or not kras.mutated:
+        return None
+    variant = short(kras.variant, 30) if kras.variant else "mutation"
+    drugs = sorted({o.drug.value for o in orders if o.drug is not None})
+    when = day(kras.on) if kras.on else "undated"
+    summary = (
+        f"{' and '.join(drugs).capitalize()} ordered with KRAS {variant} on record ({when}): KRAS mutations "
+        "predict poor response to targeted therapy"
+    )
+    lines = [
+        primary_line(condition),
+        pm_line(picture),
+        *(f"- Targeted therapy under review: {o.drug.value if o.drug else ''} ({o.ref})." for o in orders),
+        gene_line(picture.gene_results, Gene.KRAS),
+    ]
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", KRAS_STATEMENT]))
+
+
+@rule(
+    id="LUNG-PALLIATION",
+    title="Lung cancer with peritoneal metastasis: systemic chemotherapy and palliative goals",
+    hooks=VIEW_HOOKS,
+    requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY),
+    cites=(CONTEXT_AND_PROGNOSIS, TREATMENT_APPROACH, PALLIATION_GOALS),
+    version="1.0.0",
+)
+def lung_palliation(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Info for every chart with lung cancer and peritoneal metastasis: systemic chemotherapy is primary and
+    the goals palliative. The metastatic sites on record are counted (peritoneum and omentum are one site);
+    when peritoneum is the only one, the card says so with what the source says of isolated involvement
+    (l.37; the median survival of l.23 is quoted with its histology, adenosquamous, which the facts do not
+    carry). Sites missing from the record cannot be counted: the card speaks of sites "on record"."""
+    condition = with_pm(picture, Cancer.LUNG)
+    if condition is None:
+        return None
+    count = picture.metastatic_site_count
+    others = [m for m in picture.metastases if m.site is MetastaticSite.OTHER]
+    lines = [primary_line(condition), pm_line(picture)]
+    if count == 1:
+        summary = (
+            "Lung cancer, peritoneum the only metastatic site on record: chemotherapy is primary; very poor "
+            "prognosis, palliative goals"
+        )
+        lines.append(
+            "- Metastatic sites on record: 1, the peritoneum only (isolated peritoneal involvement)."
+        )
+        prognosis = ISOLATED_STATEMENT
+    else:
+        summary = (
+            f"Lung cancer with peritoneal metastasis, {count} metastatic sites on record: chemotherapy is "
+            "primary; palliative goals"
+        )
+        names = "; ".join(f"{md(m.name)} ({m.ref})" for m in others)
+        lines.append(f"- Other metastatic sites: {names}.")
+        lines.append(f"- Metastatic sites on record: {count} (peritoneum and omentum count as one).")
+        prognosis = MULTIPLE_SITES_STATEMENT
+    lines.append(f"- Systemic therapy (given or prescribed): {therapy_text(picture)}.")
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", f"{TREATMENT_STATEMENT} {prognosis}"]))
+
+
+RULES: tuple[Rule, ...] = (lung_molecular_testing, lung_kras_targeted, lung_palliation)

@@ -1,0 +1,327 @@
+"""The HCC pathway rules as pure functions: frontline therapy, AFP monitoring, progression, GEMOX as salvage."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from cds_service.engine.types import CreateServiceRequest, HookContext, Indicator
+from fhir_mappings.facts import (
+    Administration,
+    Cancer,
+    CancerCondition,
+    ClinicalPicture,
+    Drug,
+    MarkerResult,
+    MedicationOrder,
+    Metastasis,
+    MetastaticSite,
+    Orderable,
+    StatusReport,
+    Trend,
+)
+from hooks.rules.hepatocellular import (
+    AFP_MONITORING_MONTHS,
+    add_months,
+    afp_overdue,
+    hcc_afp_monitoring,
+    hcc_frontline,
+    hcc_gemox_order,
+    hcc_progression,
+)
+
+TODAY = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+VIEW = HookContext("patient-view", TODAY)
+ORDER = HookContext("order-sign", TODAY)
+
+HCC = CancerCondition("Condition/hcc", Cancer.HCC, "Liver cell carcinoma", recurrent=False)
+LUNG = CancerCondition("Condition/lung", Cancer.LUNG, "Non-small cell lung cancer", recurrent=False)
+PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Metastasis to peritoneum")
+LIVER_MET = Metastasis("Condition/liver-met", MetastaticSite.OTHER, "icd|C78.7", "Liver metastasis")
+
+
+def given(*drugs: Drug) -> tuple[Administration, ...]:
+    return tuple(Administration(f"MedicationAdministration/{d.value}", d, date(2025, 10, 1)) for d in drugs)
+
+
+def order(
+    drug: Drug, status: str = "draft", under_review: bool = True, ref: str | None = None
+) -> MedicationOrder:
+    return MedicationOrder(
+        ref=ref or f"MedicationRequest/{drug.value}",
+        drug=drug,
+        status=status,
+        start=None,
+        doses=(),
+        end=None,
+        authored=TODAY,
+        is_draft=status == "draft",
+        under_review=under_review and status == "draft",
+    )
+
+
+def chart(
+    cancer: CancerCondition | None = HCC,
+    metastases: tuple[Metastasis, ...] = (PM,),
+    administrations: tuple[Administration, ...] = (),
+    orders: tuple[MedicationOrder, ...] = (),
+    afp: MarkerResult | None = None,
+    status: StatusReport | None = None,
+) -> ClinicalPicture:
+    conditions = (cancer,) if cancer else ()
+    return ClinicalPicture(
+        primary_cancers=frozenset(c.cancer for c in conditions),
+        cancer_conditions=conditions,
+        metastases=metastases,
+        administrations=administrations,
+        medication_orders=orders,
+        afp=afp,
+        disease_status=status,
+    )
+
+
+def afp_on(on: date | None) -> MarkerResult:
+    return MarkerResult("Observation/afp-1", "412 ng/mL", on, normalised=False)
+
+
+def progression(on: date | None = date(2026, 2, 20)) -> StatusReport:
+    return StatusReport("Observation/status-1", Trend.PROGRESSION, on)
+
+
+# HCC-FIRSTLINE
+
+
+def test_hcc_with_pm_and_no_therapy_is_a_frontline_warning() -> None:
+    finding = hcc_frontline.evaluate(chart(), VIEW, NOW)
+    assert finding is not None
+    assert finding.indicator is Indicator.WARNING
+    assert "atezolizumab/bevacizumab or sorafenib" in finding.summary
+    assert "none on record" in finding.detail
+    assert "HCC-LUNG-PM l.36" in finding.detail
+    assert len(finding.summary) < 140
+
+
+@pytest.mark.parametrize("drug", [Drug.SORAFENIB, Drug.ATEZOLIZUMAB, Drug.GEMCITABINE])
+def test_any_systemic_therapy_on_record_silences_frontline(drug: Drug) -> None:
+    assert hcc_frontline.evaluate(chart(administrations=given(drug)), VIEW, NOW) is None
+
+
+def test_an_active_sorafenib_order_counts_as_therapy_on_record() -> None:
+    picture = chart(orders=(order(Drug.SORAFENIB, status="active"),))
+    assert hcc_frontline.evaluate(picture, VIEW, NOW) is None
+
+
+def test_a_cancelled_order_is_not_therapy_on_record() -> None:
+    picture = chart(orders=(order(Drug.SORAFENIB, status="cancelled"),))
+    assert hcc_frontline.evaluate(picture, VIEW, NOW) is not None
+
+
+@pytest.mark.parametrize(
+    ("cancer", "metastases"), [(HCC, ()), (HCC, (LIVER_MET,)), (LUNG, (PM,)), (None, (PM,))]
+)
+def test_frontline_needs_hcc_and_peritoneal_metastasis(
+    cancer: CancerCondition | None, metastases: tuple[Metastasis, ...]
+) -> None:
+    assert hcc_frontline.evaluate(chart(cancer, metastases), VIEW, NOW) is None
+
+
+# HCC-AFP-MONITOR
+
+
+def test_monitoring_interval_is_three_calendar_months() -> None:
+    assert AFP_MONITORING_MONTHS == 3
+
+
+def test_afp_exactly_three_months_old_is_within_the_interval() -> None:
+    assert add_months(date(2025, 12, 2), 3) == TODAY
+    assert hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2025, 12, 2))), VIEW, NOW) is None
+
+
+def test_afp_three_months_and_one_day_old_is_overdue() -> None:
+    finding = hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2025, 12, 1))), VIEW, NOW)
+    assert finding is not None
+    assert finding.indicator is Indicator.INFO
+    assert "2025-12-01" in finding.summary
+    assert "due by 2026-03-01" in finding.detail
+    assert "Observation/afp-1" in finding.detail
+    (suggestion,) = finding.suggestions
+    assert suggestion.actions == (CreateServiceRequest(Orderable.AFP_TEST, "Order a serum AFP test"),)
+
+
+def test_month_end_clamps_to_the_shorter_month() -> None:
+    assert add_months(date(2025, 11, 30), 3) == date(2026, 2, 28)
+    assert add_months(date(2025, 10, 31), 4) == date(2026, 2, 28)
+    assert not afp_overdue(afp_on(date(2025, 11, 30)), date(2026, 2, 28))
+    assert afp_overdue(afp_on(date(2025, 11, 30)), date(2026, 3, 1))
+
+
+def test_add_months_crosses_the_year() -> None:
+    assert add_months(date(2025, 11, 15), 3) == date(2026, 2, 15)
+
+
+def test_a_recent_afp_gives_no_card() -> None:
+    assert hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2026, 2, 1))), VIEW, NOW) is None
+
+
+def test_an_afp_dated_after_today_is_within_the_interval() -> None:
+    assert hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2026, 3, 5))), VIEW, NOW) is None
+
+
+def test_no_afp_on_record_asks_for_one() -> None:
+    finding = hcc_afp_monitoring.evaluate(chart(), VIEW, NOW)
+    assert finding is not None
+    assert "no AFP on record" in finding.summary
+    assert "- AFP: none on record." in finding.detail
+
+
+def test_an_undated_afp_is_treated_as_no_dated_afp_and_says_so() -> None:
+    finding = hcc_afp_monitoring.evaluate(chart(afp=afp_on(None)), VIEW, NOW)
+    assert finding is not None
+    assert "undated" in finding.summary
+    assert "has no date" in finding.detail
+    assert "Observation/afp-1" in finding.detail
+
+
+def test_afp_monitoring_needs_hcc_with_pm() -> None:
+    assert hcc_afp_monitoring.evaluate(chart(LUNG), VIEW, NOW) is None
+    assert hcc_afp_monitoring.evaluate(chart(metastases=()), VIEW, NOW) is None
+
+
+# HCC-PROGRESSION
+
+
+def test_progression_on_sorafenib_switches_to_lenvatinib_or_regorafenib() -> None:
+    picture = chart(administrations=given(Drug.SORAFENIB), status=progression())
+    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    assert finding is not None
+    assert finding.indicator is Indicator.INFO
+    assert "on sorafenib" in finding.summary
+    assert "lenvatinib or regorafenib" in finding.summary
+    assert "2026-02-20" in finding.summary
+    assert "Observation/status-1" in finding.detail
+
+
+def test_progression_on_atezolizumab_bevacizumab_switches() -> None:
+    picture = chart(administrations=given(Drug.ATEZOLIZUMAB, Drug.BEVACIZUMAB), status=progression())
+    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    assert finding is not None
+    assert "atezolizumab/bevacizumab" in finding.summary
+
+
+def test_atezolizumab_without_bevacizumab_is_not_the_frontline_regimen() -> None:
+    picture = chart(administrations=given(Drug.ATEZOLIZUMAB), status=progression())
+    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
+
+
+def test_further_progression_after_lenvatinib_considers_gemox() -> None:
+    picture = chart(administrations=given(Drug.SORAFENIB, Drug.LENVATINIB), status=progression())
+    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    assert finding is not None
+    assert "GEMOX" in finding.summary
+    assert "on lenvatinib" in finding.summary
+    assert "l.8" in finding.detail
+
+
+def test_progression_after_gemox_has_no_further_step() -> None:
+    picture = chart(
+        administrations=given(Drug.SORAFENIB, Drug.REGORAFENIB, Drug.GEMCITABINE, Drug.OXALIPLATIN),
+        status=progression(),
+    )
+    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
+
+
+def test_progression_with_no_therapy_on_record_is_left_to_frontline() -> None:
+    picture = chart(status=progression())
+    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
+    assert hcc_frontline.evaluate(picture, VIEW, NOW) is not None
+
+
+@pytest.mark.parametrize("trend", [Trend.RESPONSE, Trend.STABLE, Trend.UNDETERMINED])
+def test_no_progression_no_card(trend: Trend) -> None:
+    status = StatusReport("Observation/status-1", trend, date(2026, 2, 20))
+    picture = chart(administrations=given(Drug.SORAFENIB), status=status)
+    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
+
+
+def test_unknown_disease_status_gives_no_progression_card() -> None:
+    picture = chart(administrations=given(Drug.SORAFENIB))
+    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
+
+
+def test_undated_progression_says_undated() -> None:
+    picture = chart(administrations=given(Drug.SORAFENIB), status=progression(None))
+    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    assert finding is not None
+    assert "(undated)" in finding.summary
+
+
+# HCC-GEMOX-ORDER
+
+
+def gemox_drafts(under_review: bool = True) -> tuple[MedicationOrder, ...]:
+    return (order(Drug.GEMCITABINE, under_review=under_review), order(Drug.OXALIPLATIN))
+
+
+def test_gemox_with_no_prior_therapy_is_salvage_info() -> None:
+    finding = hcc_gemox_order.evaluate(chart(orders=gemox_drafts()), ORDER, NOW)
+    assert finding is not None
+    assert finding.indicator is Indicator.INFO
+    assert "no prior immunotherapy or TKI" in finding.summary
+    assert "MedicationRequest/gemcitabine" in finding.detail
+    assert "- Prior immunotherapy: none on record." in finding.detail
+
+
+def test_gemox_after_immunotherapy_only_names_the_missing_tki() -> None:
+    picture = chart(administrations=given(Drug.ATEZOLIZUMAB, Drug.BEVACIZUMAB), orders=gemox_drafts())
+    finding = hcc_gemox_order.evaluate(picture, ORDER, NOW)
+    assert finding is not None
+    assert "no prior TKI" in finding.summary
+    assert "- Prior immunotherapy: atezolizumab." in finding.detail
+
+
+def test_gemox_after_tki_only_names_the_missing_immunotherapy() -> None:
+    picture = chart(administrations=given(Drug.SORAFENIB, Drug.LENVATINIB), orders=gemox_drafts())
+    finding = hcc_gemox_order.evaluate(picture, ORDER, NOW)
+    assert finding is not None
+    assert "no prior immunotherapy on record" in finding.summary
+
+
+def test_gemox_after_immunotherapy_and_tki_is_salvage_as_the_source_says() -> None:
+    picture = chart(administrations=given(Drug.ATEZOLIZUMAB, Drug.SORAFENIB), orders=gemox_drafts())
+    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is None
+
+
+def test_gemcitabine_draft_with_an_active_oxaliplatin_order_is_gemox() -> None:
+    picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, status="active")))
+    finding = hcc_gemox_order.evaluate(picture, ORDER, NOW)
+    assert finding is not None
+    assert "active order" in finding.detail
+
+
+def test_a_completed_oxaliplatin_order_does_not_make_gemox() -> None:
+    picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, status="completed")))
+    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is None
+
+
+def test_oxaliplatin_alone_is_not_gemox() -> None:
+    picture = chart(orders=(order(Drug.OXALIPLATIN),))
+    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is None
+
+
+def test_gemox_drafts_not_under_review_give_no_card() -> None:
+    picture = chart(
+        orders=(order(Drug.GEMCITABINE, under_review=False), order(Drug.OXALIPLATIN, under_review=False))
+    )
+    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is None
+
+
+def test_selecting_one_gemox_drug_with_the_other_an_unselected_draft_fires() -> None:
+    picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, under_review=False)))
+    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is not None
+
+
+def test_gemox_for_another_primary_gives_no_card() -> None:
+    assert hcc_gemox_order.evaluate(chart(LUNG, orders=gemox_drafts()), ORDER, NOW) is None
+    assert hcc_gemox_order.evaluate(chart(metastases=(), orders=gemox_drafts()), ORDER, NOW) is None

@@ -1,0 +1,275 @@
+"""The lung pathway rules as pure functions: molecular testing, KRAS and targeted therapy, palliation."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from cds_service.engine.types import CreateServiceRequest, HookContext, Indicator
+from fhir_mappings.facts import (
+    Cancer,
+    CancerCondition,
+    ClinicalPicture,
+    Drug,
+    Gene,
+    GeneResult,
+    MedicationOrder,
+    Metastasis,
+    MetastaticSite,
+    Orderable,
+)
+from hooks.rules.lung import (
+    MOLECULAR_PANEL,
+    lung_kras_targeted,
+    lung_molecular_testing,
+    lung_palliation,
+)
+
+TODAY = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+VIEW = HookContext("patient-view", TODAY)
+ORDER = HookContext("order-select", TODAY)
+
+LUNG = CancerCondition("Condition/lung", Cancer.LUNG, "Non-small cell lung cancer", recurrent=False)
+HCC = CancerCondition("Condition/hcc", Cancer.HCC, "Liver cell carcinoma", recurrent=False)
+PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Metastasis to peritoneum")
+OMENTUM = Metastasis("Condition/om", MetastaticSite.OMENTUM, "peritoneum", "Omental metastasis")
+LIVER = Metastasis(
+    "Condition/liver-met", MetastaticSite.OTHER, "icd|C78.7", "Secondary malignant neoplasm of liver"
+)
+BONE = Metastasis(
+    "Condition/bone-met", MetastaticSite.OTHER, "icd|C79.5", "Secondary malignant neoplasm of bone"
+)
+
+
+def result(
+    gene: Gene,
+    mutated: bool | None = False,
+    variant: str | None = None,
+    on: date | None = date(2026, 1, 15),
+    ref: str | None = None,
+) -> GeneResult:
+    return GeneResult(ref or f"Observation/{gene.value.lower()}", gene, mutated, variant, on)
+
+
+def all_negative() -> tuple[GeneResult, ...]:
+    return tuple(result(g) for g in MOLECULAR_PANEL)
+
+
+def draft(drug: Drug, under_review: bool = True) -> MedicationOrder:
+    return MedicationOrder(
+        ref=f"MedicationRequest/{drug.value}",
+        drug=drug,
+        status="draft",
+        start=None,
+        doses=(),
+        end=None,
+        authored=TODAY,
+        is_draft=True,
+        under_review=under_review,
+    )
+
+
+def chart(
+    cancer: CancerCondition | None = LUNG,
+    metastases: tuple[Metastasis, ...] = (PM,),
+    genes: tuple[GeneResult, ...] = (),
+    orders: tuple[MedicationOrder, ...] = (),
+) -> ClinicalPicture:
+    conditions = (cancer,) if cancer else ()
+    return ClinicalPicture(
+        primary_cancers=frozenset(c.cancer for c in conditions),
+        cancer_conditions=conditions,
+        metastases=metastases,
+        gene_results=tuple(sorted(genes, key=lambda g: (g.gene, g.on or date.min, g.ref))),
+        medication_orders=orders,
+    )
+
+
+# LUNG-MOLECULAR
+
+
+def test_no_molecular_results_is_a_warning_naming_all_four_genes() -> None:
+    finding = lung_molecular_testing.evaluate(chart(), VIEW, NOW)
+    assert finding is not None
+    assert finding.indicator is Indicator.WARNING
+    assert "no EGFR, ALK, ROS1 or KRAS result" in finding.summary
+    assert "- ALK: no result on record." in finding.detail
+    assert "HCC-LUNG-PM l.27" in finding.detail
+    (suggestion,) = finding.suggestions
+    (action,) = suggestion.actions
+    assert isinstance(action, CreateServiceRequest)
+    assert action.order is Orderable.LUNG_MOLECULAR_TESTING
+
+
+def test_one_gene_missing_fires_and_names_only_that_gene() -> None:
+    genes = tuple(result(g) for g in (Gene.EGFR, Gene.ALK, Gene.KRAS))
+    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW)
+    assert finding is not None
+    assert "no ROS1 result" in finding.summary
+    assert "EGFR" not in finding.summary
+    assert "- EGFR: no variant found, on 2026-01-15 (Observation/egfr)." in finding.detail
+
+
+def test_two_genes_missing_are_named_together() -> None:
+    genes = (result(Gene.EGFR), result(Gene.KRAS))
+    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW)
+    assert finding is not None
+    assert "no ALK or ROS1 result" in finding.summary
+
+
+def test_all_four_answered_gives_no_card() -> None:
+    assert lung_molecular_testing.evaluate(chart(genes=all_negative()), VIEW, NOW) is None
+
+
+def test_a_positive_result_counts_as_answered() -> None:
+    genes = (*all_negative()[:3], result(Gene.KRAS, True, "p.Gly12Ala"))
+    assert lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW) is None
+
+
+def test_a_result_that_does_not_say_is_not_an_answer() -> None:
+    genes = (*all_negative()[:3], result(Gene.KRAS, None, ref="Observation/kras-open"))
+    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW)
+    assert finding is not None
+    assert "no KRAS result" in finding.summary
+    assert "does not say whether a variant was found (Observation/kras-open)" in finding.detail
+
+
+def test_an_undated_result_still_answers_the_gene() -> None:
+    genes = (*all_negative()[:3], result(Gene.KRAS, False, on=None))
+    assert lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW) is None
+
+
+@pytest.mark.parametrize(
+    ("cancer", "metastases"), [(LUNG, ()), (LUNG, (LIVER,)), (HCC, (PM,)), (None, (PM,))]
+)
+def test_molecular_card_needs_lung_cancer_with_pm(
+    cancer: CancerCondition | None, metastases: tuple[Metastasis, ...]
+) -> None:
+    assert lung_molecular_testing.evaluate(chart(cancer, metastases), VIEW, NOW) is None
+
+
+# LUNG-KRAS
+
+
+def kras_mutated(on: date | None = date(2026, 1, 15)) -> tuple[GeneResult, ...]:
+    return (result(Gene.KRAS, True, "p.Gly12Ala", on=on),)
+
+
+def test_gefitinib_with_kras_g12a_is_a_warning_with_variant_and_date() -> None:
+    finding = lung_kras_targeted.evaluate(
+        chart(genes=kras_mutated(), orders=(draft(Drug.GEFITINIB),)), ORDER, NOW
+    )
+    assert finding is not None
+    assert finding.indicator is Indicator.WARNING
+    assert "Gefitinib ordered" in finding.summary
+    assert "p.Gly12Ala" in finding.summary
+    assert "2026-01-15" in finding.summary
+    assert "MedicationRequest/gefitinib" in finding.detail
+    assert "Observation/kras" in finding.detail
+    assert "G12A" in finding.detail
+    assert len(finding.summary) < 140
+
+
+@pytest.mark.parametrize("drug", [Drug.OSIMERTINIB, Drug.ALECTINIB, Drug.CETUXIMAB])
+def test_every_targeted_therapy_counts(drug: Drug) -> None:
+    picture = chart(genes=kras_mutated(), orders=(draft(drug),))
+    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is not None
+
+
+@pytest.mark.parametrize("drug", [Drug.CARBOPLATIN, Drug.PEMBROLIZUMAB, Drug.BEVACIZUMAB])
+def test_non_targeted_therapy_gives_no_kras_card(drug: Drug) -> None:
+    picture = chart(genes=kras_mutated(), orders=(draft(drug),))
+    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+
+
+def test_targeted_draft_not_under_review_gives_no_card() -> None:
+    picture = chart(genes=kras_mutated(), orders=(draft(Drug.GEFITINIB, under_review=False),))
+    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+
+
+def test_kras_wild_type_gives_no_card() -> None:
+    picture = chart(genes=(result(Gene.KRAS, False),), orders=(draft(Drug.GEFITINIB),))
+    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+
+
+def test_kras_result_that_does_not_say_gives_no_card() -> None:
+    picture = chart(genes=(result(Gene.KRAS, None),), orders=(draft(Drug.GEFITINIB),))
+    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+
+
+def test_no_kras_result_gives_no_card() -> None:
+    picture = chart(genes=(result(Gene.EGFR, True, "p.Leu858Arg"),), orders=(draft(Drug.GEFITINIB),))
+    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+
+
+def test_the_latest_conclusive_kras_result_decides() -> None:
+    older_mutated = result(Gene.KRAS, True, "p.Gly12Ala", on=date(2025, 6, 1), ref="Observation/k1")
+    newer_wild = result(Gene.KRAS, False, on=date(2026, 1, 15), ref="Observation/k2")
+    newer_open = result(Gene.KRAS, None, on=date(2026, 2, 1), ref="Observation/k3")
+    orders = (draft(Drug.GEFITINIB),)
+    assert (
+        lung_kras_targeted.evaluate(chart(genes=(older_mutated, newer_wild), orders=orders), ORDER, NOW)
+        is None
+    )
+    finding = lung_kras_targeted.evaluate(chart(genes=(older_mutated, newer_open), orders=orders), ORDER, NOW)
+    assert finding is not None
+    assert "Observation/k1" in finding.detail
+
+
+def test_mutation_without_variant_or_date_is_worded_as_such() -> None:
+    genes = (result(Gene.KRAS, True, None, on=None),)
+    finding = lung_kras_targeted.evaluate(chart(genes=genes, orders=(draft(Drug.GEFITINIB),)), ORDER, NOW)
+    assert finding is not None
+    assert "KRAS mutation on record (undated)" in finding.summary
+    assert "variant not stated" in finding.detail
+
+
+def test_kras_card_needs_lung_cancer_with_pm() -> None:
+    orders = (draft(Drug.GEFITINIB),)
+    assert lung_kras_targeted.evaluate(chart(HCC, genes=kras_mutated(), orders=orders), ORDER, NOW) is None
+    assert (
+        lung_kras_targeted.evaluate(chart(metastases=(), genes=kras_mutated(), orders=orders), ORDER, NOW)
+        is None
+    )
+
+
+# LUNG-PALLIATION
+
+
+def test_peritoneum_as_the_only_site_is_isolated_involvement() -> None:
+    finding = lung_palliation.evaluate(chart(), VIEW, NOW)
+    assert finding is not None
+    assert finding.indicator is Indicator.INFO
+    assert "peritoneum the only metastatic site on record" in finding.summary
+    assert "isolated peritoneal involvement" in finding.detail
+    assert "(HCC-LUNG-PM l.37)" in finding.detail
+    assert "adenosquamous" in finding.detail
+    assert "(HCC-LUNG-PM l.26)" in finding.detail
+
+
+def test_peritoneum_and_omentum_are_one_site() -> None:
+    finding = lung_palliation.evaluate(chart(metastases=(PM, OMENTUM)), VIEW, NOW)
+    assert finding is not None
+    assert "only metastatic site" in finding.summary
+
+
+def test_a_second_site_is_counted_and_not_called_isolated() -> None:
+    finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER)), VIEW, NOW)
+    assert finding is not None
+    assert "2 metastatic sites on record" in finding.summary
+    assert "Condition/liver-met" in finding.detail
+    assert "isolated peritoneal involvement occurs (HCC-LUNG-PM l.22)" in finding.detail
+    assert "adenosquamous" not in finding.detail
+
+
+def test_three_sites_are_counted() -> None:
+    finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER, BONE)), VIEW, NOW)
+    assert finding is not None
+    assert "3 metastatic sites" in finding.summary
+
+
+def test_palliation_needs_lung_cancer_with_pm() -> None:
+    assert lung_palliation.evaluate(chart(metastases=(LIVER,)), VIEW, NOW) is None
+    assert lung_palliation.evaluate(chart(HCC), VIEW, NOW) is None
