@@ -1,7 +1,599 @@
-"""(being written)"""
+"""Cytoreductive surgery (CRS), HIPEC and PIPAC: who may be a candidate, and what the trials showed (catalog §2).
+
+Sources: HCC-LUNG-PM l.10-37 (CRS/HIPEC is not standard for HCC or lung cancer; PCI < 20 for colorectal
+disease; chemotherapy continued 2 months after CRS/HIPEC for HCC) and CRC-PM-REVIEW (PCI and the operative
+report l.115-136; CCR l.364-367; the randomised trial of CRS with or without oxaliplatin HIPEC l.214-251; PIPAC
+l.253-303; proactive HIPEC l.308-345). Order hooks speak about the CRS/HIPEC/PIPAC orders under review; the
+patient-view cards speak about the chart.
+"""
 
 from __future__ import annotations
 
-from cds_service.engine.types import Rule
+from calendar import monthrange
+from collections.abc import Iterable
+from datetime import date, datetime
 
-RULES: tuple[Rule, ...] = ()
+from cds_service.engine.types import Citation, Finding, HookContext, Indicator, Rule, rule
+from fhir_mappings.facts import (
+    Cancer,
+    CancerCondition,
+    ClinicalPicture,
+    Drug,
+    Fact,
+    Intervention,
+    InterventionKind,
+    MarkerResult,
+    MetastaticSite,
+    Scale,
+    StatusReport,
+    Trend,
+)
+from hooks.rules.chart import (
+    ALL_HOOKS,
+    ORDER_HOOKS,
+    VIEW_HOOKS,
+    pm_line,
+    primary,
+    primary_line,
+    score_text,
+    therapy_text,
+    with_pm,
+)
+from hooks.rules.wording import day, md, short
+
+# --- Thresholds ---------------------------------------------------------------------------------------------
+
+PCI_LIMIT = 20
+"""HCC-LUNG-PM l.30: the CRS/HIPEC evidence in colorectal peritoneal metastasis is for selected patients with a
+peritoneal cancer index below 20; a PCI of 20 or more is outside it."""
+
+CCR_MAX_FOR_HIPEC = 1
+"""CRC-PM-REVIEW l.364-368: HIPEC follows CRS once cytoreduction is CCR-0 (no residual macroscopic tumour) or
+CCR-1 (residual deposits < 2.5 mm); CCR-2 means deposits > 2.5 mm remain (l.120-123: tissue penetration of
+intraperitoneal chemotherapy is under 2.5 mm)."""
+
+POSTOP_CHEMO_MONTHS = 2
+"""HCC-LUNG-PM l.19: after CRS/HIPEC for HCC, systemic chemotherapy continues postoperatively for 2 months."""
+
+# --- Citations ----------------------------------------------------------------------------------------------
+
+HCC_SELECTION = Citation("HCC-LUNG-PM", 10, 12)
+HCC_ALGORITHM = Citation("HCC-LUNG-PM", 18, 19)
+HCC_LUNG_NOT_STANDARD = Citation("HCC-LUNG-PM", 29, 29)
+HCC_PITFALLS = Citation("HCC-LUNG-PM", 34, 35)
+LUNG_SYSTEMIC_FIRST = Citation("HCC-LUNG-PM", 25, 25)
+LUNG_PITFALLS = Citation("HCC-LUNG-PM", 29, 37)
+COLORECTAL_EVIDENCE = Citation("HCC-LUNG-PM", 30, 31)
+EXPLORATION_AND_REPORT = Citation("CRC-PM-REVIEW", 115, 136)
+HIPEC_PENETRATION = Citation("CRC-PM-REVIEW", 120, 123)
+CCR_SCORE = Citation("CRC-PM-REVIEW", 364, 367)
+PROGNOSTIC_FACTORS = Citation("CRC-PM-REVIEW", 544, 545)
+OXALIPLATIN_TRIAL = Citation("CRC-PM-REVIEW", 214, 251)
+PIPAC_PALLIATIVE = Citation("CRC-PM-REVIEW", 253, 303)
+PROACTIVE_HIPEC = Citation("CRC-PM-REVIEW", 308, 345)
+POSTOP_CHEMO = Citation("HCC-LUNG-PM", 19, 19)
+
+CRS_OR_HIPEC = (InterventionKind.CRS, InterventionKind.HIPEC)
+
+# --- Guideline statements (paraphrased, with their lines) ---------------------------------------------------
+
+HCC_STATEMENT = (
+    "Guideline: CRS with HIPEC is not standard for HCC. It is considered only for highly selected patients "
+    "whose disease is limited to the peritoneum and who respond profoundly to systemic therapy (AFP back to "
+    "normal and a response on imaging), after extensive multidisciplinary discussion, in a centre expert in "
+    "both HCC and peritoneal surface malignancy; removal of all visible tumour is mandatory for any benefit "
+    "(HCC-LUNG-PM l.10-12, l.18). The colorectal algorithms do not transfer to HCC, and CRS/HIPEC is not "
+    "pursued before a profound response with complete normalisation of tumour markers "
+    "(HCC-LUNG-PM l.29, l.34-35)."
+)
+HCC_RESPONSE_NOTE = (
+    "AFP normalisation and a documented response are both on record and no metastasis outside the peritoneum "
+    "is: the algorithm's next step is a multidisciplinary evaluation for CRS/HIPEC (HCC-LUNG-PM l.18)."
+)
+LUNG_STATEMENT = (
+    "Guideline: systemic chemotherapy is the primary treatment of lung cancer with peritoneal involvement "
+    "(HCC-LUNG-PM l.25). CRS/HIPEC is not standard here: its evidence is mainly in colorectal disease, and the "
+    "colorectal algorithms do not transfer to lung cancer, whose biology, response to therapy and surgical "
+    "outcomes differ (HCC-LUNG-PM l.29-34). Systemic therapy is not to be delayed for a surgical consultation, "
+    "and even isolated peritoneal disease calls for palliative rather than curative goals (HCC-LUNG-PM l.36-37)."
+)
+PCI_STATEMENT = (
+    "Guideline: the evidence for CRS/HIPEC lies mainly in colorectal peritoneal metastasis, where, in selected "
+    "patients with PCI < 20, complete cytoreduction can lengthen progression-free and overall survival; "
+    "complete CRS plus HIPEC can be considered for limited peritoneal disease in centres experienced with "
+    "HIPEC (HCC-LUNG-PM l.30-31). PCI and CCR are the most important prognostic factors (CRC-PM-REVIEW "
+    "l.544-545)."
+)
+CCR_STATEMENT = (
+    "Complete resection must be confirmed possible before HIPEC, since the drugs penetrate tissue by less "
+    "than 2.5 mm (CRC-PM-REVIEW l.120-123); HIPEC follows CRS once the CCR score is CCR-0 (no residual "
+    "macroscopic tumour) or CCR-1 (residual deposits < 2.5 mm); CCR-2 means deposits > 2.5 mm remain "
+    "(CRC-PM-REVIEW l.364-367)."
+)
+EXPLORATION_STATEMENT = (
+    "Surgical exploration is the gold standard to evaluate peritoneal metastasis; diagnostic laparoscopy helps "
+    "find occult disease and spares a laparotomy where CRS/HIPEC may not be possible. An expert group's 5 "
+    "points for the operative report: (1) lesions quadrant by quadrant, with the PCI; (2) ascites present or "
+    "not; (3) photos or videos; (4) small-bowel and mesenteric involvement in detail; (5) involvement of the "
+    "right diaphragmatic dome, and whether the cupola is mobile (CRC-PM-REVIEW l.115-136)."
+)
+PROACTIVE_STATEMENT = (
+    "Guideline: T4 disease and tumour perforation are known risk factors for peritoneal recurrence "
+    "(CRC-PM-REVIEW l.308-312). In COLOPEC (204 patients with T4 or perforated colon cancer), adjuvant "
+    "oxaliplatin HIPEC added to systemic chemotherapy did not improve peritoneal recurrence-free survival at "
+    "18 months (80.9% vs 76.2%, P = 0.28), and its authors advised against routine use; in PROPHYLOCHIP, "
+    "second-look surgery with prophylactic HIPEC did not improve 3-year disease-free survival (44% vs 53% "
+    "with standard follow-up, P = 0.82) or overall survival. With both trials negative, proactive "
+    "oxaliplatin-based HIPEC can no longer be recommended, though timing, the short 30-minute oxaliplatin "
+    "HIPEC and the selection of patients may explain the results (CRC-PM-REVIEW l.316-345)."
+)
+OXALIPLATIN_STATEMENT = (
+    "Guideline: in a randomised trial of 265 patients with colorectal peritoneal metastasis, all given systemic "
+    "chemotherapy and resected completely or to < 1 mm of residual tumour, adding oxaliplatin-based HIPEC to CRS did "
+    "not improve overall survival (median 42 vs 41 months, P = 0.99) and had more complications; its authors "
+    "proposed CRS alone as the cornerstone. Critics note that 83% of patients had preoperative chemotherapy "
+    "and may have been good responders, and hold that HIPEC should not be abandoned prematurely. About 75% of "
+    "colorectal peritoneal metastases are of the CMS4 subtype, which is less sensitive to oxaliplatin "
+    "(CRC-PM-REVIEW l.214-251)."
+)
+PIPAC_STATEMENT = (
+    "Guideline: PIPAC (pressurised intraperitoneal aerosol chemotherapy, given by laparoscopy) is a palliative "
+    "approach for non-resectable peritoneal metastasis (CRC-PM-REVIEW l.268-269). No clear indication for it "
+    "in colorectal peritoneal metastasis has been reported; it is regarded as palliative, an alternative for "
+    "patients ineligible for radical treatment (CRC-PM-REVIEW l.286-292). In a phase 2 trial of "
+    "oxaliplatin-based PIPAC for unresectable colorectal disease, major adverse events occurred in 15%, and "
+    "despite biochemical, pathological, cytological and ascites responses no radiological or clinically "
+    "relevant macroscopic response was seen; data on feasibility, toxicity, "
+    "quality of life and response assessment are lacking (CRC-PM-REVIEW l.292-302)."
+)
+POSTOP_STATEMENT = (
+    "Guideline: when CRS/HIPEC has been performed for HCC, systemic chemotherapy is continued after the "
+    "operation for 2 months (HCC-LUNG-PM l.19)."
+)
+
+# --- Helpers ------------------------------------------------------------------------------------------------
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` calendar months later (the month's last day when it has no such day)."""
+    year, month0 = divmod(start.month - 1 + months, 12)
+    year += start.year
+    return date(year, month0 + 1, min(start.day, monthrange(year, month0 + 1)[1]))
+
+
+def _by_record(interventions: Iterable[Intervention]) -> list[tuple[Intervention, list[InterventionKind]]]:
+    """One entry per order or procedure (one record may name CRS and HIPEC together), with its kinds."""
+    grouped: dict[str, tuple[Intervention, list[InterventionKind]]] = {}
+    for i in interventions:
+        grouped.setdefault(i.ref, (i, []))[1].append(i.kind)
+    return list(grouped.values())
+
+
+def _kinds_text(kinds: Iterable[InterventionKind]) -> str:
+    return " + ".join(k.value for k in kinds)
+
+
+def intervention_lines(interventions: Iterable[Intervention]) -> list[str]:
+    lines = []
+    for i, kinds in _by_record(interventions):
+        label = "Order under review" if i.under_review else ("Done" if i.done else "Planned")
+        verb = "performed" if i.done else "requested for"
+        when = f"{verb} {day(i.on)}" if i.on else "no date on record"
+        drugs = f"; drug named: {', '.join(sorted(d.value for d in i.drugs))}" if i.drugs else ""
+        lines.append(f"- **{label}**: {md(i.name)} ({_kinds_text(kinds)}; {when}{drugs}) ({i.ref}).")
+    return lines
+
+
+def _refs(interventions: Iterable[Intervention]) -> str:
+    return ", ".join(dict.fromkeys(i.ref for i in interventions))
+
+
+def afp_line(afp: MarkerResult | None) -> str:
+    if afp is None:
+        return "- AFP: no result on record, so its normalisation cannot be shown."
+    when = f" on {day(afp.on)}" if afp.on else " (undated)"
+    if afp.normalised is None:
+        verdict = "AFP normalisation unknown: no reference range or interpretation on the result"
+    elif afp.normalised:
+        verdict = "normal by its reference range or interpretation (normalised)"
+    else:
+        verdict = "above the upper reference limit (not normalised)"
+    return f"- AFP {md(afp.text)}{when} ({afp.ref}): {verdict}."
+
+
+def afp_phrase(afp: MarkerResult | None) -> str:
+    if afp is None:
+        return "no AFP on record"
+    if afp.normalised is None:
+        return "AFP normalisation unknown"
+    return "AFP normalised" if afp.normalised else f"AFP {short(afp.text, 20)} not normalised"
+
+
+def status_line(status: StatusReport | None) -> str:
+    if status is None:
+        return "- Disease status: none on record, so no response on imaging is documented."
+    when = f" on {day(status.on)}" if status.on else " (undated)"
+    return f"- Disease status: {status.trend.value}{when} ({status.ref})."
+
+
+def status_phrase(status: StatusReport | None) -> str:
+    if status is None:
+        return "no response documented"
+    return "response documented" if status.trend is Trend.RESPONSE else f"latest status {status.trend.value}"
+
+
+def _done_text(interventions: Iterable[Intervention]) -> str:
+    """'Cytoreductive surgery', 'HIPEC' or both, for a summary."""
+    kinds = sorted({i.kind for i in interventions}, key=list(InterventionKind).index)
+    text = _kinds_text(kinds)
+    return text[0].upper() + text[1:]
+
+
+def _extra_peritoneal(picture: ClinicalPicture) -> list[str]:
+    return [f"{md(m.name)} ({m.ref})" for m in picture.metastases if m.site is MetastaticSite.OTHER]
+
+
+def _chart_lines(picture: ClinicalPicture, condition: CancerCondition) -> list[str]:
+    return [primary_line(condition), pm_line(picture)]
+
+
+# --- Rules --------------------------------------------------------------------------------------------------
+
+
+@rule(
+    id="HIPEC-HCC",
+    title="CRS/HIPEC for hepatocellular carcinoma with peritoneal metastasis",
+    hooks=ALL_HOOKS,
+    requires=(
+        Fact.PRIMARY_CANCER,
+        Fact.METASTASES,
+        Fact.INTERVENTIONS,
+        Fact.TUMOR_MARKERS,
+        Fact.DISEASE_STATUS,
+        Fact.DRAFT_ORDERS,
+    ),
+    cites=(HCC_SELECTION, HCC_ALGORITHM, HCC_LUNG_NOT_STANDARD, HCC_PITFALLS),
+    version="1.0.0",
+)
+def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Warning: CRS/HIPEC is not standard for HCC with PM. Info instead when AFP is normalised, a response is
+    documented and no metastasis outside the peritoneum is on record (the profound response of l.10, l.18).
+    Order hooks: only with CRS or HIPEC under review. Patient-view: any HCC + PM chart, unless CRS/HIPEC was
+    already done (HIPEC-HCC-POSTOP speaks then). An AFP without reference range or interpretation, or none,
+    and a missing disease status are named on the card and keep it a warning."""
+    condition = with_pm(picture, Cancer.HCC)
+    if condition is None:
+        return None
+    reviewed = picture.interventions_under_review(*CRS_OR_HIPEC)
+    on_view = context.hook in VIEW_HOOKS
+    if on_view:
+        if any(i.done for i in picture.interventions if i.kind in CRS_OR_HIPEC):
+            return None
+        shown = [i for i in picture.interventions if i.kind in CRS_OR_HIPEC]
+    elif not reviewed:
+        return None
+    else:
+        shown = list(reviewed)
+    extra = _extra_peritoneal(picture)
+    profound = (
+        picture.afp is not None
+        and picture.afp.normalised is True
+        and picture.disease_status is not None
+        and picture.disease_status.trend is Trend.RESPONSE
+    )
+    lines = [
+        *_chart_lines(picture, condition),
+        "- Metastasis outside the peritoneum: " + ("; ".join(extra) if extra else "none on record") + ".",
+        *intervention_lines(shown),
+        afp_line(picture.afp),
+        status_line(picture.disease_status),
+    ]
+    if profound and not extra:
+        subject = "CRS/HIPEC ordered for HCC with PM" if not on_view else "HCC with peritoneal metastasis"
+        summary = f"{subject}: AFP normalised, response documented; MDT evaluation at a specialised centre"
+        detail = "\n".join([*lines, "", HCC_RESPONSE_NOTE, HCC_STATEMENT])
+        return Finding(Indicator.INFO, summary, detail)
+    reasons = [afp_phrase(picture.afp), status_phrase(picture.disease_status)]
+    if extra:
+        reasons.append("disease beyond the peritoneum")
+    subject = (
+        "CRS/HIPEC ordered for HCC with PM: not standard"
+        if not on_view
+        else "HCC with PM: CRS/HIPEC not standard"
+    )
+    summary = f"{subject} ({'; '.join(reasons)})"
+    return Finding(Indicator.WARNING, short(summary, 139), "\n".join([*lines, "", HCC_STATEMENT]))
+
+
+@rule(
+    id="HIPEC-LUNG",
+    title="CRS/HIPEC for lung cancer with peritoneal metastasis",
+    hooks=ALL_HOOKS,
+    requires=(
+        Fact.PRIMARY_CANCER,
+        Fact.METASTASES,
+        Fact.INTERVENTIONS,
+        Fact.MEDICATION_HISTORY,
+        Fact.DRAFT_ORDERS,
+    ),
+    cites=(LUNG_SYSTEMIC_FIRST, LUNG_PITFALLS),
+    version="1.0.0",
+)
+def hipec_for_lung(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Warning: CRS/HIPEC is not standard for lung cancer with PM; systemic chemotherapy comes first. Order
+    hooks: only with CRS or HIPEC under review; patient-view: any lung + PM chart. The systemic therapy on
+    record is shown ("none on record" when there is none)."""
+    condition = with_pm(picture, Cancer.LUNG)
+    if condition is None:
+        return None
+    reviewed = picture.interventions_under_review(*CRS_OR_HIPEC)
+    on_view = context.hook in VIEW_HOOKS
+    if not on_view and not reviewed:
+        return None
+    shown = [i for i in picture.interventions if i.kind in CRS_OR_HIPEC] if on_view else list(reviewed)
+    lines = [
+        *_chart_lines(picture, condition),
+        *intervention_lines(shown),
+        f"- Systemic therapy on record: {therapy_text(picture)}.",
+    ]
+    subject = "Lung cancer with PM: CRS/HIPEC" if on_view else "CRS/HIPEC ordered for lung cancer with PM: it"
+    summary = f"{subject} is not standard; systemic chemotherapy is the primary treatment"
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", LUNG_STATEMENT]))
+
+
+@rule(
+    id="HIPEC-CRC-PCI",
+    title="CRS/HIPEC for colorectal peritoneal metastasis: the peritoneal cancer index",
+    hooks=ALL_HOOKS,
+    requires=(
+        Fact.PRIMARY_CANCER,
+        Fact.METASTASES,
+        Fact.PERITONEAL_SCORES,
+        Fact.INTERVENTIONS,
+        Fact.DRAFT_ORDERS,
+    ),
+    cites=(COLORECTAL_EVIDENCE, EXPLORATION_AND_REPORT, CCR_SCORE, PROGNOSTIC_FACTORS),
+    version="1.0.0",
+)
+def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Colorectal PM: PCI ≥ 20 warning (outside the limited disease of the evidence); PCI < 20 info (candidate
+    in an experienced centre, CCR-0/1 the prerequisite); no PCI on record: info asking for it (diagnostic
+    laparoscopy, the 5-point operative report). Order hooks: only with CRS or HIPEC under review."""
+    condition = with_pm(picture, Cancer.COLORECTAL)
+    if condition is None:
+        return None
+    reviewed = picture.interventions_under_review(*CRS_OR_HIPEC)
+    on_view = context.hook in VIEW_HOOKS
+    if not on_view and not reviewed:
+        return None
+    shown = [i for i in picture.interventions if i.kind in CRS_OR_HIPEC] if on_view else list(reviewed)
+    pci = picture.score(Scale.PCI)
+    lines = [
+        *_chart_lines(picture, condition),
+        *intervention_lines(shown),
+        f"- {score_text(pci, Scale.PCI)}.",
+        f"- {score_text(picture.score(Scale.CCR), Scale.CCR)}.",
+    ]
+    lead = "Colorectal PM" if on_view else "CRS/HIPEC ordered, colorectal PM"
+    if pci is None:
+        summary = (
+            f"{lead} with no PCI on record: document it (diagnostic laparoscopy) before deciding on CRS/HIPEC"
+        )
+        detail = "\n".join([*lines, "", PCI_STATEMENT, EXPLORATION_STATEMENT])
+        return Finding(Indicator.INFO, summary, detail)
+    when = f" on {day(pci.on)}" if pci.on else ""
+    if pci.value >= PCI_LIMIT:
+        summary = (
+            f"{lead}, PCI {pci.value}{when}: the CRS/HIPEC evidence is for limited disease, PCI < {PCI_LIMIT}"
+        )
+        verdict = f"- PCI {pci.value} is at or above {PCI_LIMIT}."
+        indicator = Indicator.WARNING
+    else:
+        summary = (
+            f"{lead}, PCI {pci.value}{when} (< {PCI_LIMIT}): {'CRS/HIPEC ' if on_view else ''}candidate in an "
+            "experienced centre if "
+            "CCR-0/1 is reachable"
+        )
+        verdict = f"- PCI {pci.value} is below {PCI_LIMIT}."
+        indicator = Indicator.INFO
+    detail = "\n".join([*lines, verdict, "", PCI_STATEMENT, CCR_STATEMENT])
+    return Finding(indicator, short(summary, 139), detail)
+
+
+@rule(
+    id="HIPEC-CCR",
+    title="HIPEC ordered after incomplete cytoreduction (CCR-2 or more)",
+    hooks=ORDER_HOOKS,
+    requires=(Fact.PERITONEAL_SCORES, Fact.INTERVENTIONS, Fact.DRAFT_ORDERS),
+    cites=(HIPEC_PENETRATION, CCR_SCORE),
+    version="1.0.0",
+)
+def hipec_after_incomplete_cytoreduction(
+    picture: ClinicalPicture, context: HookContext, now: datetime
+) -> Finding | None:
+    """Warning: a HIPEC order under review while the latest CCR score is 2 or more. CCR 0-1, or no CCR score
+    on record: no card (the PCI card asks for the surgical assessment)."""
+    reviewed = picture.interventions_under_review(InterventionKind.HIPEC)
+    ccr = picture.score(Scale.CCR)
+    if not reviewed or ccr is None or ccr.value <= CCR_MAX_FOR_HIPEC:
+        return None
+    when = f" ({day(ccr.on)})" if ccr.on else ""
+    summary = (
+        f"HIPEC ordered after CCR-{ccr.value}{when}: HIPEC follows CRS only at CCR-0/1 (residual < 2.5 mm)"
+    )
+    lines = [
+        *(primary_line(c) for c in picture.cancer_conditions),
+        *([pm_line(picture)] if picture.has_peritoneal_metastasis else []),
+        *intervention_lines(reviewed),
+        f"- {score_text(ccr, Scale.CCR)}: residual deposits larger than 2.5 mm.",
+    ]
+    return Finding(Indicator.WARNING, short(summary, 139), "\n".join([*lines, "", CCR_STATEMENT]))
+
+
+@rule(
+    id="HIPEC-PROPHYLACTIC",
+    title="Proactive HIPEC for high-risk colorectal cancer without peritoneal metastasis",
+    hooks=ORDER_HOOKS,
+    requires=(
+        Fact.PRIMARY_CANCER,
+        Fact.METASTASES,
+        Fact.TUMOR_RISK_FEATURES,
+        Fact.INTERVENTIONS,
+        Fact.DRAFT_ORDERS,
+    ),
+    cites=(PROACTIVE_HIPEC,),
+    version="1.0.0",
+)
+def proactive_hipec(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Warning: HIPEC ordered for colorectal cancer with no peritoneal metastasis on record and a T4 tumour or
+    perforation. No risk feature on record, or PM on record: no card (HIPEC-CRC-PCI speaks for PM). The trials
+    tested oxaliplatin HIPEC: the card says which drug the order names, if any."""
+    reviewed = picture.interventions_under_review(InterventionKind.HIPEC)
+    condition = primary(picture, Cancer.COLORECTAL)
+    if not reviewed or condition is None or picture.has_peritoneal_metastasis or not picture.risk_features:
+        return None
+    features = sorted({f.feature.value for f in picture.risk_features})
+    drugs = {d for i in reviewed for d in i.drugs}
+    if Drug.OXALIPLATIN in drugs:
+        drug_note = "The order is oxaliplatin-based, as in both trials."
+    elif drugs:
+        drug_note = (
+            f"The order names {', '.join(sorted(d.value for d in drugs))}; both trials tested oxaliplatin "
+            "HIPEC, and the source reports no trial of other drugs in this setting."
+        )
+    else:
+        drug_note = "The order names no drug; both trials tested oxaliplatin HIPEC."
+    summary = (
+        f"HIPEC ordered for colorectal cancer without PM ({', '.join(features)}): proactive oxaliplatin HIPEC "
+        "is no longer recommended"
+    )
+    lines = [
+        primary_line(condition),
+        "- Peritoneal metastasis: none on record.",
+        *(f"- Risk feature: {md(f.name)} ({f.ref})." for f in picture.risk_features),
+        *intervention_lines(reviewed),
+    ]
+    detail = "\n".join([*lines, "", PROACTIVE_STATEMENT, drug_note])
+    return Finding(Indicator.WARNING, short(summary, 139), detail)
+
+
+@rule(
+    id="HIPEC-OXALIPLATIN",
+    title="Oxaliplatin-based HIPEC for colorectal peritoneal metastasis",
+    hooks=ORDER_HOOKS,
+    requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.INTERVENTIONS, Fact.DRAFT_ORDERS),
+    cites=(OXALIPLATIN_TRIAL,),
+    version="1.0.0",
+)
+def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Info: an oxaliplatin-based HIPEC under review for colorectal PM, known from the order itself (its code
+    or order details) or from an oxaliplatin draft in the same call. A HIPEC whose drug is unknown: no card."""
+    condition = with_pm(picture, Cancer.COLORECTAL)
+    reviewed = picture.interventions_under_review(InterventionKind.HIPEC)
+    if condition is None or not reviewed:
+        return None
+    named = [i for i in reviewed if Drug.OXALIPLATIN in i.drugs]
+    drafts = picture.drafts_of(Drug.OXALIPLATIN)
+    if not named and not drafts:
+        return None
+    lines = [*_chart_lines(picture, condition), *intervention_lines(reviewed)]
+    if not named:
+        lines.append(
+            "- Oxaliplatin order drafted in the same session, taken as the HIPEC drug: "
+            + ", ".join(o.ref for o in drafts)
+            + "."
+        )
+    summary = (
+        "Oxaliplatin HIPEC for colorectal PM: no survival gain over CRS alone in a randomised trial "
+        "(42 vs 41 months), more complications"
+    )
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", OXALIPLATIN_STATEMENT]))
+
+
+@rule(
+    id="HIPEC-HCC-POSTOP",
+    title="After CRS/HIPEC for hepatocellular carcinoma: postoperative systemic chemotherapy",
+    hooks=VIEW_HOOKS,
+    requires=(Fact.PRIMARY_CANCER, Fact.INTERVENTIONS, Fact.MEDICATION_HISTORY),
+    cites=(POSTOP_CHEMO,),
+    version="1.0.0",
+)
+def hcc_after_cytoreduction(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Info: HCC with CRS or HIPEC done, during the 2 postoperative months (to the same day 2 months later,
+    inclusive) of the latest dated one; an undated one counts only when no dated one exists, and the card then
+    says the date is unknown. Peritoneal metastasis is not required: it may be recorded as resolved after
+    complete cytoreduction."""
+    condition = primary(picture, Cancer.HCC)
+    done = [i for i in picture.interventions if i.done and i.kind in CRS_OR_HIPEC]
+    if condition is None or not done:
+        return None
+    dated = [i.on for i in done if i.on is not None]
+    lines = [primary_line(condition)]
+    if dated:
+        surgery_day = max(dated)
+        until = add_months(surgery_day, POSTOP_CHEMO_MONTHS)
+        if context.today > until:
+            return None
+        latest = [i for i in done if i.on == surgery_day]
+        lines += intervention_lines(latest)
+        lines.append(
+            f"- {day(surgery_day)} + {POSTOP_CHEMO_MONTHS} months = {day(until)} (date arithmetic, not a date "
+            "the guideline gives)."
+        )
+        summary = (
+            f"{_done_text(latest)} done {day(surgery_day)} for HCC: continue systemic chemotherapy for "
+            f"{POSTOP_CHEMO_MONTHS} months (until about {day(until)})"
+        )
+    else:
+        lines += intervention_lines(done)
+        summary = (
+            f"{_done_text(done)} done for HCC (date not on record): continue systemic chemotherapy for "
+            f"{POSTOP_CHEMO_MONTHS} months after surgery"
+        )
+    lines.append(f"- Systemic therapy on record: {therapy_text(picture)}.")
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", POSTOP_STATEMENT]))
+
+
+@rule(
+    id="PIPAC-PALLIATIVE",
+    title="PIPAC for colorectal peritoneal metastasis",
+    hooks=ORDER_HOOKS,
+    requires=(
+        Fact.PRIMARY_CANCER,
+        Fact.METASTASES,
+        Fact.INTERVENTIONS,
+        Fact.PERITONEAL_SCORES,
+        Fact.DRAFT_ORDERS,
+    ),
+    cites=(PIPAC_PALLIATIVE,),
+    version="1.0.0",
+)
+def pipac_palliative(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+    """Info: PIPAC under review for colorectal PM is a palliative option without a clear indication yet. No
+    colorectal primary or no PM on record: no card. The PCI is shown when on record, named missing otherwise."""
+    condition = with_pm(picture, Cancer.COLORECTAL)
+    reviewed = picture.interventions_under_review(InterventionKind.PIPAC)
+    if condition is None or not reviewed:
+        return None
+    lines = [
+        *_chart_lines(picture, condition),
+        *intervention_lines(reviewed),
+        f"- {score_text(picture.score(Scale.PCI), Scale.PCI)}.",
+    ]
+    summary = (
+        "PIPAC ordered for colorectal PM: a palliative option for non-resectable disease or patients "
+        "ineligible for radical treatment"
+    )
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", PIPAC_STATEMENT]))
+
+
+RULES: tuple[Rule, ...] = (
+    hipec_for_hcc,
+    hipec_for_lung,
+    hipec_colorectal_pci,
+    hipec_after_incomplete_cytoreduction,
+    proactive_hipec,
+    oxaliplatin_hipec,
+    hcc_after_cytoreduction,
+    pipac_palliative,
+)

@@ -1,0 +1,472 @@
+"""The CRS/HIPEC/PIPAC rules (catalog §2) as pure functions, at their thresholds and with unknown facts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from cds_service.engine.types import Finding, HookContext, Indicator, Rule
+from fhir_mappings.facts import (
+    Cancer,
+    CancerCondition,
+    ClinicalPicture,
+    Drug,
+    Intervention,
+    InterventionKind,
+    MarkerResult,
+    MedicationOrder,
+    Metastasis,
+    MetastaticSite,
+    RiskFeature,
+    RiskFinding,
+    Scale,
+    Score,
+    StatusReport,
+    Trend,
+)
+from hooks.rules.cytoreduction import (
+    CCR_MAX_FOR_HIPEC,
+    PCI_LIMIT,
+    POSTOP_CHEMO_MONTHS,
+    RULES,
+    add_months,
+    hcc_after_cytoreduction,
+    hipec_after_incomplete_cytoreduction,
+    hipec_colorectal_pci,
+    hipec_for_hcc,
+    hipec_for_lung,
+    oxaliplatin_hipec,
+    pipac_palliative,
+    proactive_hipec,
+)
+
+TODAY = date(2026, 3, 2)
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+SELECT = HookContext("order-select", TODAY)
+SIGN = HookContext("order-sign", TODAY)
+VIEW = HookContext("patient-view", TODAY)
+
+PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Metastasis to peritoneum")
+LUNG_MET = Metastasis(
+    "Condition/lung-met", MetastaticSite.OTHER, "lung", "Secondary malignant neoplasm of lung"
+)
+
+
+def cancer(kind: Cancer) -> CancerCondition:
+    return CancerCondition(f"Condition/{kind.name.lower()}", kind, f"{kind.value} cancer", recurrent=False)
+
+
+def intervention(
+    kind: InterventionKind = InterventionKind.HIPEC,
+    ref: str = "ServiceRequest/hipec",
+    under_review: bool = True,
+    done: bool = False,
+    on: date | None = date(2026, 3, 20),
+    drugs: frozenset[Drug] = frozenset(),
+) -> Intervention:
+    return Intervention(ref, kind, kind.value, done, on, under_review=under_review, drugs=drugs)
+
+
+def score(scale: Scale, value: int) -> Score:
+    return Score(scale, value, date(2026, 2, 10), f"Observation/{scale.name.lower()}")
+
+
+def afp(normalised: bool | None) -> MarkerResult:
+    return MarkerResult("Observation/afp", "6 ng/mL", date(2026, 2, 15), normalised)
+
+
+RESPONSE = StatusReport("Observation/status", Trend.RESPONSE, date(2026, 2, 16))
+PROGRESSION = StatusReport("Observation/status", Trend.PROGRESSION, date(2026, 2, 16))
+
+
+def chart(
+    kind: Cancer | None = Cancer.COLORECTAL,
+    pm: bool = True,
+    interventions: tuple[Intervention, ...] = (),
+    **facts: object,
+) -> ClinicalPicture:
+    conditions = (cancer(kind),) if kind else ()
+    metastases = facts.pop("metastases", (PM,) if pm else ())
+    return ClinicalPicture(
+        primary_cancers=frozenset(c.cancer for c in conditions),
+        cancer_conditions=conditions,
+        metastases=metastases,  # type: ignore[arg-type]
+        interventions=interventions,
+        **facts,  # type: ignore[arg-type]
+    )
+
+
+def run(r: Rule, picture: ClinicalPicture, context: HookContext = SELECT) -> Finding | None:
+    return r.evaluate(picture, context, NOW)
+
+
+def fired(r: Rule, picture: ClinicalPicture, context: HookContext = SELECT) -> Finding:
+    finding = run(r, picture, context)
+    assert finding is not None
+    assert len(finding.summary) < 140, finding.summary
+    return finding
+
+
+def test_constants_are_those_of_the_sources() -> None:
+    assert PCI_LIMIT == 20
+    assert CCR_MAX_FOR_HIPEC == 1
+    assert POSTOP_CHEMO_MONTHS == 2
+
+
+def test_rules_are_the_eight_catalog_ids_in_catalog_order() -> None:
+    assert [r.id for r in RULES] == [
+        "HIPEC-HCC",
+        "HIPEC-LUNG",
+        "HIPEC-CRC-PCI",
+        "HIPEC-CCR",
+        "HIPEC-PROPHYLACTIC",
+        "HIPEC-OXALIPLATIN",
+        "HIPEC-HCC-POSTOP",
+        "PIPAC-PALLIATIVE",
+    ]
+
+
+# --- HIPEC-HCC ---
+
+
+def test_hcc_crs_order_without_profound_response_is_a_warning() -> None:
+    picture = chart(Cancer.HCC, interventions=(intervention(InterventionKind.CRS),), afp=afp(False))
+    finding = fired(hipec_for_hcc, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert "not normalised" in finding.summary and "no response documented" in finding.summary
+    assert "(HCC-LUNG-PM l.10-12, l.18)" in finding.detail
+
+
+def test_hcc_normalised_afp_and_documented_response_is_info() -> None:
+    picture = chart(Cancer.HCC, interventions=(intervention(),), afp=afp(True), disease_status=RESPONSE)
+    finding = fired(hipec_for_hcc, picture, SIGN)
+    assert finding.indicator is Indicator.INFO
+    assert "MDT evaluation" in finding.summary
+
+
+def test_hcc_normalised_afp_with_progression_stays_a_warning() -> None:
+    picture = chart(Cancer.HCC, interventions=(intervention(),), afp=afp(True), disease_status=PROGRESSION)
+    assert fired(hipec_for_hcc, picture).indicator is Indicator.WARNING
+
+
+def test_hcc_response_with_metastasis_outside_the_peritoneum_stays_a_warning() -> None:
+    picture = chart(
+        Cancer.HCC,
+        interventions=(intervention(),),
+        afp=afp(True),
+        disease_status=RESPONSE,
+        metastases=(PM, LUNG_MET),
+    )
+    finding = fired(hipec_for_hcc, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert "beyond the peritoneum" in finding.summary
+    assert "Condition/lung-met" in finding.detail
+
+
+def test_hcc_afp_without_reference_range_or_interpretation_is_named_and_stays_a_warning() -> None:
+    picture = chart(Cancer.HCC, interventions=(intervention(),), afp=afp(None), disease_status=RESPONSE)
+    finding = fired(hipec_for_hcc, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert "AFP normalisation unknown: no reference range or interpretation on the result" in finding.detail
+    assert "AFP normalisation unknown" in finding.summary
+
+
+def test_hcc_afp_absent_is_named_and_stays_a_warning() -> None:
+    picture = chart(Cancer.HCC, interventions=(intervention(),), disease_status=RESPONSE)
+    finding = fired(hipec_for_hcc, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert "no AFP on record" in finding.summary
+    assert "AFP: no result on record" in finding.detail
+
+
+def test_hcc_disease_status_absent_is_named() -> None:
+    picture = chart(Cancer.HCC, interventions=(intervention(),), afp=afp(True))
+    finding = fired(hipec_for_hcc, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert "Disease status: none on record" in finding.detail
+
+
+def test_hcc_order_hook_without_crs_or_hipec_under_review_gives_no_card() -> None:
+    assert run(hipec_for_hcc, chart(Cancer.HCC, interventions=(intervention(under_review=False),))) is None
+    assert (
+        run(hipec_for_hcc, chart(Cancer.HCC, interventions=(intervention(InterventionKind.PIPAC),))) is None
+    )
+
+
+def test_hcc_without_pm_gives_no_card() -> None:
+    assert run(hipec_for_hcc, chart(Cancer.HCC, pm=False, interventions=(intervention(),))) is None
+
+
+def test_hipec_order_for_other_primary_gives_no_hcc_card() -> None:
+    assert run(hipec_for_hcc, chart(Cancer.COLORECTAL, interventions=(intervention(),))) is None
+
+
+def test_hcc_patient_view_warns_without_any_order() -> None:
+    finding = fired(hipec_for_hcc, chart(Cancer.HCC), VIEW)
+    assert finding.indicator is Indicator.WARNING
+    assert finding.summary.startswith("HCC with PM")
+
+
+def test_hcc_patient_view_after_crs_done_leaves_it_to_the_postop_card() -> None:
+    done = intervention(
+        InterventionKind.CRS, "Procedure/crs", under_review=False, done=True, on=date(2026, 2, 1)
+    )
+    assert run(hipec_for_hcc, chart(Cancer.HCC, interventions=(done,)), VIEW) is None
+
+
+# --- HIPEC-LUNG ---
+
+
+def test_lung_hipec_order_is_a_warning() -> None:
+    finding = fired(hipec_for_lung, chart(Cancer.LUNG, interventions=(intervention(),)))
+    assert finding.indicator is Indicator.WARNING
+    assert "Systemic therapy on record: none on record." in finding.detail
+    assert "(HCC-LUNG-PM l.25)" in finding.detail
+
+
+def test_lung_patient_view_is_a_warning() -> None:
+    assert fired(hipec_for_lung, chart(Cancer.LUNG), VIEW).indicator is Indicator.WARNING
+
+
+def test_lung_without_pm_or_without_order_gives_no_card() -> None:
+    assert run(hipec_for_lung, chart(Cancer.LUNG, pm=False, interventions=(intervention(),))) is None
+    assert run(hipec_for_lung, chart(Cancer.LUNG)) is None
+
+
+# --- HIPEC-CRC-PCI ---
+
+
+def test_pci_exactly_20_is_a_warning() -> None:
+    picture = chart(interventions=(intervention(),), scores=(score(Scale.PCI, 20),))
+    finding = fired(hipec_colorectal_pci, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert "PCI 20" in finding.summary
+
+
+def test_pci_19_is_info_naming_ccr_prerequisite() -> None:
+    picture = chart(interventions=(intervention(),), scores=(score(Scale.PCI, 19),))
+    finding = fired(hipec_colorectal_pci, picture)
+    assert finding.indicator is Indicator.INFO
+    assert "CCR-0/1" in finding.summary
+
+
+def test_pci_missing_is_info_asking_for_it() -> None:
+    finding = fired(hipec_colorectal_pci, chart(interventions=(intervention(InterventionKind.CRS),)))
+    assert finding.indicator is Indicator.INFO
+    assert "no PCI on record" in finding.summary
+    assert "CRC-PM-REVIEW l.115-136" in finding.detail
+
+
+def test_pci_card_on_patient_view_without_order() -> None:
+    finding = fired(hipec_colorectal_pci, chart(scores=(score(Scale.PCI, 24),)), VIEW)
+    assert finding.indicator is Indicator.WARNING
+    assert finding.summary.startswith("Colorectal PM, PCI 24")
+
+
+def test_pci_card_needs_crs_or_hipec_under_review_on_order_hooks() -> None:
+    assert run(hipec_colorectal_pci, chart(scores=(score(Scale.PCI, 24),))) is None
+    assert run(hipec_colorectal_pci, chart(interventions=(intervention(InterventionKind.PIPAC),))) is None
+
+
+def test_pci_card_needs_colorectal_primary_and_pm() -> None:
+    assert run(hipec_colorectal_pci, chart(pm=False, interventions=(intervention(),))) is None
+    assert run(hipec_colorectal_pci, chart(Cancer.APPENDICEAL, interventions=(intervention(),))) is None
+
+
+# --- HIPEC-CCR ---
+
+
+@pytest.mark.parametrize("value", [2, 3])
+def test_ccr_2_or_more_with_hipec_ordered_is_a_warning(value: int) -> None:
+    picture = chart(interventions=(intervention(),), scores=(score(Scale.CCR, value),))
+    finding = fired(hipec_after_incomplete_cytoreduction, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert f"CCR-{value}" in finding.summary
+
+
+@pytest.mark.parametrize("value", [0, 1])
+def test_ccr_0_or_1_gives_no_card(value: int) -> None:
+    picture = chart(interventions=(intervention(),), scores=(score(Scale.CCR, value),))
+    assert run(hipec_after_incomplete_cytoreduction, picture) is None
+
+
+def test_ccr_unknown_gives_no_card() -> None:
+    assert run(hipec_after_incomplete_cytoreduction, chart(interventions=(intervention(),))) is None
+
+
+def test_ccr_2_with_only_crs_ordered_gives_no_card() -> None:
+    picture = chart(interventions=(intervention(InterventionKind.CRS),), scores=(score(Scale.CCR, 2),))
+    assert run(hipec_after_incomplete_cytoreduction, picture) is None
+
+
+# --- HIPEC-PROPHYLACTIC ---
+
+T4 = RiskFinding("Condition/t4", RiskFeature.T4, "Primary tumour category T4")
+PERFORATION = RiskFinding("Observation/perf", RiskFeature.PERFORATION, "Perforated primary tumour")
+
+
+def test_hipec_for_t4_colorectal_cancer_without_pm_is_a_warning() -> None:
+    picture = chart(
+        pm=False, interventions=(intervention(drugs=frozenset({Drug.OXALIPLATIN})),), risk_features=(T4,)
+    )
+    finding = fired(proactive_hipec, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert "T4 primary tumour" in finding.summary
+    assert "oxaliplatin-based, as in both trials" in finding.detail
+
+
+def test_hipec_for_perforated_cancer_with_unnamed_drug_says_so() -> None:
+    picture = chart(pm=False, interventions=(intervention(),), risk_features=(PERFORATION,))
+    finding = fired(proactive_hipec, picture)
+    assert "The order names no drug" in finding.detail
+
+
+def test_hipec_with_mitomycin_says_the_trials_tested_oxaliplatin() -> None:
+    picture = chart(
+        pm=False, interventions=(intervention(drugs=frozenset({Drug.MITOMYCIN})),), risk_features=(T4,)
+    )
+    assert "The order names mitomycin" in fired(proactive_hipec, picture).detail
+
+
+def test_prophylactic_without_risk_feature_gives_no_card() -> None:
+    assert run(proactive_hipec, chart(pm=False, interventions=(intervention(),))) is None
+
+
+def test_prophylactic_with_pm_gives_no_card() -> None:
+    assert run(proactive_hipec, chart(interventions=(intervention(),), risk_features=(T4,))) is None
+
+
+def test_prophylactic_needs_hipec_under_review_and_colorectal_primary() -> None:
+    crs = intervention(InterventionKind.CRS)
+    assert run(proactive_hipec, chart(pm=False, interventions=(crs,), risk_features=(T4,))) is None
+    assert run(proactive_hipec, chart(Cancer.OVARIAN, pm=False, interventions=(intervention(),))) is None
+
+
+# --- HIPEC-OXALIPLATIN ---
+
+
+def oxaliplatin_draft(under_review: bool = False) -> MedicationOrder:
+    return MedicationOrder(
+        "MedicationRequest/ox",
+        Drug.OXALIPLATIN,
+        "draft",
+        None,
+        (),
+        None,
+        TODAY,
+        is_draft=True,
+        under_review=under_review,
+    )
+
+
+def test_oxaliplatin_hipec_order_for_colorectal_pm_is_info() -> None:
+    picture = chart(interventions=(intervention(drugs=frozenset({Drug.OXALIPLATIN})),))
+    finding = fired(oxaliplatin_hipec, picture)
+    assert finding.indicator is Indicator.INFO
+    assert "42 vs 41 months" in finding.summary
+    assert "CMS4" in finding.detail
+
+
+def test_hipec_with_oxaliplatin_draft_in_same_call_is_info_naming_the_draft() -> None:
+    picture = chart(interventions=(intervention(),), medication_orders=(oxaliplatin_draft(),))
+    finding = fired(oxaliplatin_hipec, picture)
+    assert "MedicationRequest/ox" in finding.detail
+
+
+def test_hipec_with_unknown_drug_gives_no_oxaliplatin_card() -> None:
+    assert run(oxaliplatin_hipec, chart(interventions=(intervention(),))) is None
+
+
+def test_hipec_with_mitomycin_gives_no_oxaliplatin_card() -> None:
+    picture = chart(interventions=(intervention(drugs=frozenset({Drug.MITOMYCIN})),))
+    assert run(oxaliplatin_hipec, picture) is None
+
+
+def test_oxaliplatin_hipec_needs_colorectal_pm() -> None:
+    ox = intervention(drugs=frozenset({Drug.OXALIPLATIN}))
+    assert run(oxaliplatin_hipec, chart(pm=False, interventions=(ox,))) is None
+    assert run(oxaliplatin_hipec, chart(Cancer.HCC, interventions=(ox,))) is None
+
+
+# --- HIPEC-HCC-POSTOP ---
+
+
+def done_crs(on: date | None) -> Intervention:
+    return intervention(InterventionKind.CRS, "Procedure/crs", under_review=False, done=True, on=on)
+
+
+def test_postop_card_states_the_two_month_date_as_arithmetic() -> None:
+    finding = fired(
+        hcc_after_cytoreduction, chart(Cancer.HCC, interventions=(done_crs(date(2026, 1, 20)),)), VIEW
+    )
+    assert finding.indicator is Indicator.INFO
+    assert "until about 2026-03-20" in finding.summary
+    assert "date arithmetic" in finding.detail
+
+
+def test_postop_card_on_the_last_day_of_the_two_months() -> None:
+    assert run(hcc_after_cytoreduction, chart(Cancer.HCC, interventions=(done_crs(date(2026, 1, 2)),)), VIEW)
+
+
+def test_postop_card_gone_the_day_after_the_two_months() -> None:
+    picture = chart(Cancer.HCC, interventions=(done_crs(date(2026, 1, 1)),))
+    assert run(hcc_after_cytoreduction, picture, VIEW) is None
+
+
+def test_postop_undated_surgery_fires_and_says_the_date_is_unknown() -> None:
+    finding = fired(hcc_after_cytoreduction, chart(Cancer.HCC, interventions=(done_crs(None),)), VIEW)
+    assert "date not on record" in finding.summary
+
+
+def test_postop_does_not_need_pm_on_record() -> None:
+    picture = chart(Cancer.HCC, pm=False, interventions=(done_crs(date(2026, 2, 1)),))
+    assert run(hcc_after_cytoreduction, picture, VIEW) is not None
+
+
+def test_postop_needs_hcc_and_surgery_done() -> None:
+    planned = intervention(InterventionKind.CRS, under_review=False)
+    assert run(hcc_after_cytoreduction, chart(Cancer.HCC, interventions=(planned,)), VIEW) is None
+    assert (
+        run(hcc_after_cytoreduction, chart(Cancer.COLORECTAL, interventions=(done_crs(TODAY),)), VIEW) is None
+    )
+
+
+def test_add_months_clamps_to_the_end_of_month() -> None:
+    assert add_months(date(2025, 12, 31), 2) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 15), 2) == date(2027, 1, 15)
+
+
+# --- PIPAC-PALLIATIVE ---
+
+
+def test_pipac_for_colorectal_pm_is_info() -> None:
+    picture = chart(interventions=(intervention(InterventionKind.PIPAC, "ServiceRequest/pipac"),))
+    finding = fired(pipac_palliative, picture)
+    assert finding.indicator is Indicator.INFO
+    assert "PCI not on record" in finding.detail
+
+
+def test_pipac_without_colorectal_pm_gives_no_card() -> None:
+    pipac = intervention(InterventionKind.PIPAC)
+    assert run(pipac_palliative, chart(pm=False, interventions=(pipac,))) is None
+    assert run(pipac_palliative, chart(Cancer.LUNG, interventions=(pipac,))) is None
+    assert run(pipac_palliative, chart(interventions=(intervention(),))) is None
+
+
+def test_postop_summary_names_what_was_done_on_the_latest_day() -> None:
+    on = date(2026, 2, 9)
+    hipec = intervention(InterventionKind.HIPEC, "Procedure/crs", under_review=False, done=True, on=on)
+    older = intervention(
+        InterventionKind.HIPEC, "Procedure/old", under_review=False, done=True, on=date(2025, 6, 1)
+    )
+    picture = chart(Cancer.HCC, interventions=(done_crs(on), hipec, older))
+    finding = fired(hcc_after_cytoreduction, picture, VIEW)
+    assert finding.summary.startswith("Cytoreductive surgery + HIPEC done 2026-02-09")
+    assert "Procedure/old" not in finding.detail
+
+
+def test_hcc_patient_view_lists_a_planned_order() -> None:
+    planned = intervention(InterventionKind.CRS, "ServiceRequest/crs", under_review=False)
+    finding = fired(hipec_for_hcc, chart(Cancer.HCC, interventions=(planned,), afp=afp(False)), VIEW)
+    assert "**Planned**" in finding.detail and "ServiceRequest/crs" in finding.detail
