@@ -48,7 +48,7 @@ def condition_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> 
             codings_of(resource.get("bodySite"))
         ):
             site = MetastaticSite.PERITONEUM
-        return Metastasis(key, site, _site_key(site, codings), name)
+        return Metastasis(key, site, _site_key(site, codings, resource, terminology), name)
 
     cancer = terminology.cancers.first(codings)
     if cancer is not None:
@@ -68,12 +68,21 @@ def condition_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> 
     return None
 
 
-def _site_key(site: MetastaticSite, codings: list[tuple[str | None, str | None]]) -> str:
-    """Peritoneum and omentum are one site; other sites are told apart by their code (ICD-10-CM at the
-    4-character level, so C78.01 and C78.02 are both lung)."""
+def _site_key(
+    site: MetastaticSite,
+    codings: list[tuple[str | None, str | None]],
+    resource: Resource,
+    terminology: Terminology,
+) -> str:
+    """Peritoneum and omentum are one site; other sites are told apart by the code that made them a metastasis
+    (ICD-10-CM at the 4-character level, so C78.01 and C78.02 are both lung), and a generic secondary code
+    (mCODE style) by its body site."""
     if site is not MetastaticSite.OTHER:
         return "peritoneum"
-    for system, code in codings:
-        if system and code:
-            return f"{system}|{code.strip().upper()[:5] if system == ICD10CM else code}"
-    return "other"
+    matched = [(s, c) for s, c in codings if s and c and terminology.metastases.concept(s, c) is not None]
+    if not matched:
+        return "other"
+    system, code = matched[0]
+    key = f"{system}|{code.strip().upper()[:5] if system == ICD10CM else code}"
+    body = [f"{s}|{c}" for s, c in codings_of(resource.get("bodySite")) if s and c]
+    return f"{key}@{body[0]}" if body else key

@@ -160,8 +160,9 @@ def _normalised(resource: Resource) -> bool | None:
     if not isinstance(quantity, dict):
         return None
     value = _number(quantity.get("value"))
-    if value is None or quantity.get("comparator") in (">", ">="):
+    if value is None:
         return None
+    comparator = quantity.get("comparator")
     for reference in as_list(resource.get("referenceRange")):
         high = reference.get("high") if isinstance(reference, dict) else None
         if not isinstance(high, dict) or _number(high.get("value")) is None:
@@ -169,7 +170,12 @@ def _normalised(resource: Resource) -> bool | None:
         high_unit, unit = unit_of(high), unit_of(quantity)
         if high_unit is not None and unit is not None and high_unit != unit:
             continue
-        return value <= float(high["value"])
+        limit = float(high["value"])
+        if comparator in ("<", "<="):  # the true value is below `value`: normal only if `value` is
+            return True if value <= limit else None
+        if comparator in (">", ">="):  # the true value is above `value`: raised if `value` already is
+            return False if value >= limit else None
+        return value <= limit
     return None
 
 
