@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from fhir_mappings.pm_concepts import CONCEPTS_BY_CODE
+from fhir_mappings.queries import FACT_QUERIES
 from fhir_mappings.systems import PM_CONCEPTS
 from fhir_mappings.valuesets import VALUE_SETS
-from fhir_mappings.queries import FACT_QUERIES
 from hooks.bibliography import SOURCES
 from hooks.rules import ALL_RULES
 from hooks.services import SERVICES
