@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cds_service.auth.clients import TrustedClients, load_trusted_clients
 from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
 from cds_service.auth.verify import Authenticator, AuthFailed
+from cds_service.card_log import ShownCardLog
 from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
 from cds_service.errors import CdsError, ConfigError, operation_outcome
 from cds_service.metrics import Metrics, request_observer
@@ -87,6 +88,7 @@ def create_app(
         settle_process()
         yield
         executor.shutdown(wait=False, cancel_futures=True)
+        app.state.card_log.close()
 
     app = FastAPI(
         title="peritoneal-cds",
@@ -104,6 +106,7 @@ def create_app(
         terminology=site_codes,
     )
     app.state.store = store if store is not None else SqlStore(settings.database_url, clock)
+    app.state.card_log = ShownCardLog(app.state.store)
     app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)
     app.add_middleware(CatchAll)
     app.add_middleware(AuditMiddleware, clock=clock, observers=[request_observer(app.state.metrics)])

@@ -111,11 +111,11 @@ def handle_hook(
         runtime.terminology,
     )
     response = CardsResponse(cards=[builder.card(rule, finding) for rule, finding in findings])
-    log.info(
-        "hook %s hookInstance=%s cards=%s skipped_resources=%d",
-        service.id,
-        request.hookInstance[:64],
-        ",".join(r.id for r, _ in findings) or "-",
-        picture.skipped_resources,
-    )
+    if picture.skipped_resources:
+        log.warning(
+            "hook %s hookInstance=%s skipped_resources=%d",
+            service.id,
+            request.hookInstance[:64],
+            picture.skipped_resources,
+        )
     return response.to_json()

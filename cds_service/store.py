@@ -194,11 +194,9 @@ class SqlStore:
             for c in cards
         ]
         insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
-        statement = (
-            insert(cards_shown_table).values(rows).on_conflict_do_nothing(index_elements=["card_uuid"])
-        )
+        statement = insert(cards_shown_table).on_conflict_do_nothing(index_elements=["card_uuid"])
         with self._engine.begin() as connection:
-            connection.execute(statement)
+            connection.execute(statement, rows)  # executemany: one cached statement for any batch size
 
     def feedback_by_rule(self) -> list[dict[str, Any]]:
         shown = select(cards_shown_table.c.rule_id, func.count().label("shown")).group_by(

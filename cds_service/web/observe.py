@@ -9,6 +9,7 @@ from typing import Any
 
 from fastapi import Request
 
+from cds_service.card_log import ShownCardLog
 from cds_service.metrics import metrics_of
 from cds_service.protocol.models import FeedbackItem
 from cds_service.store import ShownCard, Store
@@ -17,8 +18,8 @@ log = logging.getLogger(__name__)
 
 
 def cards_returned(request: Request, service_id: str, cards: Sequence[dict[str, Any]]) -> None:
-    """Record the cards a hook call returns (uuid and rule id, for the feedback report) and count them. A store
-    that fails costs the record, never the answer: the cards still go out."""
+    """Record the cards a hook call returns (uuid and rule id, for the feedback report; written in batches by
+    the card log) and count them."""
     shown = [
         ShownCard(card_uuid=c["uuid"], rule_id=c["source"]["topic"]["code"], indicator=c["indicator"])
         for c in cards
@@ -27,13 +28,9 @@ def cards_returned(request: Request, service_id: str, cards: Sequence[dict[str, 
     metrics = metrics_of(request.app.state)
     if metrics is not None:
         metrics.cards_returned((c.rule_id, c.indicator) for c in shown)
-    if not shown:
-        return
-    store: Store = request.app.state.store
-    try:
-        store.record_cards(service_id, shown)
-    except Exception as exc:
-        log.warning("cards not recorded for the feedback report: %s", type(exc).__name__)
+    if shown:
+        card_log: ShownCardLog = request.app.state.card_log
+        card_log.add(service_id, shown)
 
 
 def feedback_received(request: Request, items: Sequence[FeedbackItem]) -> None:
@@ -42,6 +39,7 @@ def feedback_received(request: Request, items: Sequence[FeedbackItem]) -> None:
     if metrics is None or not items:
         return
     store: Store = request.app.state.store
+    request.app.state.card_log.flush()  # the cards shown just before this post are in the store
     try:
         rules = store.rules_of_cards(sorted({i.card for i in items}))
     except Exception as exc:

@@ -49,4 +49,5 @@ def get_metrics(request: Request) -> Response:
 
 @router.get("/analytics/feedback")
 def get_feedback_report(request: Request, caller: Authenticated) -> Response:
+    request.app.state.card_log.flush()  # the cards this process showed up to now are in the report
     return _json(feedback_report(request.app.state.store))
