@@ -13,7 +13,6 @@ from datetime import date, datetime
 
 from cds_service.engine.types import Citation, Finding, HookContext, Indicator, Rule, rule
 from fhir_mappings.facts import (
-    DRUG_CLASSES,
     Cancer,
     CancerCondition,
     ClinicalPicture,
@@ -28,7 +27,8 @@ from fhir_mappings.facts import (
 from hooks.rules.chart import (
     ORDER_HOOKS,
     VIEW_HOOKS,
-    pm_line,
+    chart_lines,
+    drugs_of_class,
     primary,
     primary_line,
     score_text,
@@ -169,8 +169,7 @@ def first_line_therapy(picture: ClinicalPicture, context: HookContext, now: date
         summary = f"{lead}, ECOG {ecog.value}: consider single-agent therapy or dose modification"
     others = [d.value for d in picture.therapy_history()]
     lines = [
-        primary_line(condition),
-        pm_line(picture),
+        *chart_lines(picture, condition),
         "- First-line drugs on record (cisplatin, carboplatin, paclitaxel, bevacizumab): none"
         + (f"; other anticancer therapy on record: {', '.join(others)}." if others else "."),
         _ecog_line(ecog),
@@ -229,10 +228,9 @@ def carboplatin_without_prior_cisplatin(
     at all reads as no cisplatin; the card says 'on record'). Cisplatin on record: no card."""
     condition = primary(picture, Cancer.CERVICAL)
     orders = picture.orders_under_review(Drug.CARBOPLATIN)
-    history = picture.therapy_history()
-    if condition is None or not orders or Drug.CISPLATIN in history:
+    if condition is None or not orders or Drug.CISPLATIN in picture.therapy_history():
         return None
-    platinum = [d.value for d in history if DrugClass.PLATINUM in DRUG_CLASSES.get(d, frozenset())]
+    platinum = [d.value for d in drugs_of_class(picture, DrugClass.PLATINUM)]
     if platinum:
         summary = (
             f"Carboplatin ordered; prior platinum ({short(', '.join(platinum), 30)}) but no cisplatin on record: "
@@ -301,8 +299,7 @@ def second_line_therapy(picture: ClinicalPicture, context: HookContext, now: dat
     )
     since = f", since {day(started)}" if started else ""
     lines = [
-        primary_line(condition),
-        pm_line(picture),
+        *chart_lines(picture, condition),
         f"- First-line therapy on record: {', '.join(d.value for d in given)}{since} ({', '.join(refs)}).",
         f"- Latest disease status: progression {when} ({status.ref}).",
     ]

@@ -1,9 +1,13 @@
-"""What pathway rules say about the chart, worded once: the primary, the peritoneal disease, scores and therapy.
+"""What pathway rules say about the chart, worded once: the primary, the peritoneal disease, scores, disease
+status and therapy; and the calendar-month arithmetic of their intervals.
 
 Every line names the record it comes from (`Condition/…`, `Observation/…`), so a clinician can check it.
 """
 
 from __future__ import annotations
+
+from calendar import monthrange
+from datetime import date
 
 from fhir_mappings.facts import (
     DRUG_CLASSES,
@@ -14,8 +18,9 @@ from fhir_mappings.facts import (
     DrugClass,
     Scale,
     Score,
+    StatusReport,
 )
-from hooks.rules.wording import day, md
+from hooks.rules.wording import dated, md
 
 ORDER_HOOKS = ("order-select", "order-sign")
 VIEW_HOOKS = ("patient-view",)
@@ -43,11 +48,22 @@ def pm_line(picture: ClinicalPicture) -> str:
     return f"- Peritoneal metastasis: {names}."
 
 
+def chart_lines(picture: ClinicalPicture, condition: CancerCondition) -> list[str]:
+    """The primary, then its peritoneal metastasis: the lines a pathway card about a PM chart opens with."""
+    return [primary_line(condition), pm_line(picture)]
+
+
 def score_text(score: Score | None, scale: Scale) -> str:
     if score is None:
         return f"{scale.value} not on record"
-    when = f" on {day(score.on)}" if score.on else " (undated)"
-    return f"{scale.value} {score.value}{when} ({score.ref})"
+    return f"{scale.value} {score.value}{dated(score.on)} ({score.ref})"
+
+
+def status_line(status: StatusReport | None, missing: str) -> str:
+    """The latest disease status; `missing` says what its absence means to the card that asks."""
+    if status is None:
+        return f"- Disease status: {missing}."
+    return f"- Disease status: {status.trend.value}{dated(status.on)} ({status.ref})."
 
 
 def therapy_text(picture: ClinicalPicture) -> str:
@@ -55,5 +71,17 @@ def therapy_text(picture: ClinicalPicture) -> str:
     return ", ".join(d.value for d in drugs) if drugs else "none on record"
 
 
+def therapy_line(picture: ClinicalPicture) -> str:
+    return f"- Systemic therapy on record: {therapy_text(picture)}."
+
+
 def drugs_of_class(picture: ClinicalPicture, drug_class: DrugClass) -> tuple[Drug, ...]:
     return tuple(d for d in picture.therapy_history() if drug_class in DRUG_CLASSES.get(d, frozenset()))
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` calendar months later (the month's last day when it has no such day): the
+    sources count intervals in calendar months, not in days."""
+    year, month0 = divmod(start.month - 1 + months, 12)
+    year += start.year
+    return date(year, month0 + 1, min(start.day, monthrange(year, month0 + 1)[1]))

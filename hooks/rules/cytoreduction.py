@@ -9,9 +9,8 @@ patient-view cards speak about the chart.
 
 from __future__ import annotations
 
-from calendar import monthrange
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import datetime
 
 from cds_service.engine.types import Citation, Finding, HookContext, Indicator, Rule, rule
 from fhir_mappings.facts import (
@@ -32,14 +31,17 @@ from hooks.rules.chart import (
     ALL_HOOKS,
     ORDER_HOOKS,
     VIEW_HOOKS,
+    add_months,
+    chart_lines,
     pm_line,
     primary,
     primary_line,
     score_text,
-    therapy_text,
+    status_line,
+    therapy_line,
     with_pm,
 )
-from hooks.rules.wording import day, md, short
+from hooks.rules.wording import SUMMARY_LIMIT, dated, day, md, short
 
 # --- Thresholds ---------------------------------------------------------------------------------------------
 
@@ -154,13 +156,6 @@ POSTOP_STATEMENT = (
 # --- Helpers ------------------------------------------------------------------------------------------------
 
 
-def add_months(start: date, months: int) -> date:
-    """The same day `months` calendar months later (the month's last day when it has no such day)."""
-    year, month0 = divmod(start.month - 1 + months, 12)
-    year += start.year
-    return date(year, month0 + 1, min(start.day, monthrange(year, month0 + 1)[1]))
-
-
 def _by_record(interventions: Iterable[Intervention]) -> list[tuple[Intervention, list[InterventionKind]]]:
     """One entry per order or procedure (one record may name CRS and HIPEC together), with its kinds."""
     grouped: dict[str, tuple[Intervention, list[InterventionKind]]] = {}
@@ -191,14 +186,13 @@ def _refs(interventions: Iterable[Intervention]) -> str:
 def afp_line(afp: MarkerResult | None) -> str:
     if afp is None:
         return "- AFP: no result on record, so its normalisation cannot be shown."
-    when = f" on {day(afp.on)}" if afp.on else " (undated)"
     if afp.normalised is None:
         verdict = "AFP normalisation unknown: no reference range or interpretation on the result"
     elif afp.normalised:
         verdict = "normal by its reference range or interpretation (normalised)"
     else:
         verdict = "above the upper reference limit (not normalised)"
-    return f"- AFP {md(afp.text)}{when} ({afp.ref}): {verdict}."
+    return f"- AFP {md(afp.text)}{dated(afp.on)} ({afp.ref}): {verdict}."
 
 
 def afp_phrase(afp: MarkerResult | None) -> str:
@@ -207,13 +201,6 @@ def afp_phrase(afp: MarkerResult | None) -> str:
     if afp.normalised is None:
         return "AFP normalisation unknown"
     return "AFP normalised" if afp.normalised else f"AFP {short(afp.text, 20)} not normalised"
-
-
-def status_line(status: StatusReport | None) -> str:
-    if status is None:
-        return "- Disease status: none on record, so no response on imaging is documented."
-    when = f" on {day(status.on)}" if status.on else " (undated)"
-    return f"- Disease status: {status.trend.value}{when} ({status.ref})."
 
 
 def status_phrase(status: StatusReport | None) -> str:
@@ -233,8 +220,19 @@ def _extra_peritoneal(picture: ClinicalPicture) -> list[str]:
     return [f"{md(m.name)} ({m.ref})" for m in picture.metastases if m.site is MetastaticSite.OTHER]
 
 
-def _chart_lines(picture: ClinicalPicture, condition: CancerCondition) -> list[str]:
-    return [primary_line(condition), pm_line(picture)]
+def _crs_hipec_chart(
+    picture: ClinicalPicture, context: HookContext, cancer: Cancer
+) -> tuple[CancerCondition, list[Intervention]] | None:
+    """The primary with PM and the CRS/HIPEC records a card speaks about: all of them on patient-view, those
+    under review on order hooks. None when the chart has no such primary, or on an order hook with no CRS or
+    HIPEC under review: the card stays away."""
+    condition = with_pm(picture, cancer)
+    if condition is None:
+        return None
+    if context.hook in VIEW_HOOKS:
+        return condition, [i for i in picture.interventions if i.kind in CRS_OR_HIPEC]
+    reviewed = picture.interventions_under_review(*CRS_OR_HIPEC)
+    return (condition, list(reviewed)) if reviewed else None
 
 
 # --- Rules --------------------------------------------------------------------------------------------------
@@ -261,19 +259,11 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime)
     Order hooks: only with CRS or HIPEC under review. Patient-view: any HCC + PM chart, unless CRS/HIPEC was
     already done (HIPEC-HCC-POSTOP speaks then). An AFP without reference range or interpretation, or none,
     and a missing disease status are named on the card and keep it a warning."""
-    condition = with_pm(picture, Cancer.HCC)
-    if condition is None:
-        return None
-    reviewed = picture.interventions_under_review(*CRS_OR_HIPEC)
+    chart = _crs_hipec_chart(picture, context, Cancer.HCC)
     on_view = context.hook in VIEW_HOOKS
-    if on_view:
-        if any(i.done for i in picture.interventions if i.kind in CRS_OR_HIPEC):
-            return None
-        shown = [i for i in picture.interventions if i.kind in CRS_OR_HIPEC]
-    elif not reviewed:
+    if chart is None or (on_view and any(i.done for i in chart[1])):
         return None
-    else:
-        shown = list(reviewed)
+    condition, shown = chart
     extra = _extra_peritoneal(picture)
     profound = (
         picture.afp is not None
@@ -282,11 +272,11 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime)
         and picture.disease_status.trend is Trend.RESPONSE
     )
     lines = [
-        *_chart_lines(picture, condition),
+        *chart_lines(picture, condition),
         "- Metastasis outside the peritoneum: " + ("; ".join(extra) if extra else "none on record") + ".",
         *intervention_lines(shown),
         afp_line(picture.afp),
-        status_line(picture.disease_status),
+        status_line(picture.disease_status, "none on record, so no response on imaging is documented"),
     ]
     if profound and not extra:
         subject = "CRS/HIPEC ordered for HCC with PM" if not on_view else "HCC with peritoneal metastasis"
@@ -302,7 +292,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime)
         else "HCC with PM: CRS/HIPEC not standard"
     )
     summary = f"{subject} ({'; '.join(reasons)})"
-    return Finding(Indicator.WARNING, short(summary, 139), "\n".join([*lines, "", HCC_STATEMENT]))
+    return Finding(Indicator.WARNING, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", HCC_STATEMENT]))
 
 
 @rule(
@@ -323,18 +313,15 @@ def hipec_for_lung(picture: ClinicalPicture, context: HookContext, now: datetime
     """Warning: CRS/HIPEC is not standard for lung cancer with PM; systemic chemotherapy comes first. Order
     hooks: only with CRS or HIPEC under review; patient-view: any lung + PM chart. The systemic therapy on
     record is shown ("none on record" when there is none)."""
-    condition = with_pm(picture, Cancer.LUNG)
-    if condition is None:
+    chart = _crs_hipec_chart(picture, context, Cancer.LUNG)
+    if chart is None:
         return None
-    reviewed = picture.interventions_under_review(*CRS_OR_HIPEC)
+    condition, shown = chart
     on_view = context.hook in VIEW_HOOKS
-    if not on_view and not reviewed:
-        return None
-    shown = [i for i in picture.interventions if i.kind in CRS_OR_HIPEC] if on_view else list(reviewed)
     lines = [
-        *_chart_lines(picture, condition),
+        *chart_lines(picture, condition),
         *intervention_lines(shown),
-        f"- Systemic therapy on record: {therapy_text(picture)}.",
+        therapy_line(picture),
     ]
     subject = "Lung cancer with PM: CRS/HIPEC" if on_view else "CRS/HIPEC ordered for lung cancer with PM: it"
     summary = f"{subject} is not standard; systemic chemotherapy is the primary treatment"
@@ -359,17 +346,14 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext, now: da
     """Colorectal PM: PCI ≥ 20 warning (outside the limited disease of the evidence); PCI < 20 info (candidate
     in an experienced centre, CCR-0/1 the prerequisite); no PCI on record: info asking for it (diagnostic
     laparoscopy, the 5-point operative report). Order hooks: only with CRS or HIPEC under review."""
-    condition = with_pm(picture, Cancer.COLORECTAL)
-    if condition is None:
+    chart = _crs_hipec_chart(picture, context, Cancer.COLORECTAL)
+    if chart is None:
         return None
-    reviewed = picture.interventions_under_review(*CRS_OR_HIPEC)
+    condition, shown = chart
     on_view = context.hook in VIEW_HOOKS
-    if not on_view and not reviewed:
-        return None
-    shown = [i for i in picture.interventions if i.kind in CRS_OR_HIPEC] if on_view else list(reviewed)
     pci = picture.score(Scale.PCI)
     lines = [
-        *_chart_lines(picture, condition),
+        *chart_lines(picture, condition),
         *intervention_lines(shown),
         f"- {score_text(pci, Scale.PCI)}.",
         f"- {score_text(picture.score(Scale.CCR), Scale.CCR)}.",
@@ -397,7 +381,7 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext, now: da
         verdict = f"- PCI {pci.value} is below {PCI_LIMIT}."
         indicator = Indicator.INFO
     detail = "\n".join([*lines, verdict, "", PCI_STATEMENT, CCR_STATEMENT])
-    return Finding(indicator, short(summary, 139), detail)
+    return Finding(indicator, short(summary, SUMMARY_LIMIT), detail)
 
 
 @rule(
@@ -427,7 +411,7 @@ def hipec_after_incomplete_cytoreduction(
         *intervention_lines(reviewed),
         f"- {score_text(ccr, Scale.CCR)}: residual deposits larger than 2.5 mm.",
     ]
-    return Finding(Indicator.WARNING, short(summary, 139), "\n".join([*lines, "", CCR_STATEMENT]))
+    return Finding(Indicator.WARNING, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", CCR_STATEMENT]))
 
 
 @rule(
@@ -474,7 +458,7 @@ def proactive_hipec(picture: ClinicalPicture, context: HookContext, now: datetim
         *intervention_lines(reviewed),
     ]
     detail = "\n".join([*lines, "", PROACTIVE_STATEMENT, drug_note])
-    return Finding(Indicator.WARNING, short(summary, 139), detail)
+    return Finding(Indicator.WARNING, short(summary, SUMMARY_LIMIT), detail)
 
 
 @rule(
@@ -496,7 +480,7 @@ def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext, now: datet
     drafts = picture.drafts_of(Drug.OXALIPLATIN)
     if not named and not drafts:
         return None
-    lines = [*_chart_lines(picture, condition), *intervention_lines(reviewed)]
+    lines = [*chart_lines(picture, condition), *intervention_lines(reviewed)]
     if not named:
         lines.append(
             "- Oxaliplatin order drafted in the same session, taken as the HIPEC drug: "
@@ -550,7 +534,7 @@ def hcc_after_cytoreduction(picture: ClinicalPicture, context: HookContext, now:
             f"{_done_text(done)} done for HCC (date not on record): continue systemic chemotherapy for "
             f"{POSTOP_CHEMO_MONTHS} months after surgery"
         )
-    lines.append(f"- Systemic therapy on record: {therapy_text(picture)}.")
+    lines.append(therapy_line(picture))
     return Finding(Indicator.INFO, summary, "\n".join([*lines, "", POSTOP_STATEMENT]))
 
 
@@ -576,7 +560,7 @@ def pipac_palliative(picture: ClinicalPicture, context: HookContext, now: dateti
     if condition is None or not reviewed:
         return None
     lines = [
-        *_chart_lines(picture, condition),
+        *chart_lines(picture, condition),
         *intervention_lines(reviewed),
         f"- {score_text(picture.score(Scale.PCI), Scale.PCI)}.",
     ]

@@ -11,7 +11,6 @@ order hook are what is being decided, not history.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 
 from cds_service.engine.types import (
@@ -38,10 +37,10 @@ from fhir_mappings.facts import (
 from hooks.rules.chart import (
     ORDER_HOOKS,
     VIEW_HOOKS,
+    add_months,
+    chart_lines,
     drugs_of_class,
-    pm_line,
-    primary_line,
-    therapy_text,
+    therapy_line,
     with_pm,
 )
 from hooks.rules.wording import day, md
@@ -99,13 +98,6 @@ SALVAGE_STATEMENT = (
 )
 
 
-def add_months(start: date, months: int) -> date:
-    """The same day of the month `months` later, or the last day of that month when it is shorter."""
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
 def afp_overdue(afp: MarkerResult | None, today: date) -> bool:
     """True when no dated AFP falls within the last AFP_MONITORING_MONTHS calendar months."""
     if afp is None or afp.on is None:
@@ -143,8 +135,7 @@ def hcc_frontline(picture: ClinicalPicture, context: HookContext, now: datetime)
         "sorafenib without delay"
     )
     lines = [
-        primary_line(condition),
-        pm_line(picture),
+        *chart_lines(picture, condition),
         "- Systemic therapy (administered or prescribed): none on record.",
     ]
     return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", FIRSTLINE_STATEMENT]))
@@ -185,7 +176,7 @@ def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext, now: date
             f"- Last AFP: {md(afp.text)} on {day(afp.on)} ({afp.ref}); the next was due by {day(due)} "
             f"({AFP_MONITORING_MONTHS} months later), and today is {day(context.today)}."
         )
-    lines = [primary_line(condition), pm_line(picture), afp_line]
+    lines = [*chart_lines(picture, condition), afp_line]
     suggestion = SuggestionSpec(
         "Order an AFP test", (CreateServiceRequest(Orderable.AFP_TEST, "Order a serum AFP test"),)
     )
@@ -217,10 +208,9 @@ def hcc_progression(picture: ClinicalPicture, context: HookContext, now: datetim
     second_line = tuple(d for d in SECOND_LINE_DRUGS if d in history)
     when = f"({day(status.on)})" if status.on else "(undated)"
     lines = [
-        primary_line(condition),
-        pm_line(picture),
+        *chart_lines(picture, condition),
         f"- Disease status: progression {when}, the latest status on record ({status.ref}).",
-        f"- Systemic therapy on record: {therapy_text(picture)}.",
+        therapy_line(picture),
     ]
     if second_line:
         summary = (
@@ -270,7 +260,7 @@ def hcc_gemox_order(picture: ClinicalPicture, context: HookContext, now: datetim
         f"GEMOX ordered for HCC with no prior {' or '.join(names[c] for c in missing)} on record: it is "
         "salvage after immunotherapy and TKIs"
     )
-    lines = [primary_line(condition), pm_line(picture)]
+    lines = chart_lines(picture, condition)
     for order in orders:
         kind = "draft under review" if order.under_review else ("draft" if order.is_draft else "active order")
         drug = order.drug.value if order.drug else "unknown drug"

@@ -32,7 +32,7 @@ from fhir_mappings.facts import (
     MetastaticSite,
     Orderable,
 )
-from hooks.rules.chart import ORDER_HOOKS, VIEW_HOOKS, pm_line, primary_line, therapy_text, with_pm
+from hooks.rules.chart import ORDER_HOOKS, VIEW_HOOKS, chart_lines, therapy_text, with_pm
 from hooks.rules.wording import day, md, short
 
 CONTEXT_AND_PROGNOSIS = Citation("HCC-LUNG-PM", 22, 23)
@@ -128,8 +128,7 @@ def lung_molecular_testing(picture: ClinicalPicture, context: HookContext, now: 
         "systemic therapy"
     )
     lines = [
-        primary_line(condition),
-        pm_line(picture),
+        *chart_lines(picture, condition),
         *(gene_line(picture.gene_results, g) for g in MOLECULAR_PANEL),
     ]
     suggestion = SuggestionSpec(
@@ -182,8 +181,7 @@ def lung_kras_targeted(picture: ClinicalPicture, context: HookContext, now: date
         "predict poor response to targeted therapy"
     )
     lines = [
-        primary_line(condition),
-        pm_line(picture),
+        *chart_lines(picture, condition),
         *(f"- Targeted therapy under review: {o.drug.value if o.drug else ''} ({o.ref})." for o in orders),
         gene_line(picture.gene_results, Gene.KRAS),
     ]
@@ -209,7 +207,7 @@ def lung_palliation(picture: ClinicalPicture, context: HookContext, now: datetim
         return None
     count = picture.metastatic_site_count
     others = [m for m in picture.metastases if m.site is MetastaticSite.OTHER]
-    lines = [primary_line(condition), pm_line(picture)]
+    lines = chart_lines(picture, condition)
     if count == 1:
         summary = (
             "Lung cancer, peritoneum the only metastatic site on record: chemotherapy is primary; very poor "

@@ -12,9 +12,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from cds_service.engine.types import Citation, Finding, HookContext, Indicator, Rule, rule
-from fhir_mappings.facts import Cancer, ClinicalPicture, Fact, Scale, StatusReport
-from hooks.rules.chart import VIEW_HOOKS, pm_line, primary_line, score_text, therapy_text, with_pm
-from hooks.rules.wording import day, short
+from fhir_mappings.facts import Cancer, ClinicalPicture, Fact, Scale
+from hooks.rules.chart import (
+    VIEW_HOOKS,
+    pm_line,
+    primary_line,
+    score_text,
+    status_line,
+    therapy_line,
+    therapy_text,
+    with_pm,
+)
+from hooks.rules.wording import short
 
 OVERVIEW_GOALS = Citation("CARCINOMATOSIS-OVERVIEW", 13, 20)
 OVERVIEW_SUMMARY = Citation("CARCINOMATOSIS-OVERVIEW", 26, 26)
@@ -144,13 +153,6 @@ OLIGOMETASTATIC_NOTE = (
 )
 
 
-def _status_line(status: StatusReport | None) -> str:
-    if status is None:
-        return "- Disease status: not on record."
-    when = f" on {day(status.on)}" if status.on else " (undated)"
-    return f"- Disease status: {status.trend.value}{when} ({status.ref})."
-
-
 @rule(
     id="OV-DOUBLET",
     title="Ovarian cancer with peritoneal metastasis: carboplatin/paclitaxel and bevacizumab",
@@ -196,7 +198,7 @@ def ovarian_doublet(picture: ClinicalPicture, context: HookContext, now: datetim
         pm_line(picture),
         f"- Systemic therapy on record: {therapy}.",
         f"- Performance status: {score_text(ecog, Scale.ECOG)}.",
-        _status_line(picture.disease_status),
+        status_line(picture.disease_status, "not on record"),
     ]
     guidance = [DOUBLET_STATEMENT, CALVERT_NOTE, BEVACIZUMAB_STATEMENT]
     if condition.recurrent:
@@ -245,7 +247,7 @@ def breast_oligometastatic(picture: ClinicalPicture, context: HookContext, now: 
         "- Metastatic sites on record: 1 (peritoneum); no other metastatic site on record.",
         f"- Extent of peritoneal disease: {score_text(picture.score(Scale.PCI), Scale.PCI)}.",
         f"- Performance status: {score_text(ecog, Scale.ECOG)}.",
-        f"- Systemic therapy on record: {therapy_text(picture)}.",
+        therapy_line(picture),
     ]
     detail = "\n".join([*lines, "", OLIGOMETASTATIC_STATEMENT, OLIGOMETASTATIC_NOTE])
     return Finding(Indicator.INFO, summary, detail)

@@ -13,6 +13,11 @@ def day(value: date) -> str:
     return value.isoformat()
 
 
+def dated(on: date | None) -> str:
+    """' on <day>' after a recorded value, or ' (undated)' so that a missing date is said, not hidden."""
+    return f" on {day(on)}" if on else " (undated)"
+
+
 def md(text: str) -> str:
     """Record text (a procedure name from the EHR) made inert inside markdown."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))

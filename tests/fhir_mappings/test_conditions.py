@@ -7,11 +7,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fhir_mappings.conditions import condition_fact
-from fhir_mappings.extract import build_picture
 from fhir_mappings.facts import (
     Cancer,
     CancerCondition,
-    ClinicalPicture,
     ComorbidCondition,
     Comorbidity,
     Metastasis,
@@ -19,8 +17,8 @@ from fhir_mappings.facts import (
     RiskFeature,
     RiskFinding,
 )
-from fhir_mappings.resources import ResourceIndex
 from fhir_mappings.terminology import BUILT_IN
+from tests.facts import extracted
 from tests.scenario_builder import VERIFICATION, concept, condition
 
 UTC = ZoneInfo("UTC")
@@ -28,10 +26,6 @@ UTC = ZoneInfo("UTC")
 
 def fact(resource: dict[str, Any]) -> Any:
     return condition_fact(resource, BUILT_IN, UTC)
-
-
-def picture(*resources: dict[str, Any]) -> ClinicalPicture:
-    return build_picture(ResourceIndex(resources), (), None, UTC)
 
 
 def verified(resource: dict[str, Any], status: str) -> dict[str, Any]:
@@ -62,7 +56,7 @@ def test_refuted_and_entered_in_error_conditions_are_ignored() -> None:
 def test_resolved_metastasis_is_not_counted() -> None:
     resolved = condition("liver", "icd", "C78.7", "Liver metastasis", clinical_status="resolved")
     assert fact(resolved) is None
-    assert picture(PM, resolved).metastatic_site_count == 1
+    assert extracted(PM, resolved).metastatic_site_count == 1
     assert fact(condition("pm", "icd", "C78.6", "PM", clinical_status="remission")) is None
 
 
@@ -72,21 +66,21 @@ def test_condition_without_clinical_status_counts_as_active() -> None:
 
 
 def test_omental_and_peritoneal_metastases_are_one_site() -> None:
-    facts = picture(PM, OMENTAL)
+    facts = extracted(PM, OMENTAL)
     assert [m.site for m in facts.metastases] == [MetastaticSite.OMENTUM, MetastaticSite.PERITONEUM]
     assert facts.metastatic_site_count == 1
     assert facts.has_peritoneal_metastasis
 
 
 def test_right_and_left_lung_metastases_are_one_site() -> None:
-    facts = picture(LUNG_RIGHT, LUNG_LEFT, LIVER)
+    facts = extracted(LUNG_RIGHT, LUNG_LEFT, LIVER)
     assert facts.metastatic_site_count == 2
     assert not facts.has_peritoneal_metastasis
 
 
 def test_site_key_reads_icd_codes_case_and_space_insensitively() -> None:
     lower = condition("lung-x", "icd", " c78.01 ", "lung metastasis")
-    assert picture(LUNG_LEFT, lower).metastatic_site_count == 1
+    assert extracted(LUNG_LEFT, lower).metastatic_site_count == 1
 
 
 def test_clinical_status_recurrence_marks_the_primary_recurrent() -> None:
@@ -118,7 +112,7 @@ def test_generic_secondary_with_mcode_peritoneum_body_site_is_peritoneal() -> No
     found = fact(generic)
     assert isinstance(found, Metastasis)
     assert (found.site, found.site_key) == (MetastaticSite.PERITONEUM, "peritoneum")
-    assert picture(generic, PM).metastatic_site_count == 1
+    assert extracted(generic, PM).metastatic_site_count == 1
 
 
 def test_generic_secondary_without_body_site_is_another_site() -> None:
@@ -134,7 +128,7 @@ def test_peritoneal_body_site_does_not_turn_a_primary_into_a_metastasis() -> Non
 
 
 def test_unknown_primary_peritoneal_metastasis_is_peritoneal_and_no_primary() -> None:
-    facts = picture(condition("pm", "sct", "285616002", "Metastasis to peritoneum of unknown primary"))
+    facts = extracted(condition("pm", "sct", "285616002", "Metastasis to peritoneum of unknown primary"))
     assert facts.has_peritoneal_metastasis
     assert facts.cancer_conditions == () and facts.primary_cancers == frozenset()
 
@@ -165,7 +159,7 @@ def test_display_text_alone_never_identifies_a_cancer() -> None:
 
 
 def test_picture_orders_conditions_by_reference() -> None:
-    facts = picture(OVARY, condition("a-crc", "icd", "C18.7", "Sigmoid colon cancer"))
+    facts = extracted(OVARY, condition("a-crc", "icd", "C18.7", "Sigmoid colon cancer"))
     assert [c.ref for c in facts.cancer_conditions] == ["Condition/a-crc", "Condition/ovary"]
     assert facts.primary_cancers == {Cancer.COLORECTAL, Cancer.OVARIAN}
 
@@ -184,7 +178,7 @@ def test_local_code_first_does_not_hide_the_icd_metastasis() -> None:
 
 
 def test_lung_metastases_coded_after_local_codes_are_one_site() -> None:
-    facts = picture(
+    facts = extracted(
         local_first("lung-r", "MET-17", "C78.01", "Right lung metastasis"),
         local_first("lung-l", "MET-18", "C78.02", "Left lung metastasis"),
     )
@@ -199,4 +193,4 @@ def test_generic_secondaries_at_two_body_sites_are_two_sites() -> None:
     bone = condition(
         "m2", "sct", "128462008", "Metastatic neoplasm", body_site=concept(sites, "BONE", "Bone")
     )
-    assert picture(liver, bone).metastatic_site_count == 2
+    assert extracted(liver, bone).metastatic_site_count == 2

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from fhir_mappings.extract import build_picture
 from fhir_mappings.facts import Drug
-from fhir_mappings.resources import ResourceIndex
 from fhir_mappings.systems import PM_CONCEPTS, SNOMED
+from tests.facts import extracted
 
-UTC = ZoneInfo("UTC")
 BEV = {"coding": [{"system": PM_CONCEPTS, "code": "bevacizumab"}]}
 SURGICAL = [{"coding": [{"system": SNOMED, "code": "387713003"}]}]
 LAPAROTOMY = {"coding": [{"system": SNOMED, "code": "86481000"}], "text": "Laparotomy"}
@@ -34,19 +31,13 @@ def service_request(id: str = "s1", **fields: Any) -> dict[str, Any]:
     return {**base, **fields}
 
 
-def picture(
-    *resources: dict[str, Any], drafts: tuple[dict[str, Any], ...] = (), review: list[str] | None = None
-):
-    return build_picture(ResourceIndex([*drafts, *resources]), drafts, review, UTC)
-
-
 def test_draft_with_category_object_and_coded_bevacizumab_is_read() -> None:
     order = med_request(
         category={"text": "outpatient"},
         medicationCodeableConcept=BEV,
         dosageInstruction=[{"timing": {"repeat": {"boundsPeriod": {"start": "2026-03-02"}}}}],
     )
-    facts = picture(drafts=(order,))
+    facts = extracted(drafts=(order,))
     [fact] = facts.medication_orders
     assert (fact.drug, fact.start, fact.is_draft, fact.under_review) == (
         Drug.BEVACIZUMAB,
@@ -75,7 +66,7 @@ def test_medication_is_identified_through_contained_and_bundled_references() -> 
             "ingredient": [{"itemCodeableConcept": BEV}],
         },
     ]
-    facts = picture(*medications, drafts=(contained, bundled, by_ingredient))
+    facts = extracted(*medications, drafts=(contained, bundled, by_ingredient))
     assert [o.drug for o in facts.medication_orders] == [Drug.BEVACIZUMAB] * 3
 
 
@@ -83,12 +74,12 @@ def test_display_text_alone_never_identifies_a_drug() -> None:
     order = med_request(
         medicationCodeableConcept={"text": "bevacizumab", "coding": [{"display": "bevacizumab"}]}
     )
-    assert picture(drafts=(order,)).medication_orders[0].drug is None
+    assert extracted(drafts=(order,)).medication_orders[0].drug is None
 
 
 def test_selections_decide_what_is_under_review() -> None:
     a, b = med_request("a", medicationCodeableConcept=BEV), med_request("b", medicationCodeableConcept=BEV)
-    facts = picture(drafts=(a, b), review=["MedicationRequest/b"])
+    facts = extracted(drafts=(a, b), review=["MedicationRequest/b"])
     assert [(o.ref, o.under_review) for o in facts.medication_orders] == [
         ("MedicationRequest/a", False),
         ("MedicationRequest/b", True),
@@ -96,7 +87,7 @@ def test_selections_decide_what_is_under_review() -> None:
 
 
 def test_planned_surgery_sources_and_exclusions() -> None:
-    facts = picture(
+    facts = extracted(
         service_request("planned"),
         service_request(
             "period", occurrenceDateTime=None, occurrencePeriod={"start": "2026-03-20T08:00:00Z"}
@@ -130,7 +121,7 @@ def test_booked_appointment_carries_the_date_of_the_order_it_is_based_on() -> No
         "basedOn": [{"reference": "ServiceRequest/lap"}],
     }
     cancelled = {**booking, "id": "ap2", "status": "cancelled", "start": "2026-03-04T08:00:00Z"}
-    facts = picture(order, booking, cancelled)
+    facts = extracted(order, booking, cancelled)
     assert [(s.ref, s.name, s.on) for s in facts.planned_surgeries] == [
         ("Appointment/ap", "Laparotomy", date(2026, 3, 14))
     ]
@@ -152,7 +143,7 @@ def test_completed_surgery_is_major_only_by_code() -> None:
         "code": {"text": "Port placement"},
         "performedDateTime": "2026-02-25",
     }
-    facts = picture(major, minor)
+    facts = extracted(major, minor)
     assert [(s.ref, s.on, s.major) for s in facts.completed_surgeries] == [
         ("Procedure/p1", date(2026, 2, 20), True),
         ("Procedure/p2", date(2026, 2, 25), False),
@@ -162,17 +153,17 @@ def test_completed_surgery_is_major_only_by_code() -> None:
 def test_a_draft_wins_over_a_record_resource_with_the_same_id() -> None:
     record = med_request("x", status="active", medicationCodeableConcept={"text": "other"})
     draft = med_request("x", medicationCodeableConcept=BEV)
-    facts = picture(record, drafts=(draft,))
+    facts = extracted(record, drafts=(draft,))
     assert [(o.drug, o.is_draft) for o in facts.medication_orders] == [(Drug.BEVACIZUMAB, True)]
 
 
 def test_a_bare_string_where_fhir_wants_an_array_is_read_leniently() -> None:
     lenient = service_request("lenient", occurrenceTiming={"event": "2026-03-18"}, occurrenceDateTime=None)
-    assert [s.on for s in picture(lenient).planned_surgeries] == [date(2026, 3, 18)]
+    assert [s.on for s in extracted(lenient).planned_surgeries] == [date(2026, 3, 18)]
 
 
 def test_a_resource_that_breaks_its_extractor_is_skipped_and_counted() -> None:
     unhashable_status = service_request("bad", status=["active"])
-    facts = picture(service_request("good"), unhashable_status)
+    facts = extracted(service_request("good"), unhashable_status)
     assert [s.ref for s in facts.planned_surgeries] == ["ServiceRequest/good"]
     assert facts.skipped_resources == 1

@@ -4,12 +4,9 @@ fields built from a whole chart."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from fhir_mappings.extract import build_picture
 from fhir_mappings.facts import (
     Cancer,
     ClinicalPicture,
@@ -19,8 +16,8 @@ from fhir_mappings.facts import (
     MetastaticSite,
     Scale,
 )
-from fhir_mappings.resources import ResourceIndex
 from fhir_mappings.systems import PM_CONCEPTS
+from tests.facts import extracted
 from tests.scenario_builder import (
     concept,
     condition,
@@ -30,7 +27,6 @@ from tests.scenario_builder import (
     service_request,
 )
 
-UTC = ZoneInfo("UTC")
 CRS = concept("pm", "cytoreductive-surgery", "Cytoreductive surgery (CRS)")
 HIPEC = concept("pm", "hipec", "HIPEC")
 OX_HIPEC = concept("pm", "hipec-oxaliplatin", "Oxaliplatin-based HIPEC")
@@ -45,19 +41,13 @@ CRS_AND_HIPEC = {
 }
 
 
-def picture(
-    *resources: dict[str, Any], drafts: tuple[dict[str, Any], ...] = (), review: list[str] | None = None
-) -> ClinicalPicture:
-    return build_picture(ResourceIndex([*drafts, *resources]), drafts, review, UTC)
-
-
 def kinds(facts: ClinicalPicture) -> list[tuple[str, InterventionKind, bool]]:
     return [(i.ref, i.kind, i.done) for i in facts.interventions]
 
 
 @pytest.mark.parametrize("status", ["draft", "active", "on-hold"])
 def test_planned_order_statuses_are_read(status: str) -> None:
-    facts = picture(service_request("s", HIPEC, status=status, occurrence="2026-03-20"))
+    facts = extracted(service_request("s", HIPEC, status=status, occurrence="2026-03-20"))
     assert facts.interventions == (
         Intervention("ServiceRequest/s", InterventionKind.HIPEC, "HIPEC", False, date(2026, 3, 20)),
     )
@@ -65,26 +55,26 @@ def test_planned_order_statuses_are_read(status: str) -> None:
 
 @pytest.mark.parametrize("status", ["completed", "revoked", "entered-in-error", "unknown"])
 def test_orders_not_planned_are_ignored(status: str) -> None:
-    assert picture(service_request("s", HIPEC, status=status, occurrence="2026-03-20")).interventions == ()
+    assert extracted(service_request("s", HIPEC, status=status, occurrence="2026-03-20")).interventions == ()
 
 
 @pytest.mark.parametrize("intent", ["proposal", "option"])
 def test_proposals_and_options_are_not_orders(intent: str) -> None:
-    assert picture(service_request("s", HIPEC, status="active", intent=intent)).interventions == ()
+    assert extracted(service_request("s", HIPEC, status="active", intent=intent)).interventions == ()
 
 
 @pytest.mark.parametrize("intent", ["plan", "order", "original-order"])
 def test_plans_and_orders_count(intent: str) -> None:
-    assert len(picture(service_request("s", PIPAC, status="active", intent=intent)).interventions) == 1
+    assert len(extracted(service_request("s", PIPAC, status="active", intent=intent)).interventions) == 1
 
 
 def test_order_without_a_date_is_kept_undated() -> None:
-    [found] = picture(service_request("s", PIPAC, status="active")).interventions
+    [found] = extracted(service_request("s", PIPAC, status="active")).interventions
     assert (found.kind, found.on) == (InterventionKind.PIPAC, None)
 
 
 def test_completed_procedure_is_done_on_its_date() -> None:
-    facts = picture(procedure("p", CRS, "2026-01-15T09:00:00Z"))
+    facts = extracted(procedure("p", CRS, "2026-01-15T09:00:00Z"))
     assert facts.interventions == (
         Intervention(
             "Procedure/p", InterventionKind.CRS, "Cytoreductive surgery (CRS)", True, date(2026, 1, 15)
@@ -98,22 +88,22 @@ def test_completed_procedure_period_counts_its_end() -> None:
         "performedPeriod": {"start": "2026-01-15T08:00:00Z", "end": "2026-01-16T01:00:00Z"},
     }
     del done["performedDateTime"]
-    assert picture(done).interventions[0].on == date(2026, 1, 16)
+    assert extracted(done).interventions[0].on == date(2026, 1, 16)
 
 
 @pytest.mark.parametrize("status", ["preparation", "in-progress"])
 def test_procedure_in_preparation_is_planned(status: str) -> None:
-    [found] = picture(procedure("p", HIPEC, "2026-03-20", status=status)).interventions
+    [found] = extracted(procedure("p", HIPEC, "2026-03-20", status=status)).interventions
     assert (found.done, found.on) == (False, date(2026, 3, 20))
 
 
 @pytest.mark.parametrize("status", ["not-done", "stopped", "entered-in-error", "on-hold"])
 def test_procedure_not_done_or_in_error_is_ignored(status: str) -> None:
-    assert picture(procedure("p", HIPEC, "2026-01-20", status=status)).interventions == ()
+    assert extracted(procedure("p", HIPEC, "2026-01-20", status=status)).interventions == ()
 
 
 def test_crs_and_hipec_in_one_order_are_two_facts() -> None:
-    facts = picture(service_request("s", CRS_AND_HIPEC, status="active", occurrence="2026-03-20"))
+    facts = extracted(service_request("s", CRS_AND_HIPEC, status="active", occurrence="2026-03-20"))
     assert sorted(kinds(facts)) == [
         ("ServiceRequest/s", InterventionKind.HIPEC, False),
         ("ServiceRequest/s", InterventionKind.CRS, False),
@@ -122,13 +112,13 @@ def test_crs_and_hipec_in_one_order_are_two_facts() -> None:
 
 
 def test_snomed_debulking_is_cytoreductive_surgery_and_a_planned_major_surgery() -> None:
-    facts = picture(service_request("s", DEBULKING, status="active", occurrence="2026-03-20"))
+    facts = extracted(service_request("s", DEBULKING, status="active", occurrence="2026-03-20"))
     assert kinds(facts) == [("ServiceRequest/s", InterventionKind.CRS, False)]
     assert [(s.ref, s.major) for s in facts.planned_surgeries] == [("ServiceRequest/s", True)]
 
 
 def test_oxaliplatin_hipec_code_names_oxaliplatin() -> None:
-    [found] = picture(service_request("s", OX_HIPEC, status="active")).interventions
+    [found] = extracted(service_request("s", OX_HIPEC, status="active")).interventions
     assert (found.kind, found.drugs) == (InterventionKind.HIPEC, frozenset({Drug.OXALIPLATIN}))
 
 
@@ -136,7 +126,7 @@ def test_hipec_order_detail_with_rxnorm_oxaliplatin_names_oxaliplatin() -> None:
     order = service_request(
         "s", HIPEC, status="active", order_detail=[concept("rxnorm", "32592", "oxaliplatin")]
     )
-    [found] = picture(order).interventions
+    [found] = extracted(order).interventions
     assert found.drugs == frozenset({Drug.OXALIPLATIN})
 
 
@@ -144,18 +134,18 @@ def test_hipec_order_detail_with_mitomycin_is_not_oxaliplatin() -> None:
     order = service_request(
         "s", HIPEC, status="active", order_detail=[concept("pm", "mitomycin", "mitomycin")]
     )
-    [found] = picture(order).interventions
+    [found] = extracted(order).interventions
     assert found.drugs == frozenset({Drug.MITOMYCIN})
 
 
 def test_plain_hipec_names_no_drug() -> None:
-    assert picture(service_request("s", HIPEC, status="active")).interventions[0].drugs == frozenset()
+    assert extracted(service_request("s", HIPEC, status="active")).interventions[0].drugs == frozenset()
 
 
 def test_drafts_under_review_follow_the_selections() -> None:
     a = service_request("a", HIPEC, status="draft")
     b = service_request("b", PIPAC, status="draft")
-    facts = picture(drafts=(a, b), review=["ServiceRequest/b"])
+    facts = extracted(drafts=(a, b), review=["ServiceRequest/b"])
     assert [(i.ref, i.under_review) for i in facts.interventions] == [
         ("ServiceRequest/a", False),
         ("ServiceRequest/b", True),
@@ -165,18 +155,18 @@ def test_drafts_under_review_follow_the_selections() -> None:
 
 
 def test_every_draft_is_under_review_when_no_selection_is_given() -> None:
-    facts = picture(drafts=(service_request("a", HIPEC, status="draft"),))
+    facts = extracted(drafts=(service_request("a", HIPEC, status="draft"),))
     assert facts.interventions[0].under_review
 
 
 def test_unrelated_orders_give_no_intervention() -> None:
     lab = service_request("lab", concept("loinc", "1834-1", "AFP"), status="active")
-    assert picture(lab).interventions == ()
-    assert picture({**lab, "id": ""}).interventions == ()
+    assert extracted(lab).interventions == ()
+    assert extracted({**lab, "id": ""}).interventions == ()
 
 
 def test_build_picture_fills_every_field_from_a_chart() -> None:
-    facts = picture(
+    facts = extracted(
         {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1962-05-14"},
         condition("crc", "icd", "C18.7", "Sigmoid colon cancer"),
         condition("pm", "icd", "C78.6", "Peritoneal metastasis"),

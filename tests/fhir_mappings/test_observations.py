@@ -9,10 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fhir_mappings.extract import build_picture
 from fhir_mappings.facts import (
     BloodPressure,
-    ClinicalPicture,
     Gene,
     GeneResult,
     MarkerResult,
@@ -29,9 +27,9 @@ from fhir_mappings.observations import (
     latest_blood_pressure,
     observation_fact,
 )
-from fhir_mappings.resources import ResourceIndex
 from fhir_mappings.systems import HGNC, V3_INTERPRETATION
 from fhir_mappings.terminology import BUILT_IN
+from tests.facts import extracted
 from tests.scenario_builder import concept, observation, quantity
 
 TZ = ZoneInfo("UTC")
@@ -53,10 +51,6 @@ ABSENT = concept("loinc", "LA9634-2", "Absent")
 
 def fact(resource: dict[str, Any], tz: ZoneInfo = TZ) -> Any:
     return observation_fact(resource, BUILT_IN, tz)
-
-
-def picture(*resources: dict[str, Any]) -> ClinicalPicture:
-    return build_picture(ResourceIndex(resources), (), None, TZ)
 
 
 def interpretation(code: str) -> list[dict[str, Any]]:
@@ -122,7 +116,7 @@ def test_scores_outside_their_range_are_errors(code: dict[str, Any], value: int)
 
 
 def test_pci_40_is_refused_and_counted_as_a_skipped_resource() -> None:
-    facts = picture(
+    facts = extracted(
         observation("pci-bad", PCI, "2026-02-20", valueInteger=40),
         observation("pci-old", PCI, "2026-01-10", valueInteger=12),
     )
@@ -131,7 +125,7 @@ def test_pci_40_is_refused_and_counted_as_a_skipped_resource() -> None:
 
 
 def test_latest_score_per_scale_wins_and_undated_loses() -> None:
-    facts = picture(
+    facts = extracted(
         observation("e1", ECOG, "2026-01-10", valueInteger=0),
         observation("e2", ECOG, "2026-02-20", valueInteger=2),
         {**observation("e3", ECOG, "2026-02-20", valueInteger=1), "effectiveDateTime": None},
@@ -212,7 +206,7 @@ def test_afp_greater_than_a_value_within_the_limit_is_unknown() -> None:
 
 
 def test_latest_afp_is_kept() -> None:
-    facts = picture(
+    facts = extracted(
         afp(300.0, interpretation=interpretation("H")),
         {**afp(6.0, interpretation=interpretation("N")), "id": "afp-2", "effectiveDateTime": "2026-02-25"},
     )
@@ -244,12 +238,12 @@ def single(
 
 
 def test_blood_pressure_panel_is_read() -> None:
-    facts = picture(panel("bp", "2026-02-28T10:00:00Z", 152, 94))
+    facts = extracted(panel("bp", "2026-02-28T10:00:00Z", 152, 94))
     assert facts.blood_pressure == BloodPressure("Observation/bp", 152.0, 94.0, date(2026, 2, 28))
 
 
 def test_single_systolic_and_diastolic_at_the_same_instant_are_one_reading() -> None:
-    facts = picture(
+    facts = extracted(
         single("sys", SYSTOLIC, "2026-02-28T11:00:00+01:00", 145),
         single("dia", DIASTOLIC, "2026-02-28T10:00:00Z", 88),
     )
@@ -257,7 +251,7 @@ def test_single_systolic_and_diastolic_at_the_same_instant_are_one_reading() -> 
 
 
 def test_the_latest_reading_wins_even_when_it_is_partial() -> None:
-    facts = picture(
+    facts = extracted(
         panel("bp", "2026-02-27T10:00:00Z", 152, 94), single("sys", SYSTOLIC, "2026-02-28T08:00:00Z", 128)
     )
     assert facts.blood_pressure == BloodPressure("Observation/sys", 128.0, None, date(2026, 2, 28))
@@ -266,7 +260,7 @@ def test_the_latest_reading_wins_even_when_it_is_partial() -> None:
 def test_blood_pressure_in_kpa_is_not_read() -> None:
     assert fact(panel("bp", "2026-02-28T10:00:00Z", 20, 12, unit="kPa")) is None
     assert fact(single("sys", SYSTOLIC, "2026-02-28T10:00:00Z", 20, unit="kPa")) is None
-    facts = picture(
+    facts = extracted(
         panel("old", "2026-02-20T10:00:00Z", 130, 80), panel("kpa", "2026-02-28T10:00:00Z", 20, 12, "kPa")
     )
     assert facts.blood_pressure is not None and facts.blood_pressure.ref == "Observation/old"
@@ -285,7 +279,7 @@ def test_date_only_reading_is_local_midnight() -> None:
 
 def test_latest_blood_pressure_of_nothing_is_none() -> None:
     assert latest_blood_pressure([]) is None
-    assert picture().blood_pressure is None
+    assert extracted().blood_pressure is None
 
 
 def test_readings_are_ordered_by_instant_across_offsets() -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 
-from cds_service.engine.types import HookContext, Indicator
+from cds_service.engine.types import Indicator
 from fhir_mappings.facts import (
     Administration,
     BloodPressure,
@@ -23,12 +23,7 @@ from hooks.rules.bevacizumab_toxicity import (
     bevacizumab_with_hypertension,
     bevacizumab_with_vte_or_fistula,
 )
-
-TODAY = date(2026, 3, 2)
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-SELECT = HookContext("order-select", TODAY)
-SIGN = HookContext("order-sign", TODAY)
-VIEW = HookContext("patient-view", TODAY)
+from tests.facts import NOW, SELECT, SIGN, TODAY, VIEW, medication_order
 
 
 def order(
@@ -38,17 +33,7 @@ def order(
     ref: str = "MedicationRequest/d1",
     end: date | None = None,
 ) -> MedicationOrder:
-    return MedicationOrder(
-        ref=ref,
-        drug=drug,
-        status=status,
-        start=TODAY,
-        doses=(),
-        end=end,
-        authored=TODAY,
-        is_draft=status == "draft",
-        under_review=under_review,
-    )
+    return medication_order(drug, ref=ref, status=status, under_review=under_review, start=TODAY, end=end)
 
 
 def bp(systolic: float | None, diastolic: float | None) -> BloodPressure:

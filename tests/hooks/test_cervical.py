@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from cds_service.engine.types import HookContext, Indicator
+from cds_service.engine.types import Indicator
 from fhir_mappings.facts import (
     Administration,
     Cancer,
@@ -30,12 +30,7 @@ from hooks.rules.cervical import (
     isolated_omental_resection,
     second_line_therapy,
 )
-
-TODAY = date(2026, 3, 2)
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-VIEW = HookContext("patient-view", TODAY)
-SELECT = HookContext("order-select", TODAY)
-SIGN = HookContext("order-sign", TODAY)
+from tests.facts import LIVER, NOW, SELECT, SIGN, TODAY, VIEW, medication_order, with_primaries
 
 RECURRENT = CancerCondition("Condition/cervix", Cancer.CERVICAL, "Malignant tumor of cervix", True)
 NOT_RECURRENT = CancerCondition("Condition/cervix", Cancer.CERVICAL, "Malignant tumor of cervix", False)
@@ -43,9 +38,6 @@ OVARIAN = CancerCondition("Condition/ovary", Cancer.OVARIAN, "Malignant tumor of
 OMENTUM = Metastasis("Condition/omentum", MetastaticSite.OMENTUM, "peritoneum", "Omental metastasis")
 PERITONEUM = Metastasis(
     "Condition/perit", MetastaticSite.PERITONEUM, "peritoneum", "Carcinomatosis of peritoneum"
-)
-LIVER = Metastasis(
-    "Condition/liver", MetastaticSite.OTHER, "icd|C78.7", "Secondary malignant neoplasm of liver"
 )
 
 
@@ -56,16 +48,13 @@ def ecog(value: int) -> Score:
 def order(
     drug: Drug, status: str = "draft", under_review: bool = True, ref: str = "MedicationRequest/d1"
 ) -> MedicationOrder:
-    return MedicationOrder(
+    return medication_order(
+        drug,
         ref=ref,
-        drug=drug,
         status=status,
-        start=date(2025, 9, 1) if status != "draft" else TODAY,
-        doses=(),
-        end=None,
-        authored=None,
-        is_draft=status == "draft",
         under_review=under_review,
+        start=date(2025, 9, 1) if status != "draft" else TODAY,
+        authored=None,
     )
 
 
@@ -83,10 +72,8 @@ def chart(
     administrations: tuple[Administration, ...] = (),
     status: StatusReport | None = None,
 ) -> ClinicalPicture:
-    conditions = (primary,) if primary else ()
-    return ClinicalPicture(
-        cancer_conditions=conditions,
-        primary_cancers=frozenset(c.cancer for c in conditions),
+    return with_primaries(
+        *((primary,) if primary else ()),
         metastases=mets,
         scores=(score,) if score else (),
         medication_orders=orders,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
@@ -25,12 +25,12 @@ from fhir_mappings.facts import (
     StatusReport,
     Trend,
 )
+from hooks.rules.chart import add_months
 from hooks.rules.cytoreduction import (
     CCR_MAX_FOR_HIPEC,
     PCI_LIMIT,
     POSTOP_CHEMO_MONTHS,
     RULES,
-    add_months,
     hcc_after_cytoreduction,
     hipec_after_incomplete_cytoreduction,
     hipec_colorectal_pci,
@@ -40,14 +40,8 @@ from hooks.rules.cytoreduction import (
     pipac_palliative,
     proactive_hipec,
 )
+from tests.facts import NOW, PM, SELECT, SIGN, TODAY, VIEW, medication_order, with_primaries
 
-TODAY = date(2026, 3, 2)
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-SELECT = HookContext("order-select", TODAY)
-SIGN = HookContext("order-sign", TODAY)
-VIEW = HookContext("patient-view", TODAY)
-
-PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Metastasis to peritoneum")
 LUNG_MET = Metastasis(
     "Condition/lung-met", MetastaticSite.OTHER, "lung", "Secondary malignant neoplasm of lung"
 )
@@ -88,13 +82,7 @@ def chart(
 ) -> ClinicalPicture:
     conditions = (cancer(kind),) if kind else ()
     metastases = facts.pop("metastases", (PM,) if pm else ())
-    return ClinicalPicture(
-        primary_cancers=frozenset(c.cancer for c in conditions),
-        cancer_conditions=conditions,
-        metastases=metastases,  # type: ignore[arg-type]
-        interventions=interventions,
-        **facts,  # type: ignore[arg-type]
-    )
+    return with_primaries(*conditions, metastases=metastases, interventions=interventions, **facts)
 
 
 def run(r: Rule, picture: ClinicalPicture, context: HookContext = SELECT) -> Finding | None:
@@ -347,17 +335,7 @@ def test_prophylactic_needs_hipec_under_review_and_colorectal_primary() -> None:
 
 
 def oxaliplatin_draft(under_review: bool = False) -> MedicationOrder:
-    return MedicationOrder(
-        "MedicationRequest/ox",
-        Drug.OXALIPLATIN,
-        "draft",
-        None,
-        (),
-        None,
-        TODAY,
-        is_draft=True,
-        under_review=under_review,
-    )
+    return medication_order(Drug.OXALIPLATIN, ref="MedicationRequest/ox", under_review=under_review)
 
 
 def test_oxaliplatin_hipec_order_for_colorectal_pm_is_info() -> None:

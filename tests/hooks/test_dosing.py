@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
@@ -18,7 +18,6 @@ from fhir_mappings.facts import (
     Drug,
     Measure,
     Measurement,
-    MedicationOrder,
     OrderedDose,
 )
 from hooks.rules.dose_checks import carboplatin_calvert, cisplatin_per_bsa
@@ -30,12 +29,11 @@ from hooks.rules.dosing import (
     rounded_dose_mg,
     usable,
 )
+from tests.facts import NOW, TODAY, medication_order
 
 EXAMPLES = 500
 FINITE = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
 ANY_FLOAT = st.floats(allow_nan=True, allow_infinity=True)
-TODAY = date(2026, 3, 2)
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def test_calvert_reference_values() -> None:
@@ -102,18 +100,7 @@ def _picture(
     def m(measure: Measure, value: float) -> Measurement:
         return Measurement(measure, value, f"{value} {measure.value}", TODAY, f"Observation/{measure.name}")
 
-    order = MedicationOrder(
-        ref="MedicationRequest/d",
-        drug=drug,
-        status="draft",
-        start=TODAY,
-        doses=(),
-        end=None,
-        authored=TODAY,
-        is_draft=True,
-        under_review=True,
-        dose=dose,
-    )
+    order = medication_order(drug, ref="MedicationRequest/d", start=TODAY, dose=dose)
     return ClinicalPicture(
         medication_orders=(order,),
         demographics=Demographics(date(1961, 6, 1), "female"),

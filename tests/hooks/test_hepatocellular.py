@@ -2,64 +2,51 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from cds_service.engine.types import CreateServiceRequest, HookContext, Indicator
+from cds_service.engine.types import CreateServiceRequest, Indicator
 from fhir_mappings.facts import (
     Administration,
-    Cancer,
     CancerCondition,
     ClinicalPicture,
     Drug,
     MarkerResult,
     MedicationOrder,
     Metastasis,
-    MetastaticSite,
     Orderable,
     StatusReport,
     Trend,
 )
+from hooks.rules.chart import add_months
 from hooks.rules.hepatocellular import (
     AFP_MONITORING_MONTHS,
-    add_months,
     afp_overdue,
     hcc_afp_monitoring,
     hcc_frontline,
     hcc_gemox_order,
     hcc_progression,
 )
-
-TODAY = date(2026, 3, 2)
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-VIEW = HookContext("patient-view", TODAY)
-ORDER = HookContext("order-sign", TODAY)
-
-HCC = CancerCondition("Condition/hcc", Cancer.HCC, "Liver cell carcinoma", recurrent=False)
-LUNG = CancerCondition("Condition/lung", Cancer.LUNG, "Non-small cell lung cancer", recurrent=False)
-PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Metastasis to peritoneum")
-LIVER_MET = Metastasis("Condition/liver-met", MetastaticSite.OTHER, "icd|C78.7", "Liver metastasis")
-
-
-def given(*drugs: Drug) -> tuple[Administration, ...]:
-    return tuple(Administration(f"MedicationAdministration/{d.value}", d, date(2025, 10, 1)) for d in drugs)
+from tests.facts import (
+    HCC,
+    LIVER,
+    LUNG,
+    NOW,
+    PM,
+    SIGN,
+    TODAY,
+    VIEW,
+    given,
+    medication_order,
+    with_primaries,
+)
 
 
 def order(
     drug: Drug, status: str = "draft", under_review: bool = True, ref: str | None = None
 ) -> MedicationOrder:
-    return MedicationOrder(
-        ref=ref or f"MedicationRequest/{drug.value}",
-        drug=drug,
-        status=status,
-        start=None,
-        doses=(),
-        end=None,
-        authored=TODAY,
-        is_draft=status == "draft",
-        under_review=under_review and status == "draft",
-    )
+    return medication_order(drug, ref=ref, status=status, under_review=under_review and status == "draft")
 
 
 def chart(
@@ -70,10 +57,8 @@ def chart(
     afp: MarkerResult | None = None,
     status: StatusReport | None = None,
 ) -> ClinicalPicture:
-    conditions = (cancer,) if cancer else ()
-    return ClinicalPicture(
-        primary_cancers=frozenset(c.cancer for c in conditions),
-        cancer_conditions=conditions,
+    return with_primaries(
+        *((cancer,) if cancer else ()),
         metastases=metastases,
         administrations=administrations,
         medication_orders=orders,
@@ -118,9 +103,7 @@ def test_a_cancelled_order_is_not_therapy_on_record() -> None:
     assert hcc_frontline.evaluate(picture, VIEW, NOW) is not None
 
 
-@pytest.mark.parametrize(
-    ("cancer", "metastases"), [(HCC, ()), (HCC, (LIVER_MET,)), (LUNG, (PM,)), (None, (PM,))]
-)
+@pytest.mark.parametrize(("cancer", "metastases"), [(HCC, ()), (HCC, (LIVER,)), (LUNG, (PM,)), (None, (PM,))])
 def test_frontline_needs_hcc_and_peritoneal_metastasis(
     cancer: CancerCondition | None, metastases: tuple[Metastasis, ...]
 ) -> None:
@@ -257,7 +240,7 @@ def test_undated_progression_says_undated() -> None:
     assert "(undated)" in finding.summary
 
 
-# HCC-GEMOX-ORDER
+# HCC-GEMOX-SIGN
 
 
 def gemox_drafts(under_review: bool = True) -> tuple[MedicationOrder, ...]:
@@ -265,7 +248,7 @@ def gemox_drafts(under_review: bool = True) -> tuple[MedicationOrder, ...]:
 
 
 def test_gemox_with_no_prior_therapy_is_salvage_info() -> None:
-    finding = hcc_gemox_order.evaluate(chart(orders=gemox_drafts()), ORDER, NOW)
+    finding = hcc_gemox_order.evaluate(chart(orders=gemox_drafts()), SIGN, NOW)
     assert finding is not None
     assert finding.indicator is Indicator.INFO
     assert "no prior immunotherapy or TKI" in finding.summary
@@ -275,7 +258,7 @@ def test_gemox_with_no_prior_therapy_is_salvage_info() -> None:
 
 def test_gemox_after_immunotherapy_only_names_the_missing_tki() -> None:
     picture = chart(administrations=given(Drug.ATEZOLIZUMAB, Drug.BEVACIZUMAB), orders=gemox_drafts())
-    finding = hcc_gemox_order.evaluate(picture, ORDER, NOW)
+    finding = hcc_gemox_order.evaluate(picture, SIGN, NOW)
     assert finding is not None
     assert "no prior TKI" in finding.summary
     assert "- Prior immunotherapy: atezolizumab." in finding.detail
@@ -283,45 +266,45 @@ def test_gemox_after_immunotherapy_only_names_the_missing_tki() -> None:
 
 def test_gemox_after_tki_only_names_the_missing_immunotherapy() -> None:
     picture = chart(administrations=given(Drug.SORAFENIB, Drug.LENVATINIB), orders=gemox_drafts())
-    finding = hcc_gemox_order.evaluate(picture, ORDER, NOW)
+    finding = hcc_gemox_order.evaluate(picture, SIGN, NOW)
     assert finding is not None
     assert "no prior immunotherapy on record" in finding.summary
 
 
 def test_gemox_after_immunotherapy_and_tki_is_salvage_as_the_source_says() -> None:
     picture = chart(administrations=given(Drug.ATEZOLIZUMAB, Drug.SORAFENIB), orders=gemox_drafts())
-    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is None
+    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is None
 
 
 def test_gemcitabine_draft_with_an_active_oxaliplatin_order_is_gemox() -> None:
     picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, status="active")))
-    finding = hcc_gemox_order.evaluate(picture, ORDER, NOW)
+    finding = hcc_gemox_order.evaluate(picture, SIGN, NOW)
     assert finding is not None
     assert "active order" in finding.detail
 
 
 def test_a_completed_oxaliplatin_order_does_not_make_gemox() -> None:
     picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, status="completed")))
-    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is None
+    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is None
 
 
 def test_oxaliplatin_alone_is_not_gemox() -> None:
     picture = chart(orders=(order(Drug.OXALIPLATIN),))
-    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is None
+    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is None
 
 
 def test_gemox_drafts_not_under_review_give_no_card() -> None:
     picture = chart(
         orders=(order(Drug.GEMCITABINE, under_review=False), order(Drug.OXALIPLATIN, under_review=False))
     )
-    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is None
+    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is None
 
 
 def test_selecting_one_gemox_drug_with_the_other_an_unselected_draft_fires() -> None:
     picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, under_review=False)))
-    assert hcc_gemox_order.evaluate(picture, ORDER, NOW) is not None
+    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is not None
 
 
 def test_gemox_for_another_primary_gives_no_card() -> None:
-    assert hcc_gemox_order.evaluate(chart(LUNG, orders=gemox_drafts()), ORDER, NOW) is None
-    assert hcc_gemox_order.evaluate(chart(metastases=(), orders=gemox_drafts()), ORDER, NOW) is None
+    assert hcc_gemox_order.evaluate(chart(LUNG, orders=gemox_drafts()), SIGN, NOW) is None
+    assert hcc_gemox_order.evaluate(chart(metastases=(), orders=gemox_drafts()), SIGN, NOW) is None

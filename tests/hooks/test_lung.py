@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 
-from cds_service.engine.types import CreateServiceRequest, HookContext, Indicator
+from cds_service.engine.types import CreateServiceRequest, Indicator
 from fhir_mappings.facts import (
-    Cancer,
     CancerCondition,
     ClinicalPicture,
     Drug,
@@ -25,19 +24,19 @@ from hooks.rules.lung import (
     lung_molecular_testing,
     lung_palliation,
 )
-
-TODAY = date(2026, 3, 2)
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-VIEW = HookContext("patient-view", TODAY)
-ORDER = HookContext("order-select", TODAY)
-
-LUNG = CancerCondition("Condition/lung", Cancer.LUNG, "Non-small cell lung cancer", recurrent=False)
-HCC = CancerCondition("Condition/hcc", Cancer.HCC, "Liver cell carcinoma", recurrent=False)
-PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Metastasis to peritoneum")
-OMENTUM = Metastasis("Condition/om", MetastaticSite.OMENTUM, "peritoneum", "Omental metastasis")
-LIVER = Metastasis(
-    "Condition/liver-met", MetastaticSite.OTHER, "icd|C78.7", "Secondary malignant neoplasm of liver"
+from tests.facts import (
+    HCC,
+    LIVER,
+    LUNG,
+    NOW,
+    OMENTUM,
+    PM,
+    SELECT,
+    VIEW,
+    medication_order,
+    with_primaries,
 )
+
 BONE = Metastasis(
     "Condition/bone-met", MetastaticSite.OTHER, "icd|C79.5", "Secondary malignant neoplasm of bone"
 )
@@ -58,17 +57,7 @@ def all_negative() -> tuple[GeneResult, ...]:
 
 
 def draft(drug: Drug, under_review: bool = True) -> MedicationOrder:
-    return MedicationOrder(
-        ref=f"MedicationRequest/{drug.value}",
-        drug=drug,
-        status="draft",
-        start=None,
-        doses=(),
-        end=None,
-        authored=TODAY,
-        is_draft=True,
-        under_review=under_review,
-    )
+    return medication_order(drug, under_review=under_review)
 
 
 def chart(
@@ -77,10 +66,8 @@ def chart(
     genes: tuple[GeneResult, ...] = (),
     orders: tuple[MedicationOrder, ...] = (),
 ) -> ClinicalPicture:
-    conditions = (cancer,) if cancer else ()
-    return ClinicalPicture(
-        primary_cancers=frozenset(c.cancer for c in conditions),
-        cancer_conditions=conditions,
+    return with_primaries(
+        *((cancer,) if cancer else ()),
         metastases=metastases,
         gene_results=tuple(sorted(genes, key=lambda g: (g.gene, g.on or date.min, g.ref))),
         medication_orders=orders,
@@ -159,7 +146,7 @@ def kras_mutated(on: date | None = date(2026, 1, 15)) -> tuple[GeneResult, ...]:
 
 def test_gefitinib_with_kras_g12a_is_a_warning_with_variant_and_date() -> None:
     finding = lung_kras_targeted.evaluate(
-        chart(genes=kras_mutated(), orders=(draft(Drug.GEFITINIB),)), ORDER, NOW
+        chart(genes=kras_mutated(), orders=(draft(Drug.GEFITINIB),)), SELECT, NOW
     )
     assert finding is not None
     assert finding.indicator is Indicator.WARNING
@@ -175,33 +162,33 @@ def test_gefitinib_with_kras_g12a_is_a_warning_with_variant_and_date() -> None:
 @pytest.mark.parametrize("drug", [Drug.OSIMERTINIB, Drug.ALECTINIB, Drug.CETUXIMAB])
 def test_every_targeted_therapy_counts(drug: Drug) -> None:
     picture = chart(genes=kras_mutated(), orders=(draft(drug),))
-    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is not None
+    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is not None
 
 
 @pytest.mark.parametrize("drug", [Drug.CARBOPLATIN, Drug.PEMBROLIZUMAB, Drug.BEVACIZUMAB])
 def test_non_targeted_therapy_gives_no_kras_card(drug: Drug) -> None:
     picture = chart(genes=kras_mutated(), orders=(draft(drug),))
-    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
 
 
 def test_targeted_draft_not_under_review_gives_no_card() -> None:
     picture = chart(genes=kras_mutated(), orders=(draft(Drug.GEFITINIB, under_review=False),))
-    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
 
 
 def test_kras_wild_type_gives_no_card() -> None:
     picture = chart(genes=(result(Gene.KRAS, False),), orders=(draft(Drug.GEFITINIB),))
-    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
 
 
 def test_kras_result_that_does_not_say_gives_no_card() -> None:
     picture = chart(genes=(result(Gene.KRAS, None),), orders=(draft(Drug.GEFITINIB),))
-    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
 
 
 def test_no_kras_result_gives_no_card() -> None:
     picture = chart(genes=(result(Gene.EGFR, True, "p.Leu858Arg"),), orders=(draft(Drug.GEFITINIB),))
-    assert lung_kras_targeted.evaluate(picture, ORDER, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
 
 
 def test_the_latest_conclusive_kras_result_decides() -> None:
@@ -210,17 +197,19 @@ def test_the_latest_conclusive_kras_result_decides() -> None:
     newer_open = result(Gene.KRAS, None, on=date(2026, 2, 1), ref="Observation/k3")
     orders = (draft(Drug.GEFITINIB),)
     assert (
-        lung_kras_targeted.evaluate(chart(genes=(older_mutated, newer_wild), orders=orders), ORDER, NOW)
+        lung_kras_targeted.evaluate(chart(genes=(older_mutated, newer_wild), orders=orders), SELECT, NOW)
         is None
     )
-    finding = lung_kras_targeted.evaluate(chart(genes=(older_mutated, newer_open), orders=orders), ORDER, NOW)
+    finding = lung_kras_targeted.evaluate(
+        chart(genes=(older_mutated, newer_open), orders=orders), SELECT, NOW
+    )
     assert finding is not None
     assert "Observation/k1" in finding.detail
 
 
 def test_mutation_without_variant_or_date_is_worded_as_such() -> None:
     genes = (result(Gene.KRAS, True, None, on=None),)
-    finding = lung_kras_targeted.evaluate(chart(genes=genes, orders=(draft(Drug.GEFITINIB),)), ORDER, NOW)
+    finding = lung_kras_targeted.evaluate(chart(genes=genes, orders=(draft(Drug.GEFITINIB),)), SELECT, NOW)
     assert finding is not None
     assert "KRAS mutation on record (undated)" in finding.summary
     assert "variant not stated" in finding.detail
@@ -228,9 +217,9 @@ def test_mutation_without_variant_or_date_is_worded_as_such() -> None:
 
 def test_kras_card_needs_lung_cancer_with_pm() -> None:
     orders = (draft(Drug.GEFITINIB),)
-    assert lung_kras_targeted.evaluate(chart(HCC, genes=kras_mutated(), orders=orders), ORDER, NOW) is None
+    assert lung_kras_targeted.evaluate(chart(HCC, genes=kras_mutated(), orders=orders), SELECT, NOW) is None
     assert (
-        lung_kras_targeted.evaluate(chart(metastases=(), genes=kras_mutated(), orders=orders), ORDER, NOW)
+        lung_kras_targeted.evaluate(chart(metastases=(), genes=kras_mutated(), orders=orders), SELECT, NOW)
         is None
     )
 

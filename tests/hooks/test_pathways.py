@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from cds_service.engine.run import run_rules
-from cds_service.engine.types import HookContext, Indicator
+from cds_service.engine.types import Indicator
 from fhir_mappings.facts import (
-    Administration,
     Cancer,
     CancerCondition,
     ClinicalPicture,
@@ -27,16 +26,10 @@ from hooks.rules.pathways import (
     ovarian_doublet,
     unknown_primary,
 )
-
-TODAY = date(2026, 3, 2)
-NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
-VIEW = HookContext("patient-view", TODAY)
+from tests.facts import LIVER, NOW, OMENTUM, VIEW, with_primaries
+from tests.facts import given as administered
 
 PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Peritoneal carcinomatosis")
-OMENTUM = Metastasis("Condition/om", MetastaticSite.OMENTUM, "peritoneum", "Omental metastasis")
-LIVER = Metastasis(
-    "Condition/liver", MetastaticSite.OTHER, "icd|C78.7", "Secondary malignant neoplasm of liver"
-)
 ECOG_1 = Score(Scale.ECOG, 1, date(2026, 2, 20), "Observation/ecog")
 PCI_12 = Score(Scale.PCI, 12, date(2026, 2, 10), "Observation/pci")
 
@@ -54,14 +47,11 @@ def chart(
     given: tuple[Drug, ...] = (),
     status: StatusReport | None = None,
 ) -> ClinicalPicture:
-    return ClinicalPicture(
-        primary_cancers=frozenset(c.cancer for c in primaries),
-        cancer_conditions=primaries,
+    return with_primaries(
+        *primaries,
         metastases=metastases,
         scores=scores,
-        administrations=tuple(
-            Administration(f"MedicationAdministration/{d.value}", d, date(2025, 10, 1)) for d in given
-        ),
+        administrations=administered(*given),
         disease_status=status,
     )
 
