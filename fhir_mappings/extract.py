@@ -192,8 +192,12 @@ def _medication_order(
 ) -> MedicationOrder | None:
     """The order's schedule: explicit dose dates (timing events), its start (first event or bounds start, else
     the dispense validity start) and its course end (bounds end only: a dispense validity end says how long
-    the prescription may be filled, not when the last dose is given)."""
+    the prescription may be filled, not when the last dose is given). An order for a drug no rule knows is
+    not read further."""
     if key is None:
+        return None
+    drug = terminology.drugs.first(_medication_codings(resource, index))
+    if drug is None:
         return None
     events: list[object] = []
     starts: list[object] = []
@@ -214,7 +218,7 @@ def _medication_order(
     status = resource.get("status")
     return MedicationOrder(
         ref=key,
-        drug=terminology.drugs.first(_medication_codings(resource, index)),
+        drug=drug,
         status=status if isinstance(status, str) else None,
         start=start,
         doses=tuple(doses),

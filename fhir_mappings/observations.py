@@ -53,11 +53,11 @@ ObservationFact = (
 
 
 def observation_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> ObservationFact | None:
-    if resource.get("status") not in RESULT_STATUSES:
-        return None
-    key = ref_key(resource)
     role = terminology.observations.first(codings_of(resource.get("code")))
-    if key is None or role is None:
+    if role is None or resource.get("status") not in RESULT_STATUSES:
+        return None  # most observations of a chart are none of ours: the code is looked at first
+    key = ref_key(resource)
+    if key is None:
         return None
     kind, concept = role
     on = _effective_date(resource, tz)

@@ -26,7 +26,7 @@ SOURCES: dict[str, SourceDocument] = {
             "CARCINOMATOSIS-OVERVIEW",
             "guidelines/000_2b56ff475e4e6d00.txt",
             "What is carcinomatosis (cancer metastasis)?",
-            "online clinical guideline summary (publisher not named in the document)",
+            "Dr.Oracle, online clinical guideline summary (named in its disclaimer, l.48)",
             "2025-05-05",
             "Overview of carcinomatosis management; ovarian carboplatin/paclitaxel with Calvert dosing and "
             "bevacizumab; oligometastatic breast cancer.",
@@ -46,17 +46,18 @@ SOURCES: dict[str, SourceDocument] = {
             "CERVICAL-OMENTAL",
             "guidelines/002_ebcf498ddea1a6ee.txt",
             "What is the treatment for recurrent cervical cancer with omental (omentum) metastases?",
-            "online clinical guideline summary (publisher not named in the document)",
+            "Dr.Oracle, online clinical guideline summary (named in its disclaimer, l.104)",
             "2025-07-25",
             "Recurrent cervical cancer with omental metastases: regimens and doses, bevacizumab toxicity and its "
-            "28-day surgical hold, surgical options.",
+            '28-day surgical hold, surgical options. Review status: the document is marked "Educational purpose '
+            'only • Exercise caution as content is pending human review" (l.4).',
             108,
         ),
         SourceDocument(
             "CRC-PM-REVIEW",
             "guidelines/003_6dee4c2c304936c7.txt",
-            "Review: management of colorectal cancer with peritoneal metastasis",
-            "peer-reviewed review article (journal not named in the document)",
+            "Treatment for Peritoneal Metastasis of Patients With Colorectal Cancer",
+            "Annals of Coloproctology; authors Young Jin Kim and Chang Hyun Kim (running header, l.468-476)",
             "not stated",
             "Colorectal peritoneal metastasis: CRS plus HIPEC, PCI and completeness of cytoreduction, PRODIGE 7, "
             "COLOPEC, PROPHYLOCHIP, PIPAC, perioperative systemic therapy.",

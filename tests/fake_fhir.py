@@ -68,6 +68,9 @@ def outcome(code: str = "exception") -> dict[str, Any]:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 64
+    """A hook call opens one connection per prefetch key at once (ten of them); the default backlog of 5 drops
+    connections under load, which then miss the client's connect timeout (a flaky 412)."""
     fake: FakeFhirServer
 
 

@@ -24,8 +24,8 @@ SERVICE = "peritoneal-metastasis-patient-view"
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 PATHWAYS: dict[str, list[tuple[str, str]]] = {
     "pm-colorectal-001": [("HIPEC-CRC-PCI", "info"), ("PM-GENERAL", "info")],
-    "pm-hcc-001": [("HIPEC-HCC", "warning"), ("HCC-FIRSTLINE", "warning")],
-    "pm-lung-001": [("HIPEC-LUNG", "warning"), ("LUNG-MOLECULAR", "warning"), ("LUNG-PALLIATION", "info")],
+    "pm-hcc-001": [("HCC-FIRSTLINE", "warning"), ("HIPEC-HCC", "info")],
+    "pm-lung-001": [("LUNG-MOLECULAR", "warning"), ("HIPEC-LUNG", "info"), ("LUNG-PALLIATION", "info")],
     "pm-cervical-002": [("CERV-FIRSTLINE", "info"), ("CERV-OMENTAL-RESECTION", "info")],
     "pm-ovarian-001": [("OV-DOUBLET", "info")],
     "pm-breast-001": [("BR-OLIGO", "info")],

@@ -4,6 +4,7 @@ thread pool; only reading the body is async."""
 from __future__ import annotations
 
 import html
+import inspect
 from typing import Annotated, Any
 
 import orjson
@@ -12,6 +13,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from cds_service.auth.verify import Authenticator, Caller
+from cds_service.engine.types import Rule
 from cds_service.errors import MalformedRequest, NotFound, PayloadTooLarge
 from cds_service.pipeline import Runtime, handle_hook
 from cds_service.protocol.models import DiscoveryResponse, FeedbackRequest, ServiceDescriptor
@@ -133,11 +135,18 @@ def post_feedback(
     return json_response({"received": len(feedback.feedback), "stored": stored})
 
 
+def _paraphrase(rule: Rule) -> str:
+    """What the rule says, in our words: the first paragraph of its docstring, on one line."""
+    doc = inspect.getdoc(rule.evaluate) or rule.title
+    return " ".join(doc.split("\n\n")[0].split())
+
+
 def _citing(short_name: str) -> list[dict[str, Any]]:
     return [
         {
             "id": r.id,
             "title": r.title,
+            "paraphrase": _paraphrase(r),
             "lines": [f"{c.first_line}-{c.last_line}" for c in r.citations if c.source == short_name],
         }
         for r in ALL_RULES
@@ -162,7 +171,7 @@ def get_source(short_name: str, request: Request) -> Response:
         return JSONResponse(body)
     rows = "".join(
         f"<li><strong>{html.escape(r['id'])}</strong>: {html.escape(r['title'])} "
-        f"(lines {html.escape(', '.join(r['lines']))})</li>"
+        f"(lines {html.escape(', '.join(r['lines']))})<br>{html.escape(r['paraphrase'])}</li>"
         for r in _citing(short_name)
     )
     page = (

@@ -68,12 +68,15 @@ class CodeIndex(Generic[K]):
     one dict lookup per coding instead of a scan of every set. The most specific ICD-10-CM code wins."""
 
     def __init__(self, sets: Mapping[K, ValueSet]) -> None:
-        self._by_pair: dict[tuple[str, str], K] = {}
+        self._by_pair: dict[tuple[str | None, str | None], K] = {}
         for key, value_set in sets.items():
             for code in value_set.codes:
                 self._by_pair.setdefault((code.system, code.code), key)
 
     def concept(self, system: str | None, code: str | None) -> K | None:
+        found = self._by_pair.get((system, code))
+        if found is not None or system != ICD10CM:
+            return found  # the hot path: one dict lookup (Observation codes are LOINC)
         for pair in lookup_keys(system, code):
             found = self._by_pair.get(pair)
             if found is not None:

@@ -1,9 +1,9 @@
 """Perioperative bevacizumab: the 28-day hold before elective and after major surgery.
 
 Source: CERVICAL-OMENTAL l.61 (withhold at least 28 days before elective surgery and 28 days following major
-surgery); CRC-PM-REVIEW l.436-443 (perioperative VEGF inhibitors may add postoperative complications; no
-consensus on the question). Days are whole calendar days in the site's time zone; exactly 28 days apart is
-allowed, 27 is not.
+surgery); CRC-PM-REVIEW l.438-440 (perioperative systemic chemotherapy may increase postoperative
+complications, especially when VEGF inhibitors are added). Days are whole calendar days in the site's time
+zone; exactly 28 days apart is allowed, 27 is not.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ BEV_SURGICAL_HOLD_DAYS = 28
 HOLD = timedelta(days=BEV_SURGICAL_HOLD_DAYS)
 
 HOLD_CITATION = Citation("CERVICAL-OMENTAL", 61, 61)
-VEGF_COMPLICATIONS_CITATION = Citation("CRC-PM-REVIEW", 436, 443)
+VEGF_COMPLICATIONS_CITATION = Citation("CRC-PM-REVIEW", 438, 440)
 ORDER_HOOKS = ("order-select", "order-sign")
 COURSE_STATUSES = frozenset({"active", "on-hold", "completed", "draft"})
 VEGF_CLASS_AGENTS = (Drug.RAMUCIRUMAB, Drug.ZIV_AFLIBERCEPT)
@@ -42,8 +42,8 @@ HOLD_STATEMENT = (
     "major surgery (CERVICAL-OMENTAL l.61)."
 )
 VEGF_STATEMENT = (
-    "Adding VEGF inhibitors to perioperative systemic therapy may increase postoperative complications, though "
-    "there is no consensus on this in the neoadjuvant or adjuvant setting (CRC-PM-REVIEW l.436-443)."
+    "Perioperative systemic chemotherapy can have toxic effects: it may increase postoperative complications, "
+    "especially when VEGF inhibitors are added (CRC-PM-REVIEW l.438-440)."
 )
 VEGF_WINDOW_NOTE = (
     "The sources give no interval for VEGF inhibitors other than bevacizumab; the 28 days used to raise this "
@@ -79,24 +79,35 @@ def first_allowed_start(
 ) -> date:
     """Where the first dose lands once the whole schedule (and a course ending on `end`) is moved, by as few
     days as possible, clear of the hold around every planned surgery and after every major surgery done."""
+    return allowed_start_and_planned_blockers(doses, planned, completed, end)[0]
+
+
+def allowed_start_and_planned_blockers(
+    doses: Sequence[date], planned: Iterable[Surgery], completed: Iterable[Surgery], end: date | None = None
+) -> tuple[date, tuple[Surgery, ...]]:
+    """`first_allowed_start`, with the planned surgeries that moved the schedule on the way (in date order):
+    the ones a card must name when they push the date beyond the hold after a surgery done."""
     planned, completed = list(planned), list(completed)
     shift = timedelta(0)
+    blockers: dict[str, Surgery] = {}
     while True:
         needed = timedelta(0)
         if end is not None:
             for surgery in planned:
                 if doses[0] + shift <= surgery.on <= end + shift:
                     needed = max(needed, surgery.on + HOLD - (doses[0] + shift))
+                    blockers[surgery.ref] = surgery
         for dose in doses:
             moved = dose + shift
             for surgery in planned:
                 if conflicts(moved, surgery):
                     needed = max(needed, surgery.on + HOLD - moved)
+                    blockers[surgery.ref] = surgery
             for surgery in completed:
                 if recently_after(moved, surgery):
                     needed = max(needed, surgery.on + HOLD - moved)
         if not needed:
-            return doses[0] + shift
+            return doses[0] + shift, tuple(sorted(blockers.values(), key=lambda b: (b.on, b.ref)))
         shift += needed
 
 
@@ -230,35 +241,56 @@ def bevacizumab_order_near_planned_surgery(
 def bevacizumab_order_soon_after_major_surgery(
     picture: ClinicalPicture, context: HookContext, now: datetime
 ) -> Finding | None:
-    """Critical: a bevacizumab draft with a dose less than 28 days after a major surgery that was done."""
+    """Critical: a bevacizumab draft with a dose less than 28 days after a major surgery that was done. The
+    earliest restart moves the whole schedule clear of every surgery; when a planned surgery pushes it beyond
+    the hold after the completed ones, summary and detail name that planned surgery and its date."""
     planned = upcoming(picture, context.today)
+    completed = picture.completed_surgeries
     hits: list[tuple[MedicationOrder, tuple[date, ...], date, Surgery]] = []
     for order in picture.orders_under_review(Drug.BEVACIZUMAB):
         doses = doses_of(order, context.today)
-        pairs = [(d, s) for d in doses for s in picture.completed_surgeries if recently_after(d, s)]
+        pairs = [(d, s) for d in doses for s in completed if recently_after(d, s)]
         if pairs:
             dose, surgery = min(pairs, key=lambda p: days_between(p[1].on, p[0]))
             hits.append((order, doses, dose, surgery))
     if not hits:
         return None
-    moves = [
-        (o, doses[0], first_allowed_start(doses, planned, picture.completed_surgeries))
-        for o, doses, _, _ in hits
-    ]
-    _, _, dose, surgery = min(hits, key=lambda h: days_between(h[3].on, h[2]))
+    restarts = []
+    for _, doses, _, _ in hits:
+        after_done = first_allowed_start(doses, [], completed)
+        allowed, blockers = allowed_start_and_planned_blockers(doses, planned, completed)
+        restarts.append((after_done, allowed, blockers if allowed > after_done else ()))
+    moves = [(o, doses[0], allowed) for (o, doses, _, _), (_, allowed, _) in zip(hits, restarts, strict=True)]
+    lead = min(range(len(hits)), key=lambda i: days_between(hits[i][3].on, hits[i][2]))
+    _, _, dose, surgery = hits[lead]
     earliest = min(new for _, _, new in moves)
+    pushed_by = next((b for _, allowed, b in restarts if allowed == earliest and b), ())
     summary = (
         f"Withhold bevacizumab: dose {day(dose)} is {plural_days(days_between(surgery.on, dose))} after "
         f"{short(surgery.name)} on {day(surgery.on)}; earliest {day(earliest)}"
     )
+    if pushed_by:
+        summary = (
+            f"Withhold bevacizumab: {plural_days(days_between(surgery.on, dose))} after "
+            f"{short(surgery.name, 16)} ({day(surgery.on)}); earliest {day(earliest)}, clear of planned "
+            f"{short(pushed_by[-1].name, 16)} ({day(pushed_by[-1].on)})"
+        )
     lines = []
-    for (order, doses, dose, surgery), (_, _, allowed) in zip(hits, moves, strict=True):
+    for (order, doses, dose, surgery), (after_done, allowed, blockers) in zip(hits, restarts, strict=True):
         lines += [
             f"- **Bevacizumab order** ({order.ref}): {_schedule_line(order, doses)}.",
             f"  - Major surgery done: {md(surgery.name)} on {day(surgery.on)} ({surgery.ref}), "
             f"{plural_days(days_between(surgery.on, dose))} before the dose of {day(dose)}.",
-            f"  - Earliest restart, moving the whole schedule: {day(allowed)}.",
         ]
+        if blockers:
+            lines += [
+                f"  - Earliest restart after the surgery done, moving the whole schedule: {day(after_done)}.",
+                "  - That schedule would fall within 28 days of "
+                + "; ".join(f"planned {md(b.name)} on {day(b.on)} ({b.ref})" for b in blockers)
+                + f": the earliest restart clear of it is {day(allowed)}.",
+            ]
+        else:
+            lines.append(f"  - Earliest restart, moving the whole schedule: {day(allowed)}.")
     detail = "\n".join([*lines, "", HOLD_STATEMENT])
     suggestions = _move_suggestions(moves, "bevacizumab", "28 days after surgery")[1:]
     return Finding(Indicator.CRITICAL, summary, detail, suggestions)

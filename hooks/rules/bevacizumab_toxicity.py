@@ -148,7 +148,8 @@ def bevacizumab_with_hypertension(
 
 
 def _condition_line(c: ComorbidCondition) -> str:
-    since = f", recorded {day(c.recorded)}" if c.recorded else ", no date on record"
+    # The extractor takes the condition's onsetDateTime, else its recordedDate: the date may be either.
+    since = f", onset or recorded {day(c.recorded)}" if c.recorded else ", no date on record"
     return f"- Active {c.kind.value}: {md(c.name)}{since} ({c.ref})."
 
 
@@ -172,9 +173,9 @@ def bevacizumab_with_vte_or_fistula(
     kinds = [k for k in EVENT_RATES if any(c.kind is k for c in found)]
     first = [next(c for c in found if c.kind is k) for k in kinds]
     if len(first) == 1:
-        when = f" ({day(first[0].recorded)})" if first[0].recorded else ""
+        when = f" (onset or recorded {day(first[0].recorded)})" if first[0].recorded else ""
         summary = (
-            f"Bevacizumab ordered with active {short(first[0].name, 40)}{when}: "
+            f"Bevacizumab ordered with active {short(first[0].name, 25)}{when}: "
             f"{EVENT_LABELS[kinds[0]]} is a bevacizumab-specific adverse event"
         )
     else:

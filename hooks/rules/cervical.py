@@ -279,7 +279,9 @@ def _first_line_start(picture: ClinicalPicture) -> date | None:
 )
 def second_line_therapy(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
     """Info: cervical cancer with peritoneal/omental metastasis, first-line drugs on record and the latest
-    disease status 'progression' (dated on or after the first first-line drug, or undated). Disease status
+    disease status 'progression' dated after the first first-line drug (l.77: progression *after* first-line
+    therapy; a status dated the day the first drug started most likely describes the disease that led to
+    treatment: no card), or undated, or with no start date on record for the first-line drugs. Disease status
     not on record, or not progression: no card."""
     condition = with_pm(picture, Cancer.CERVICAL)
     status = picture.disease_status
@@ -287,7 +289,7 @@ def second_line_therapy(picture: ClinicalPicture, context: HookContext, now: dat
     if condition is None or not given or status is None or status.trend is not Trend.PROGRESSION:
         return None
     started = _first_line_start(picture)
-    if status.on is not None and started is not None and status.on < started:
+    if status.on is not None and started is not None and status.on <= started:
         return None
     when = f"on {day(status.on)}" if status.on else "(undated)"
     summary = (

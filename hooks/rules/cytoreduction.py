@@ -10,7 +10,7 @@ patient-view cards speak about the chart.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 
 from cds_service.engine.types import Citation, Finding, HookContext, Indicator, Rule, rule
 from fhir_mappings.facts import (
@@ -39,6 +39,7 @@ from hooks.rules.chart import (
     score_text,
     status_line,
     therapy_line,
+    therapy_text,
     with_pm,
 )
 from hooks.rules.wording import SUMMARY_LIMIT, dated, day, md, short
@@ -89,8 +90,9 @@ HCC_STATEMENT = (
     "(HCC-LUNG-PM l.29, l.34-35)."
 )
 HCC_RESPONSE_NOTE = (
-    "AFP normalisation and a documented response are both on record and no metastasis outside the peritoneum "
-    "is: the algorithm's next step is a multidisciplinary evaluation for CRS/HIPEC (HCC-LUNG-PM l.18)."
+    "Systemic therapy, AFP normalisation and a documented response are all on record and no metastasis "
+    "outside the peritoneum is: the algorithm's next step is a multidisciplinary evaluation for CRS/HIPEC "
+    "(HCC-LUNG-PM l.18)."
 )
 LUNG_STATEMENT = (
     "Guideline: systemic chemotherapy is the primary treatment of lung cancer with peritoneal involvement "
@@ -179,6 +181,12 @@ def intervention_lines(interventions: Iterable[Intervention]) -> list[str]:
     return lines
 
 
+def _requested(interventions: Iterable[Intervention]) -> str:
+    """'ordered for <day>' (the earliest requested date of the orders) or 'ordered (undated)'."""
+    days = sorted(i.on for i in interventions if i.on is not None)
+    return f"ordered for {day(days[0])}" if days else "ordered (undated)"
+
+
 def _refs(interventions: Iterable[Intervention]) -> str:
     return ", ".join(dict.fromkeys(i.ref for i in interventions))
 
@@ -196,11 +204,14 @@ def afp_line(afp: MarkerResult | None) -> str:
 
 
 def afp_phrase(afp: MarkerResult | None) -> str:
+    """The AFP for a summary, with its date whenever a result is shown."""
     if afp is None:
         return "no AFP on record"
     if afp.normalised is None:
-        return "AFP normalisation unknown"
-    return "AFP normalised" if afp.normalised else f"AFP {short(afp.text, 20)} not normalised"
+        return f"AFP{dated(afp.on)}: normalisation unknown"
+    if afp.normalised:
+        return f"AFP normalised{dated(afp.on)}"
+    return f"AFP {short(afp.text, 20)}{dated(afp.on)} not normalised"
 
 
 def status_phrase(status: StatusReport | None) -> str:
@@ -235,6 +246,24 @@ def _crs_hipec_chart(
     return (condition, list(reviewed)) if reviewed else None
 
 
+def _choice_indicator(context: HookContext, shown: Iterable[Intervention]) -> Indicator:
+    """Warning where CRS/HIPEC is being chosen: an order under review (order hooks), or a CRS/HIPEC order or
+    plan not yet done on the chart (patient-view). A patient-view with none: info, guidance only, since no
+    choice against the recommendation has been made."""
+    return Indicator.WARNING if context.hook not in VIEW_HOOKS or _planned(shown) else Indicator.INFO
+
+
+def _before(first: date | None, second: date | None) -> bool:
+    """Both dated and `first` strictly earlier: a CCR older than the PCI belongs to an earlier operation (the
+    PCI is scored when an operation starts, the CCR when it ends)."""
+    return first is not None and second is not None and first < second
+
+
+def _planned(shown: Iterable[Intervention]) -> bool:
+    """A CRS/HIPEC order or plan on the chart that is not done yet."""
+    return any(not i.done for i in shown)
+
+
 # --- Rules --------------------------------------------------------------------------------------------------
 
 
@@ -248,25 +277,30 @@ def _crs_hipec_chart(
         Fact.INTERVENTIONS,
         Fact.TUMOR_MARKERS,
         Fact.DISEASE_STATUS,
+        Fact.MEDICATION_HISTORY,
         Fact.DRAFT_ORDERS,
     ),
     cites=(HCC_SELECTION, HCC_ALGORITHM, HCC_LUNG_NOT_STANDARD, HCC_PITFALLS),
     version="1.0.0",
 )
 def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
-    """Warning: CRS/HIPEC is not standard for HCC with PM. Info instead when AFP is normalised, a response is
-    documented and no metastasis outside the peritoneum is on record (the profound response of l.10, l.18).
-    Order hooks: only with CRS or HIPEC under review. Patient-view: any HCC + PM chart, unless CRS/HIPEC was
-    already done (HIPEC-HCC-POSTOP speaks then). An AFP without reference range or interpretation, or none,
-    and a missing disease status are named on the card and keep it a warning."""
+    """CRS/HIPEC is not standard for HCC with PM: a warning on order hooks (CRS or HIPEC under review) and on a
+    patient-view whose chart has a CRS/HIPEC order or plan not yet done; info on a patient-view with none (no
+    choice has been made). The MDT info card instead when systemic therapy is on record, AFP is normalised, a
+    response is documented and no metastasis outside the peritoneum is on record (the profound response to
+    systemic therapy of l.10, l.18). Patient-view: any HCC + PM chart, unless CRS/HIPEC was already done
+    (HIPEC-HCC-POSTOP speaks then). An AFP without reference range or interpretation, or none, a missing
+    disease status and no systemic therapy on record are named on the card and rule out the MDT card."""
     chart = _crs_hipec_chart(picture, context, Cancer.HCC)
     on_view = context.hook in VIEW_HOOKS
     if chart is None or (on_view and any(i.done for i in chart[1])):
         return None
     condition, shown = chart
     extra = _extra_peritoneal(picture)
+    treated = bool(picture.therapy_history())
     profound = (
-        picture.afp is not None
+        treated
+        and picture.afp is not None
         and picture.afp.normalised is True
         and picture.disease_status is not None
         and picture.disease_status.trend is Trend.RESPONSE
@@ -275,24 +309,29 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime)
         *chart_lines(picture, condition),
         "- Metastasis outside the peritoneum: " + ("; ".join(extra) if extra else "none on record") + ".",
         *intervention_lines(shown),
+        therapy_line(picture),
         afp_line(picture.afp),
         status_line(picture.disease_status, "none on record, so no response on imaging is documented"),
     ]
+    if not on_view:
+        subject = "CRS/HIPEC ordered for HCC with PM"
+    elif _planned(shown):
+        subject = "CRS/HIPEC planned for HCC with PM"
+    else:
+        subject = "HCC with PM"
     if profound and not extra:
-        subject = "CRS/HIPEC ordered for HCC with PM" if not on_view else "HCC with peritoneal metastasis"
-        summary = f"{subject}: AFP normalised, response documented; MDT evaluation at a specialised centre"
+        summary = f"{subject}: {afp_phrase(picture.afp)}, response documented; MDT evaluation at a specialised centre"
         detail = "\n".join([*lines, "", HCC_RESPONSE_NOTE, HCC_STATEMENT])
-        return Finding(Indicator.INFO, summary, detail)
+        return Finding(Indicator.INFO, short(summary, SUMMARY_LIMIT), detail)
     reasons = [afp_phrase(picture.afp), status_phrase(picture.disease_status)]
+    if not treated:
+        reasons.append("no systemic therapy on record")
     if extra:
         reasons.append("disease beyond the peritoneum")
-    subject = (
-        "CRS/HIPEC ordered for HCC with PM: not standard"
-        if not on_view
-        else "HCC with PM: CRS/HIPEC not standard"
-    )
-    summary = f"{subject} ({'; '.join(reasons)})"
-    return Finding(Indicator.WARNING, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", HCC_STATEMENT]))
+    verdict = "CRS/HIPEC not standard" if subject == "HCC with PM" else "not standard"
+    summary = f"{subject}: {verdict} ({'; '.join(reasons)})"
+    indicator = _choice_indicator(context, shown)
+    return Finding(indicator, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", HCC_STATEMENT]))
 
 
 @rule(
@@ -310,9 +349,10 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime)
     version="1.0.0",
 )
 def hipec_for_lung(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
-    """Warning: CRS/HIPEC is not standard for lung cancer with PM; systemic chemotherapy comes first. Order
-    hooks: only with CRS or HIPEC under review; patient-view: any lung + PM chart. The systemic therapy on
-    record is shown ("none on record" when there is none)."""
+    """CRS/HIPEC is not standard for lung cancer with PM; systemic chemotherapy comes first. Warning on order
+    hooks (only with CRS or HIPEC under review) and on a patient-view whose chart has a CRS/HIPEC order or plan
+    not yet done; info on any other lung + PM patient-view (no choice against the recommendation made). The
+    systemic therapy on record is shown in summary and detail ("none on record" when there is none)."""
     chart = _crs_hipec_chart(picture, context, Cancer.LUNG)
     if chart is None:
         return None
@@ -323,9 +363,20 @@ def hipec_for_lung(picture: ClinicalPicture, context: HookContext, now: datetime
         *intervention_lines(shown),
         therapy_line(picture),
     ]
-    subject = "Lung cancer with PM: CRS/HIPEC" if on_view else "CRS/HIPEC ordered for lung cancer with PM: it"
-    summary = f"{subject} is not standard; systemic chemotherapy is the primary treatment"
-    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", LUNG_STATEMENT]))
+    if not on_view:
+        subject = "CRS/HIPEC ordered for lung cancer with PM: not standard"
+    elif _planned(shown):
+        subject = "CRS/HIPEC planned for lung cancer with PM: not standard"
+    else:
+        subject = "Lung cancer with PM: CRS/HIPEC not standard"
+    therapy = (
+        f"therapy on record: {short(therapy_text(picture), 30)}"
+        if picture.therapy_history()
+        else "no systemic therapy on record"
+    )
+    summary = f"{subject}; systemic chemotherapy first ({therapy})"
+    indicator = _choice_indicator(context, shown)
+    return Finding(indicator, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", LUNG_STATEMENT]))
 
 
 @rule(
@@ -339,24 +390,30 @@ def hipec_for_lung(picture: ClinicalPicture, context: HookContext, now: datetime
         Fact.INTERVENTIONS,
         Fact.DRAFT_ORDERS,
     ),
-    cites=(COLORECTAL_EVIDENCE, EXPLORATION_AND_REPORT, CCR_SCORE, PROGNOSTIC_FACTORS),
+    cites=(COLORECTAL_EVIDENCE, EXPLORATION_AND_REPORT, HIPEC_PENETRATION, CCR_SCORE, PROGNOSTIC_FACTORS),
     version="1.0.0",
 )
 def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
     """Colorectal PM: PCI ≥ 20 warning (outside the limited disease of the evidence); PCI < 20 info (candidate
-    in an experienced centre, CCR-0/1 the prerequisite); no PCI on record: info asking for it (diagnostic
-    laparoscopy, the 5-point operative report). Order hooks: only with CRS or HIPEC under review."""
+    in an experienced centre, CCR-0/1 the prerequisite) unless the latest CCR on record is 2 or more and not
+    older than the PCI (a CCR dated before the PCI is taken to be from an earlier operation, and the detail
+    says so): then the info card names that CCR instead of calling the patient a candidate (complete resection is the
+    prerequisite of HIPEC, l.120-123; HIPEC-CCR warns on a HIPEC order); no PCI on record: info asking for it
+    (diagnostic laparoscopy, the 5-point operative report). No CCR on record: the card says so in its detail
+    and keeps the candidate wording, conditional on CCR-0/1. Order hooks: only with CRS or HIPEC under
+    review."""
     chart = _crs_hipec_chart(picture, context, Cancer.COLORECTAL)
     if chart is None:
         return None
     condition, shown = chart
     on_view = context.hook in VIEW_HOOKS
     pci = picture.score(Scale.PCI)
+    ccr = picture.score(Scale.CCR)
     lines = [
         *chart_lines(picture, condition),
         *intervention_lines(shown),
         f"- {score_text(pci, Scale.PCI)}.",
-        f"- {score_text(picture.score(Scale.CCR), Scale.CCR)}.",
+        f"- {score_text(ccr, Scale.CCR)}.",
     ]
     lead = "Colorectal PM" if on_view else "CRS/HIPEC ordered, colorectal PM"
     if pci is None:
@@ -366,12 +423,30 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext, now: da
         detail = "\n".join([*lines, "", PCI_STATEMENT, EXPLORATION_STATEMENT])
         return Finding(Indicator.INFO, summary, detail)
     when = f" on {day(pci.on)}" if pci.on else ""
+    residual = ccr if ccr is not None and ccr.value > CCR_MAX_FOR_HIPEC else None
+    incomplete = residual if residual is not None and not _before(residual.on, pci.on) else None
+    if residual is not None and incomplete is None:
+        lines.append(
+            f"- The CCR {residual.value} on record predates the PCI{when}: it is taken to be from an earlier "
+            "operation, and the PCI to be a new assessment."
+        )
     if pci.value >= PCI_LIMIT:
         summary = (
             f"{lead}, PCI {pci.value}{when}: the CRS/HIPEC evidence is for limited disease, PCI < {PCI_LIMIT}"
         )
         verdict = f"- PCI {pci.value} is at or above {PCI_LIMIT}."
         indicator = Indicator.WARNING
+    elif incomplete is not None:
+        ccr_when = f" ({day(incomplete.on)})" if incomplete.on else ""
+        summary = (
+            f"{lead}, PCI {pci.value}{when} (< {PCI_LIMIT}), but CCR-{incomplete.value}{ccr_when} on record: "
+            "residual > 2.5 mm, HIPEC needs CCR-0/1"
+        )
+        verdict = (
+            f"- PCI {pci.value} is below {PCI_LIMIT}, but the latest CCR is {incomplete.value}: residual deposits "
+            "larger than 2.5 mm, not the complete cytoreduction HIPEC requires."
+        )
+        indicator = Indicator.INFO
     else:
         summary = (
             f"{lead}, PCI {pci.value}{when} (< {PCI_LIMIT}): {'CRS/HIPEC ' if on_view else ''}candidate in an "
@@ -488,10 +563,12 @@ def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext, now: datet
             + "."
         )
     summary = (
-        "Oxaliplatin HIPEC for colorectal PM: no survival gain over CRS alone in a randomised trial "
-        "(42 vs 41 months), more complications"
+        f"Oxaliplatin HIPEC {_requested(reviewed)}, colorectal PM: no survival gain over CRS alone in a "
+        "randomised trial (42 vs 41 months)"
     )
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", OXALIPLATIN_STATEMENT]))
+    return Finding(
+        Indicator.INFO, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", OXALIPLATIN_STATEMENT])
+    )
 
 
 @rule(
@@ -559,16 +636,18 @@ def pipac_palliative(picture: ClinicalPicture, context: HookContext, now: dateti
     reviewed = picture.interventions_under_review(InterventionKind.PIPAC)
     if condition is None or not reviewed:
         return None
+    pci = picture.score(Scale.PCI)
     lines = [
         *chart_lines(picture, condition),
         *intervention_lines(reviewed),
-        f"- {score_text(picture.score(Scale.PCI), Scale.PCI)}.",
+        f"- {score_text(pci, Scale.PCI)}.",
     ]
+    pci_text = f"PCI {pci.value}" if pci else "PCI not on record"
     summary = (
-        "PIPAC ordered for colorectal PM: a palliative option for non-resectable disease or patients "
+        f"PIPAC {_requested(reviewed)}, colorectal PM ({pci_text}): palliative, for non-resectable PM or if "
         "ineligible for radical treatment"
     )
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", PIPAC_STATEMENT]))
+    return Finding(Indicator.INFO, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", PIPAC_STATEMENT]))
 
 
 RULES: tuple[Rule, ...] = (

@@ -121,7 +121,7 @@ class Inputs:
         self._note(
             f"creatinine clearance {estimate:.0f} mL/min (Cockcroft-Gault"
             + (
-                f"; capped at {COCKCROFT_GAULT_CAP_ML_MIN:.0f} mL/min, as is usual for Calvert dosing)"
+                f"; capped at {COCKCROFT_GAULT_CAP_ML_MIN:.0f} mL/min, the service's practice for Calvert dosing)"
                 if capped < estimate
                 else ")"
             )
@@ -261,15 +261,20 @@ def _cervical(picture: ClinicalPicture) -> bool:
     title="Carboplatin dose against the Calvert formula",
     hooks=ORDER_HOOKS,
     requires=REQUIRES,
-    cites=(Citation("CARCINOMATOSIS-OVERVIEW", 33, 33), Citation("CERVICAL-OMENTAL", 35, 35)),
+    cites=(Citation("CERVICAL-OMENTAL", 35, 35), Citation("CARCINOMATOSIS-OVERVIEW", 33, 33)),
     version="1.0.0",
 )
 def carboplatin_calvert(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
-    """Carboplatin in the cervical regimen targets AUC 5 (CERVICAL-OMENTAL l.35), in mg by the Calvert
-    formula (CARCINOMATOSIS-OVERVIEW l.33); outside cervical cancer the sources give no target AUC: no check."""
+    """Carboplatin in the cervical regimen targets AUC 5 (CERVICAL-OMENTAL l.35, the card's primary source), in
+    mg by the Calvert formula, which CARCINOMATOSIS-OVERVIEW l.33 only names: the card states the formula as
+    its definition, and the GFR estimate (Cockcroft-Gault, capped at 125 mL/min) as this service's practice,
+    not the sources'. Outside cervical cancer the sources give no target AUC: no check."""
     statement = (
-        "Guideline: carboplatin is dosed by the Calvert formula, AUC × (GFR + 25) "
-        "(CARCINOMATOSIS-OVERVIEW l.33); the cervical regimen uses AUC 5 (CERVICAL-OMENTAL l.35)."
+        "Guideline: the cervical regimen uses carboplatin AUC 5 (CERVICAL-OMENTAL l.35), carboplatin being "
+        "dosed by the Calvert formula (CARCINOMATOSIS-OVERVIEW l.33): dose = AUC × (GFR + 25), the formula's "
+        "definition (the sources name the formula but do not state it). Without a measured creatinine "
+        "clearance, the GFR is estimated by Cockcroft-Gault and capped at 125 mL/min: this service's "
+        "practice, not the sources'."
     )
     target = Guideline(CERVICAL_CARBOPLATIN_AUC, DoseUnit.AUC, statement)
     return dose_check(picture, context, Drug.CARBOPLATIN, lambda _: target if _cervical(picture) else None)

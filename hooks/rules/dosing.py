@@ -6,11 +6,12 @@ from __future__ import annotations
 import math
 
 COCKCROFT_GAULT_CAP_ML_MIN = 125.0
-"""Catalog §4 (DOSE-CARBO-CALVERT): the Cockcroft-Gault estimate is capped at 125 mL/min, as is usual
-practice for Calvert dosing; the card says when the cap was applied."""
+"""Catalog §4 (DOSE-CARBO-CALVERT): the Cockcroft-Gault estimate is capped at 125 mL/min, the service's
+practice for Calvert dosing (no source states a cap); the card says when the cap was applied."""
 COCKCROFT_GAULT_FEMALE_FACTOR = 0.85
 CALVERT_GFR_OFFSET_ML_MIN = 25.0
-"""CARCINOMATOSIS-OVERVIEW l.33 (carboplatin dosed by the Calvert formula): dose (mg) = AUC × (GFR + 25)."""
+"""The Calvert formula's definition, dose (mg) = AUC × (GFR + 25): CARCINOMATOSIS-OVERVIEW l.33 names the
+formula (carboplatin dosed by the Calvert formula) but does not state it."""
 
 
 def usable(*values: float) -> bool:
@@ -21,7 +22,8 @@ def usable(*values: float) -> bool:
 def calvert_dose_mg(target_auc: float, gfr_ml_min: float) -> float:
     """Calvert formula: carboplatin dose (mg) = target AUC (mg/mL·min) × (GFR (mL/min) + 25).
 
-    CARCINOMATOSIS-OVERVIEW l.33; CERVICAL-OMENTAL l.35 (AUC 5 in the cervical regimen).
+    Named in CARCINOMATOSIS-OVERVIEW l.33 (which does not state it); CERVICAL-OMENTAL l.35 (AUC 5 in the
+    cervical regimen).
     """
     return target_auc * (gfr_ml_min + CALVERT_GFR_OFFSET_ML_MIN)
 

@@ -43,7 +43,7 @@ from hooks.rules.chart import (
     therapy_line,
     with_pm,
 )
-from hooks.rules.wording import day, md
+from hooks.rules.wording import SUMMARY_LIMIT, dated, day, md, short
 
 STANDARD_APPROACH = Citation("HCC-LUNG-PM", 2, 2)
 FIRST_LINE = Citation("HCC-LUNG-PM", 6, 7)
@@ -111,6 +111,15 @@ def frontline_on_record(picture: ClinicalPicture) -> tuple[Drug, ...]:
     return next((r for r in FRONTLINE_REGIMENS if set(r) <= history), ())
 
 
+_CLASS_NAMES = {DrugClass.IMMUNOTHERAPY: "immunotherapy", DrugClass.TKI: "TKI"}
+
+
+def _prior_class_line(picture: ClinicalPicture, drug_class: DrugClass) -> str:
+    had = drugs_of_class(picture, drug_class)
+    found = ", ".join(d.value for d in had) if had else "none on record"
+    return f"- Prior {drug_class.value}: {found}."
+
+
 def _drugs(drugs: tuple[Drug, ...] | list[Drug]) -> str:
     return "/".join(d.value for d in drugs)
 
@@ -119,24 +128,28 @@ def _drugs(drugs: tuple[Drug, ...] | list[Drug]) -> str:
     id="HCC-FIRSTLINE",
     title="HCC with peritoneal metastasis: start frontline systemic therapy",
     hooks=VIEW_HOOKS,
-    requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY),
+    requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY, Fact.TUMOR_MARKERS),
     cites=(STANDARD_APPROACH, FIRST_LINE, ALGORITHM_FRONTLINE, NO_DELAY),
     version="1.0.0",
 )
 def hcc_frontline(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
     """Warning: HCC with peritoneal metastasis and no systemic therapy on record (neither administered nor
     prescribed). A therapy history that is simply missing from the record looks the same: the card says
-    "none on record", so the clinician can tell."""
+    "none on record", so the clinician can tell. The latest AFP, when on record, is shown with its date (the
+    card names its absence otherwise)."""
     condition = with_pm(picture, Cancer.HCC)
     if condition is None or picture.therapy_history():
         return None
+    afp = picture.afp
+    afp_text = f"AFP {short(afp.text, 20)}{dated(afp.on)}" if afp else "no AFP on record"
     summary = (
-        "HCC with peritoneal metastasis, no systemic therapy on record: start atezolizumab/bevacizumab or "
+        f"HCC with PM ({afp_text}), no systemic therapy on record: start atezolizumab/bevacizumab or "
         "sorafenib without delay"
     )
     lines = [
         *chart_lines(picture, condition),
         "- Systemic therapy (administered or prescribed): none on record.",
+        f"- AFP: {md(afp.text)}{dated(afp.on)} ({afp.ref})." if afp else "- AFP: none on record.",
     ]
     return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", FIRSTLINE_STATEMENT]))
 
@@ -188,13 +201,16 @@ def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext, now: date
     title="HCC with peritoneal metastasis: next line of therapy after progression",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY, Fact.DISEASE_STATUS),
-    cites=(GEMOX_SALVAGE, ALGORITHM_PROGRESSION),
+    cites=(GEMOX_SALVAGE, ALGORITHM_FRONTLINE, ALGORITHM_PROGRESSION),
     version="1.0.0",
 )
 def hcc_progression(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
     """Info: the latest disease status is progression. With lenvatinib or regorafenib on record (further
-    progression), consider GEMOX; else, with a frontline regimen on record, switch to lenvatinib or
-    regorafenib. No card when the disease status is unknown or not progression, when no therapy of the
+    progression): consider GEMOX when immunotherapy and a TKI are both on record (l.8: GEMOX is salvage after
+    progression on both, the condition HCC-GEMOX-ORDER checks); otherwise the card names the missing class
+    (no immunotherapy, e.g. atezolizumab/bevacizumab, the standard frontline of l.7 and l.14) and does not
+    offer GEMOX. Else, with a frontline regimen on record, switch to lenvatinib or regorafenib. No card when
+    the disease status is unknown or not progression, when no therapy of the
     algorithm is on record (HCC-FIRSTLINE speaks when there is no therapy at all), or when GEMOX itself is
     already on record (the source's algorithm has no further step)."""
     condition = with_pm(picture, Cancer.HCC)
@@ -213,11 +229,20 @@ def hcc_progression(picture: ClinicalPicture, context: HookContext, now: datetim
         therapy_line(picture),
     ]
     if second_line:
+        on = " and ".join(d.value for d in second_line)
+        missing = [c for c in SALVAGE_PRIOR_CLASSES if not picture.had_class(c)]
+        if not missing:
+            summary = f"HCC progression {when} on {on}: consider GEMOX (gemcitabine + oxaliplatin)"
+            return Finding(Indicator.INFO, summary, "\n".join([*lines, "", GEMOX_STATEMENT]))
+        lines += [_prior_class_line(picture, c) for c in SALVAGE_PRIOR_CLASSES]
+        absent = " or ".join(_CLASS_NAMES[c] for c in missing)
         summary = (
-            f"HCC progression {when} on {' and '.join(d.value for d in second_line)}: consider GEMOX "
-            "(gemcitabine + oxaliplatin)"
+            f"HCC progression {when} on {on}, no {absent} on record: GEMOX is salvage after immunotherapy "
+            "and TKIs"
         )
-        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", GEMOX_STATEMENT]))
+        return Finding(
+            Indicator.INFO, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", SALVAGE_STATEMENT])
+        )
     if frontline:
         summary = f"HCC progression {when} on {_drugs(frontline)}: switch to lenvatinib or regorafenib"
         return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SWITCH_STATEMENT]))
@@ -255,9 +280,8 @@ def hcc_gemox_order(picture: ClinicalPicture, context: HookContext, now: datetim
     missing = [c for c in SALVAGE_PRIOR_CLASSES if not picture.had_class(c)]
     if not missing:
         return None
-    names = {DrugClass.IMMUNOTHERAPY: "immunotherapy", DrugClass.TKI: "TKI"}
     summary = (
-        f"GEMOX ordered for HCC with no prior {' or '.join(names[c] for c in missing)} on record: it is "
+        f"GEMOX ordered for HCC with no prior {' or '.join(_CLASS_NAMES[c] for c in missing)} on record: it is "
         "salvage after immunotherapy and TKIs"
     )
     lines = chart_lines(picture, condition)
@@ -265,10 +289,7 @@ def hcc_gemox_order(picture: ClinicalPicture, context: HookContext, now: datetim
         kind = "draft under review" if order.under_review else ("draft" if order.is_draft else "active order")
         drug = order.drug.value if order.drug else "unknown drug"
         lines.append(f"- {drug.capitalize()}: {kind} ({order.ref}).")
-    for drug_class in SALVAGE_PRIOR_CLASSES:
-        had = drugs_of_class(picture, drug_class)
-        found = ", ".join(d.value for d in had) if had else "none on record"
-        lines.append(f"- Prior {drug_class.value}: {found}.")
+    lines += [_prior_class_line(picture, c) for c in SALVAGE_PRIOR_CLASSES]
     return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SALVAGE_STATEMENT]))
 
 

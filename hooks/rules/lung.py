@@ -33,7 +33,7 @@ from fhir_mappings.facts import (
     Orderable,
 )
 from hooks.rules.chart import ORDER_HOOKS, VIEW_HOOKS, chart_lines, therapy_text, with_pm
-from hooks.rules.wording import day, md, short
+from hooks.rules.wording import SUMMARY_LIMIT, day, md, short
 
 CONTEXT_AND_PROGNOSIS = Citation("HCC-LUNG-PM", 22, 23)
 TREATMENT_APPROACH = Citation("HCC-LUNG-PM", 24, 26)
@@ -116,16 +116,23 @@ def _names(genes: list[Gene]) -> str:
 def lung_molecular_testing(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
     """Warning with an order for the testing: one or more of EGFR, ALK, ROS1 and KRAS has no conclusive
     result on record (see MOLECULAR_PANEL for why any gene counts). A result that does not say whether a
-    variant was found is not conclusive: the gene is named as unanswered, with that result's reference."""
+    variant was found is not conclusive: the summary says "no conclusive <gene> result" (not "no result on
+    record"), and the detail names that result's reference."""
     condition = with_pm(picture, Cancer.LUNG)
     if condition is None:
         return None
     missing = [g for g in MOLECULAR_PANEL if conclusive(picture.gene_results, g) is None]
     if not missing:
         return None
-    summary = (
-        f"Lung cancer with peritoneal metastasis, no {_names(missing)} result on record: test to guide "
-        "systemic therapy"
+    absent = [g for g in missing if not any(r.gene is g for r in picture.gene_results)]
+    open_ = [g for g in missing if g not in absent]
+    gaps = [
+        *([f"no {_names(absent)} result on record"] if absent else []),
+        *([f"no conclusive {_names(open_)} result"] if open_ else []),
+    ]
+    summary = short(
+        f"Lung cancer with peritoneal metastasis, {', '.join(gaps)}: test to guide systemic therapy",
+        SUMMARY_LIMIT,
     )
     lines = [
         *chart_lines(picture, condition),

@@ -58,9 +58,9 @@ PATHWAY_RULES = (
 that speak for HCC and lung), so PM-GENERAL stays away when one of them is shown."""
 
 GOALS_STATEMENT = (
-    "Guideline: the outlook of carcinomatosis is generally poor, so care aims to extend survival and improve "
-    "quality of life rather than to cure; the main options are systemic chemotherapy, targeted therapy and "
-    "immunotherapy. Management weighs the type of primary and how it responds, how far the cancer has spread "
+    "Guideline: the outlook of carcinomatosis is generally poor; care aims to extend survival and improve "
+    "quality of life, and the main options are systemic chemotherapy, targeted therapy and immunotherapy. "
+    "Management weighs the type of primary and how it responds, how far the cancer has spread "
     "and how many organs are involved, the patient's general health and tolerance of aggressive treatment, "
     "and the benefit and risk of each option, cytoreductive surgery with HIPEC among them "
     "(CARCINOMATOSIS-OVERVIEW l.13-20, l.26)."
@@ -82,7 +82,9 @@ PRIMARY_STATEMENT = (
 )
 def general_guidance(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
     """Info: the general goals and options, with what this chart says of each consideration. Needs a primary
-    on record (PM-UNKNOWN-PRIMARY speaks otherwise); a missing performance status is named as missing."""
+    on record (PM-UNKNOWN-PRIMARY speaks otherwise); a missing performance status is named as missing. The
+    source's "rather than cure" (l.13, l.26) is left out: colorectal charts keep this card next to a CRS/HIPEC
+    card, and CRC-PM-REVIEW treats selected colorectal PM with radical intent (l.4-5, l.159-162)."""
     if not picture.has_peritoneal_metastasis or not picture.cancer_conditions:
         return None
     condition = picture.cancer_conditions[0]
@@ -149,7 +151,9 @@ OLIGOMETASTATIC_STATEMENT = (
 )
 OLIGOMETASTATIC_NOTE = (
     "The source does not define oligometastatic disease by a number of sites: this card is shown when the "
-    "peritoneum (omentum included) is the only metastatic site on record."
+    "peritoneum (omentum included) is the only metastatic site on record, and one site with diffuse "
+    "carcinomatosis is not necessarily oligometastatic (the source sets solitary lesions against diffuse "
+    "disease, CARCINOMATOSIS-OVERVIEW l.13)."
 )
 
 
@@ -225,8 +229,10 @@ def ovarian_doublet(picture: ClinicalPicture, context: HookContext, now: datetim
     version="1.0.0",
 )
 def breast_oligometastatic(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
-    """Info: breast cancer whose only metastatic site on record is the peritoneum (omentum included): an
-    aggressive multidisciplinary approach may be discussed, untested in randomised trials.
+    """Info: breast cancer whose only metastatic site on record is the peritoneum (omentum included): if the
+    disease is limited (oligometastatic), an aggressive multidisciplinary approach may be discussed; the
+    summary carries the source's caveat (not tested in randomised trials, l.22). A single site with diffuse
+    carcinomatosis is not shown to be oligometastatic, hence the conditional wording.
 
     The service's scope is peritoneal metastasis, so a breast chart with one non-peritoneal site (bone only,
     liver only) gets no card, like every chart without PM. A missing performance status or PCI is named as not
@@ -235,11 +241,10 @@ def breast_oligometastatic(picture: ClinicalPicture, context: HookContext, now: 
     if condition is None or picture.metastatic_site_count != OLIGOMETASTATIC_SITE_COUNT:
         return None
     ecog = picture.score(Scale.ECOG)
-    status = f"ECOG {ecog.value}" if ecog else "no ECOG on record"
-    recurrent = "Recurrent breast" if condition.recurrent else "Breast"
+    status = f"ECOG {ecog.value}" if ecog else "no ECOG"
     summary = (
-        f"{recurrent} cancer, peritoneum the only metastatic site ({status}): discuss an aggressive "
-        f"approach at MDT"
+        f"Breast cancer, PM only ({status}): if disease is limited (oligometastatic), an aggressive approach "
+        "may be discussed; not tested in RCTs"
     )
     lines = [
         *(primary_line(c) for c in picture.cancer_conditions if c.cancer is Cancer.BREAST),

@@ -13,6 +13,8 @@ import pytest
 
 from cds_service.errors import MalformedRequest
 from cds_service.protocol.parse import parse_hook_request
+from hooks.bibliography import SOURCES
+from hooks.rules import ALL_RULES
 from hooks.services import SERVICES
 from tests.conftest import FIXTURES, ROOT, SHARED, CheckedClient, load_json, update_golden
 from tests.fhir_mappings.test_actions import UNREADABLE_DOSAGES
@@ -285,6 +287,24 @@ def test_source_page_serves_html_and_json(client: CheckedClient) -> None:
     data = client.get("/sources/CERVICAL-OMENTAL", headers={"Accept": "application/json"}).json()
     assert {r["id"] for r in data["rules"]} >= {"BEV-SURG-BEFORE", "BEV-SURG-AFTER", "BEV-SURG-VIEW"}
     assert client.get("/sources/NOPE").status_code == 404
+
+
+def test_every_source_page_lists_each_citing_rule_with_our_paraphrase_and_lines(
+    client: CheckedClient,
+) -> None:
+    listed = set()
+    for short_name, source in SOURCES.items():
+        data = client.get(f"/sources/{short_name}", headers={"Accept": "application/json"}).json()
+        assert (data["title"], data["publisher"], data["date"]) == (
+            source.title,
+            source.publisher,
+            source.date,
+        )
+        for rule in data["rules"]:
+            assert len(rule["paraphrase"]) > 40 and rule["paraphrase"] != rule["title"], rule["id"]
+            assert all(re.fullmatch(r"\d+-\d+", lines) for lines in rule["lines"]), rule["id"]
+            listed.add(rule["id"])
+    assert listed == {r.id for r in ALL_RULES}
 
 
 def test_card_source_url_points_at_a_page_the_service_serves(client: CheckedClient) -> None:

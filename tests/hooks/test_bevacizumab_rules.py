@@ -8,6 +8,7 @@ import pytest
 
 from cds_service.engine.types import (
     DeleteDraft,
+    Finding,
     HookContext,
     Indicator,
     MoveMedicationStart,
@@ -138,6 +139,47 @@ def test_bevacizumab_after_major_surgery_boundary(days_since: int, flagged: bool
         assert finding.indicator is Indicator.CRITICAL
         move = finding.suggestions[0].actions[0]
         assert isinstance(move, MoveMedicationStart) and move.new_start == days(28 - days_since)
+
+
+def ten_days_after_laparotomy_with_planned(ref: str, in_days: int) -> Finding | None:
+    """A bevacizumab draft today, 10 days after a laparotomy, with a cholecystectomy planned `in_days` on."""
+    planned = Surgery(ref, "Cholecystectomy", days(in_days), major=True, under_review=False)
+    picture = ClinicalPicture(
+        medication_orders=(draft(),),
+        completed_surgeries=(surgery(days(-10), ref="Procedure/lap"),),
+        planned_surgeries=(planned,),
+    )
+    return bevacizumab_order_soon_after_major_surgery.evaluate(picture, SELECT, NOW)
+
+
+def test_restart_pushed_past_the_hold_by_a_planned_surgery_names_that_surgery_and_date() -> None:
+    finding = ten_days_after_laparotomy_with_planned("ServiceRequest/chole", 30)
+    assert finding is not None and finding.indicator is Indicator.CRITICAL
+    assert finding.summary == (
+        "Withhold bevacizumab: 10 days after Laparotomy (2026-02-20); earliest 2026-04-29, clear of planned "
+        "Cholecystectomy (2026-04-01)"
+    )
+    assert "Earliest restart after the surgery done, moving the whole schedule: 2026-03-20." in finding.detail
+    assert "planned Cholecystectomy on 2026-04-01 (ServiceRequest/chole)" in finding.detail
+    move = finding.suggestions[0].actions[0]
+    assert isinstance(move, MoveMedicationStart) and move.new_start == days(30 + 28)
+
+
+def test_restart_not_pushed_by_a_distant_planned_surgery_names_no_planned_surgery() -> None:
+    finding = ten_days_after_laparotomy_with_planned("ServiceRequest/far", 90)
+    assert finding is not None
+    assert finding.summary.endswith("earliest 2026-03-20") and "planned" not in finding.summary
+    assert "Cholecystectomy" not in finding.detail
+
+
+def test_vegf_statement_cites_only_the_complication_lines_without_the_consensus_clause() -> None:
+    picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(14)),))
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW)
+    assert finding is not None
+    assert "especially when VEGF inhibitors are added (CRC-PM-REVIEW l.438-440)" in finding.detail
+    assert "consensus" not in finding.detail
+    assert "CRC-PM-REVIEW 438-440" not in finding.detail
+    assert [str(c) for c in bevacizumab_order_near_planned_surgery.citations][-1] == "CRC-PM-REVIEW l.438-440"
 
 
 def test_minor_surgery_does_not_trigger_the_after_surgery_hold() -> None:

@@ -144,10 +144,10 @@ def test_bevacizumab_order_with_active_vte_warns_with_rate() -> None:
     found = bevacizumab_with_vte_or_fistula.evaluate(picture(order(), comorbidities=(vte(),)), SELECT, NOW)
     assert found is not None
     assert found.indicator is Indicator.WARNING
-    assert "active Pulmonary embolism (2026-01-10): VTE is" in found.summary
+    assert "active Pulmonary embolism (onset or recorded 2026-01-10): VTE is" in found.summary
     assert "grade 3: 8.2% vs 1.8%" in found.detail
     assert "fistula formation" not in found.detail
-    assert "recorded 2026-01-10 (Condition/pe-1)" in found.detail
+    assert "onset or recorded 2026-01-10 (Condition/pe-1)" in found.detail
 
 
 def test_vte_and_fistula_are_both_named_in_one_card() -> None:

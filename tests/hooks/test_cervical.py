@@ -305,9 +305,12 @@ def test_disease_status_unknown_gives_no_second_line_card() -> None:
 
 
 @pytest.mark.parametrize(
-    ("on", "fires"), [(date(2025, 8, 31), False), (date(2025, 9, 1), True), (None, True)]
+    ("on", "fires"),
+    [(date(2025, 8, 31), False), (date(2025, 9, 1), False), (date(2025, 9, 2), True), (None, True)],
 )
-def test_progression_dated_before_first_line_start_does_not_count(on: date | None, fires: bool) -> None:
+def test_progression_must_be_dated_after_the_first_first_line_dose_same_day_does_not_count(
+    on: date | None, fires: bool
+) -> None:
     found = second_line_therapy.evaluate(
         chart(administrations=(given(Drug.PACLITAXEL),), status=progression(on)), VIEW, NOW
     )

@@ -150,3 +150,20 @@ def test_no_source_text_is_copied_into_the_code() -> None:
             words = re.findall(r"[a-z0-9%]+", line)
             for i in range(len(words) - 11):
                 assert " ".join(words[i : i + 12]) not in code_words, (source.short_name, line[:80])
+
+
+@pytest.mark.skipif(not (SHARED / "guidelines").is_dir(), reason="../shared/guidelines is absent")
+def test_bibliography_names_the_journal_publisher_and_review_status_the_documents_state() -> None:
+    """CRC-PM-REVIEW's running header names its journal (l.468-476); the Dr.Oracle disclaimers (000 l.48,
+    002 l.104); CERVICAL-OMENTAL's review status (l.4) is shown with what it covers."""
+
+    def line(short_name: str, number: int) -> str:
+        return (SHARED / SOURCES[short_name].file).read_text(encoding="utf-8").splitlines()[number - 1]
+
+    assert "Annals of Coloproctology" in SOURCES["CRC-PM-REVIEW"].publisher
+    assert line("CRC-PM-REVIEW", 468) == "Annals of" and line("CRC-PM-REVIEW", 470) == "Coloproctology"
+    for short_name, number in (("CARCINOMATOSIS-OVERVIEW", 48), ("CERVICAL-OMENTAL", 104)):
+        assert SOURCES[short_name].publisher.startswith("Dr.Oracle")
+        assert "Dr.Oracle" in line(short_name, number)
+    assert "pending human review" in line("CERVICAL-OMENTAL", 4)
+    assert "pending human review" in SOURCES["CERVICAL-OMENTAL"].covers

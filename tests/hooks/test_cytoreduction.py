@@ -8,6 +8,7 @@ import pytest
 
 from cds_service.engine.types import Finding, HookContext, Indicator, Rule
 from fhir_mappings.facts import (
+    Administration,
     Cancer,
     CancerCondition,
     ClinicalPicture,
@@ -40,7 +41,7 @@ from hooks.rules.cytoreduction import (
     pipac_palliative,
     proactive_hipec,
 )
-from tests.facts import NOW, PM, SELECT, SIGN, TODAY, VIEW, medication_order, with_primaries
+from tests.facts import NOW, PM, SELECT, SIGN, TODAY, VIEW, given, medication_order, with_primaries
 
 LUNG_MET = Metastasis(
     "Condition/lung-met", MetastaticSite.OTHER, "lung", "Secondary malignant neoplasm of lung"
@@ -126,11 +127,41 @@ def test_hcc_crs_order_without_profound_response_is_a_warning() -> None:
     assert "(HCC-LUNG-PM l.10-12, l.18)" in finding.detail
 
 
+TREATED = given(Drug.SORAFENIB)
+
+
+def hcc_hipec_order(
+    normalised: bool | None = True,
+    administrations: tuple[Administration, ...] = TREATED,
+    metastases: tuple[Metastasis, ...] = (PM,),
+) -> ClinicalPicture:
+    """HCC with a HIPEC order under review, an AFP, a documented response and sorafenib on record."""
+    return chart(
+        Cancer.HCC,
+        interventions=(intervention(),),
+        afp=afp(normalised),
+        disease_status=RESPONSE,
+        administrations=administrations,
+        metastases=metastases,
+    )
+
+
 def test_hcc_normalised_afp_and_documented_response_is_info() -> None:
-    picture = chart(Cancer.HCC, interventions=(intervention(),), afp=afp(True), disease_status=RESPONSE)
+    picture = hcc_hipec_order()
     finding = fired(hipec_for_hcc, picture, SIGN)
     assert finding.indicator is Indicator.INFO
     assert "MDT evaluation" in finding.summary
+    assert "AFP normalised on 2026-02-15" in finding.summary
+    assert "Systemic therapy on record: sorafenib." in finding.detail
+
+
+def test_hcc_profound_response_without_systemic_therapy_on_record_is_not_the_mdt_card() -> None:
+    """l.10, l.35: the profound response is to systemic therapy; none on record, no MDT info card."""
+    finding = fired(hipec_for_hcc, hcc_hipec_order(administrations=()), SIGN)
+    assert finding.indicator is Indicator.WARNING
+    assert "MDT" not in finding.summary
+    assert "no systemic therapy on record" in finding.summary
+    assert "Systemic therapy on record: none on record." in finding.detail
 
 
 def test_hcc_normalised_afp_with_progression_stays_a_warning() -> None:
@@ -139,25 +170,17 @@ def test_hcc_normalised_afp_with_progression_stays_a_warning() -> None:
 
 
 def test_hcc_response_with_metastasis_outside_the_peritoneum_stays_a_warning() -> None:
-    picture = chart(
-        Cancer.HCC,
-        interventions=(intervention(),),
-        afp=afp(True),
-        disease_status=RESPONSE,
-        metastases=(PM, LUNG_MET),
-    )
-    finding = fired(hipec_for_hcc, picture)
+    finding = fired(hipec_for_hcc, hcc_hipec_order(metastases=(PM, LUNG_MET)))
     assert finding.indicator is Indicator.WARNING
     assert "beyond the peritoneum" in finding.summary
     assert "Condition/lung-met" in finding.detail
 
 
 def test_hcc_afp_without_reference_range_or_interpretation_is_named_and_stays_a_warning() -> None:
-    picture = chart(Cancer.HCC, interventions=(intervention(),), afp=afp(None), disease_status=RESPONSE)
-    finding = fired(hipec_for_hcc, picture)
+    finding = fired(hipec_for_hcc, hcc_hipec_order(None))
     assert finding.indicator is Indicator.WARNING
     assert "AFP normalisation unknown: no reference range or interpretation on the result" in finding.detail
-    assert "AFP normalisation unknown" in finding.summary
+    assert "AFP on 2026-02-15: normalisation unknown" in finding.summary
 
 
 def test_hcc_afp_absent_is_named_and_stays_a_warning() -> None:
@@ -190,10 +213,23 @@ def test_hipec_order_for_other_primary_gives_no_hcc_card() -> None:
     assert run(hipec_for_hcc, chart(Cancer.COLORECTAL, interventions=(intervention(),))) is None
 
 
-def test_hcc_patient_view_warns_without_any_order() -> None:
+def test_hcc_patient_view_without_crs_hipec_order_or_plan_is_info() -> None:
     finding = fired(hipec_for_hcc, chart(Cancer.HCC), VIEW)
+    assert finding.indicator is Indicator.INFO
+    assert finding.summary.startswith("HCC with PM: CRS/HIPEC not standard")
+
+
+def test_hcc_patient_view_with_a_planned_crs_hipec_is_a_warning_naming_the_plan() -> None:
+    planned = intervention(InterventionKind.HIPEC, "ServiceRequest/hipec-plan", under_review=False)
+    finding = fired(hipec_for_hcc, chart(Cancer.HCC, interventions=(planned,), afp=afp(False)), VIEW)
     assert finding.indicator is Indicator.WARNING
-    assert finding.summary.startswith("HCC with PM")
+    assert finding.summary.startswith("CRS/HIPEC planned for HCC with PM: not standard")
+
+
+def test_hcc_summary_dates_the_afp_it_shows() -> None:
+    raised = MarkerResult("Observation/afp", "412 ng/mL", date(2025, 10, 1), False)
+    finding = fired(hipec_for_hcc, chart(Cancer.HCC, afp=raised), VIEW)
+    assert "AFP 412 ng/mL on 2025-10-01 not normalised" in finding.summary
 
 
 def test_hcc_patient_view_after_crs_done_leaves_it_to_the_postop_card() -> None:
@@ -213,8 +249,25 @@ def test_lung_hipec_order_is_a_warning() -> None:
     assert "(HCC-LUNG-PM l.25)" in finding.detail
 
 
-def test_lung_patient_view_is_a_warning() -> None:
-    assert fired(hipec_for_lung, chart(Cancer.LUNG), VIEW).indicator is Indicator.WARNING
+def test_lung_patient_view_without_crs_hipec_order_or_plan_is_info_with_the_therapy() -> None:
+    finding = fired(hipec_for_lung, chart(Cancer.LUNG), VIEW)
+    assert finding.indicator is Indicator.INFO
+    assert finding.summary.startswith("Lung cancer with PM: CRS/HIPEC not standard")
+    assert "(no systemic therapy on record)" in finding.summary
+
+
+def test_lung_patient_view_with_a_planned_crs_is_a_warning() -> None:
+    planned = intervention(InterventionKind.CRS, "ServiceRequest/crs", under_review=False)
+    picture = chart(Cancer.LUNG, interventions=(planned,), administrations=given(Drug.CARBOPLATIN))
+    finding = fired(hipec_for_lung, picture, VIEW)
+    assert finding.indicator is Indicator.WARNING
+    assert finding.summary.startswith("CRS/HIPEC planned for lung cancer with PM")
+    assert "(therapy on record: carboplatin)" in finding.summary
+
+
+def test_lung_patient_view_with_crs_done_only_is_info() -> None:
+    done = intervention(InterventionKind.CRS, "Procedure/crs", under_review=False, done=True)
+    assert fired(hipec_for_lung, chart(Cancer.LUNG, interventions=(done,)), VIEW).indicator is Indicator.INFO
 
 
 def test_lung_without_pm_or_without_order_gives_no_card() -> None:
@@ -237,6 +290,35 @@ def test_pci_19_is_info_naming_ccr_prerequisite() -> None:
     finding = fired(hipec_colorectal_pci, picture)
     assert finding.indicator is Indicator.INFO
     assert "CCR-0/1" in finding.summary
+
+
+@pytest.mark.parametrize("value", [2, 3])
+def test_pci_below_20_with_ccr_2_or_more_on_record_is_not_called_a_candidate(value: int) -> None:
+    picture = chart(interventions=(intervention(),), scores=(score(Scale.PCI, 8), score(Scale.CCR, value)))
+    finding = fired(hipec_colorectal_pci, picture)
+    assert finding.indicator is Indicator.INFO
+    assert "candidate" not in finding.summary
+    assert f"but CCR-{value} (2026-02-10) on record" in finding.summary
+    assert f"the latest CCR is {value}" in finding.detail
+
+
+def test_ccr_2_older_than_the_pci_is_from_an_earlier_operation_and_keeps_the_candidate_wording() -> None:
+    old_ccr = Score(Scale.CCR, 2, date(2025, 11, 10), "Observation/ccr")
+    picture = chart(
+        interventions=(intervention(InterventionKind.CRS),), scores=(score(Scale.PCI, 8), old_ccr)
+    )
+    finding = fired(hipec_colorectal_pci, picture)
+    assert "candidate" in finding.summary and "CCR-2" not in finding.summary
+    assert "predates the PCI on 2026-02-10: it is taken to be from an earlier operation" in finding.detail
+
+
+def test_pci_below_20_with_ccr_1_keeps_the_candidate_wording() -> None:
+    picture = chart(interventions=(intervention(),), scores=(score(Scale.PCI, 8), score(Scale.CCR, 1)))
+    assert "candidate" in fired(hipec_colorectal_pci, picture).summary
+
+
+def test_pci_card_cites_the_penetration_lines_it_quotes() -> None:
+    assert "CRC-PM-REVIEW l.120-123" in [str(c) for c in hipec_colorectal_pci.citations]
 
 
 def test_pci_missing_is_info_asking_for_it() -> None:
@@ -343,6 +425,7 @@ def test_oxaliplatin_hipec_order_for_colorectal_pm_is_info() -> None:
     finding = fired(oxaliplatin_hipec, picture)
     assert finding.indicator is Indicator.INFO
     assert "42 vs 41 months" in finding.summary
+    assert finding.summary.startswith("Oxaliplatin HIPEC ordered for 2026-03-20, colorectal PM")
     assert "CMS4" in finding.detail
 
 
@@ -423,6 +506,13 @@ def test_pipac_for_colorectal_pm_is_info() -> None:
     finding = fired(pipac_palliative, picture)
     assert finding.indicator is Indicator.INFO
     assert "PCI not on record" in finding.detail
+    assert finding.summary.startswith("PIPAC ordered for 2026-03-20, colorectal PM (PCI not on record)")
+
+
+def test_pipac_summary_names_the_pci_and_an_undated_order() -> None:
+    pipac = intervention(InterventionKind.PIPAC, "ServiceRequest/pipac", on=None)
+    finding = fired(pipac_palliative, chart(interventions=(pipac,), scores=(score(Scale.PCI, 28),)))
+    assert finding.summary.startswith("PIPAC ordered (undated), colorectal PM (PCI 28)")
 
 
 def test_pipac_without_colorectal_pm_gives_no_card() -> None:

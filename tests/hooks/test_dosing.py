@@ -143,3 +143,20 @@ def test_the_estimate_is_capped_at_the_catalogs_125_ml_min() -> None:
     uncapped = cockcroft_gault_ml_min(30, 110, 0.6, female=True)
     assert uncapped > COCKCROFT_GAULT_CAP_ML_MIN
     assert calvert_dose_mg(5, min(uncapped, COCKCROFT_GAULT_CAP_ML_MIN)) == 750
+
+
+def test_calvert_card_credits_only_the_formula_name_to_the_overview_and_the_cap_to_the_service() -> None:
+    """CARCINOMATOSIS-OVERVIEW l.33 names the Calvert formula only: the card states AUC × (GFR + 25) as the
+    formula's definition, and the 125 mL/min cap as the service's practice; CERVICAL-OMENTAL l.35 (AUC 5) is
+    the card's primary source."""
+    picture = _picture(110, 165, 0.6, OrderedDose(1000, DoseUnit.MG, "1000 mg"), Drug.CARBOPLATIN)
+    finding = carboplatin_calvert.evaluate(picture, HookContext("order-select", TODAY), NOW)
+    assert finding is not None and finding.indicator is Indicator.WARNING
+    assert (
+        "Calvert formula (CARCINOMATOSIS-OVERVIEW l.33): dose = AUC × (GFR + 25), the formula's definition"
+        in finding.detail
+    )
+    assert "AUC × (GFR + 25) (CARCINOMATOSIS-OVERVIEW" not in finding.detail
+    assert "capped at 125 mL/min, the service's practice for Calvert dosing" in finding.detail
+    assert "not the sources'" in finding.detail
+    assert carboplatin_calvert.citations[0].source == "CERVICAL-OMENTAL"

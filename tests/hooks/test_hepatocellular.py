@@ -83,8 +83,19 @@ def test_hcc_with_pm_and_no_therapy_is_a_frontline_warning() -> None:
     assert finding is not None
     assert finding.indicator is Indicator.WARNING
     assert "atezolizumab/bevacizumab or sorafenib" in finding.summary
+    assert finding.summary.startswith("HCC with PM (no AFP on record), no systemic therapy on record")
     assert "none on record" in finding.detail
     assert "HCC-LUNG-PM l.36" in finding.detail
+    assert len(finding.summary) < 140
+
+
+def test_frontline_summary_shows_the_latest_afp_with_its_date() -> None:
+    finding = hcc_frontline.evaluate(chart(afp=afp_on(date(2026, 2, 1))), VIEW, NOW)
+    assert finding is not None
+    assert finding.summary.startswith(
+        "HCC with PM (AFP 412 ng/mL on 2026-02-01), no systemic therapy on record"
+    )
+    assert "- AFP: 412 ng/mL on 2026-02-01 (Observation/afp-1)." in finding.detail
     assert len(finding.summary) < 140
 
 
@@ -198,13 +209,32 @@ def test_atezolizumab_without_bevacizumab_is_not_the_frontline_regimen() -> None
     assert hcc_progression.evaluate(picture, VIEW, NOW) is None
 
 
-def test_further_progression_after_lenvatinib_considers_gemox() -> None:
-    picture = chart(administrations=given(Drug.SORAFENIB, Drug.LENVATINIB), status=progression())
+def test_further_progression_after_immunotherapy_and_lenvatinib_considers_gemox() -> None:
+    picture = chart(
+        administrations=given(Drug.ATEZOLIZUMAB, Drug.BEVACIZUMAB, Drug.LENVATINIB), status=progression()
+    )
     finding = hcc_progression.evaluate(picture, VIEW, NOW)
     assert finding is not None
-    assert "GEMOX" in finding.summary
-    assert "on lenvatinib" in finding.summary
+    assert (
+        finding.summary
+        == "HCC progression (2026-02-20) on lenvatinib: consider GEMOX (gemcitabine + oxaliplatin)"
+    )
     assert "l.8" in finding.detail
+
+
+def test_further_progression_without_immunotherapy_does_not_offer_gemox_and_names_what_is_missing() -> None:
+    """HCC-LUNG-PM l.8: GEMOX is salvage after immunotherapy and TKIs, as HCC-GEMOX-ORDER checks."""
+    picture = chart(administrations=given(Drug.SORAFENIB, Drug.LENVATINIB), status=progression())
+    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    assert finding is not None and finding.indicator is Indicator.INFO
+    assert "consider GEMOX" not in finding.summary
+    assert finding.summary.startswith(
+        "HCC progression (2026-02-20) on lenvatinib, no immunotherapy on record:"
+    )
+    assert finding.summary.endswith(": GEMOX is salvage after immunotherapy and TKIs")
+    assert "- Prior immunotherapy: none on record." in finding.detail
+    assert "- Prior tyrosine kinase inhibitor: sorafenib, lenvatinib." in finding.detail
+    assert "atezolizumab/bevacizumab or sorafenib, then lenvatinib or regorafenib" in finding.detail
 
 
 def test_progression_after_gemox_has_no_further_step() -> None:

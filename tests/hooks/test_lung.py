@@ -119,8 +119,17 @@ def test_a_result_that_does_not_say_is_not_an_answer() -> None:
     genes = (*all_negative()[:3], result(Gene.KRAS, None, ref="Observation/kras-open"))
     finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW)
     assert finding is not None
-    assert "no KRAS result" in finding.summary
+    assert "no conclusive KRAS result:" in finding.summary
+    assert "result on record" not in finding.summary
     assert "does not say whether a variant was found (Observation/kras-open)" in finding.detail
+
+
+def test_an_inconclusive_kras_and_a_missing_ros1_are_worded_apart() -> None:
+    genes = (result(Gene.EGFR), result(Gene.ALK), result(Gene.KRAS, None, ref="Observation/kras-open"))
+    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW)
+    assert finding is not None
+    assert "no ROS1 result on record, no conclusive KRAS result:" in finding.summary
+    assert "- ROS1: no result on record." in finding.detail
 
 
 def test_an_undated_result_still_answers_the_gene() -> None:

@@ -81,6 +81,14 @@ def test_general_guidance_without_performance_status_says_it_is_missing() -> Non
     assert "ECOG not on record; Karnofsky not on record" in finding.detail
 
 
+def test_general_guidance_drops_rather_than_cure_and_keeps_survival_and_quality_of_life() -> None:
+    finding = general_guidance.evaluate(chart(cancer(Cancer.COLORECTAL)), VIEW, NOW)
+    assert finding is not None
+    assert "cure" not in finding.summary + finding.detail
+    assert "aim for survival and quality of life" in finding.summary
+    assert "care aims to extend survival and improve quality of life" in finding.detail
+
+
 def test_general_guidance_counts_sites_in_the_plural() -> None:
     finding = general_guidance.evaluate(chart(cancer(Cancer.COLORECTAL), metastases=(PM, LIVER)), VIEW, NOW)
     assert finding is not None and "2 metastatic sites" in finding.summary
@@ -214,7 +222,10 @@ def test_breast_with_pm_as_the_only_site_gets_the_oligometastatic_card() -> None
     picture = chart(cancer(Cancer.BREAST), scores=(ECOG_1, PCI_12))
     finding = breast_oligometastatic.evaluate(picture, VIEW, NOW)
     assert finding is not None and finding.indicator is Indicator.INFO
-    assert finding.summary.startswith("Breast cancer, peritoneum the only metastatic site (ECOG 1)")
+    expected = (
+        "Breast cancer, PM only (ECOG 1): if disease is limited (oligometastatic), an aggressive approach"
+    )
+    assert finding.summary == expected + " may be discussed; not tested in RCTs"
     assert "PCI 12 on 2026-02-10 (Observation/pci)" in finding.detail
     assert "not been tested in prospective randomised trials" in finding.detail
     assert "l.13, l.22" in finding.detail
@@ -253,7 +264,9 @@ def test_breast_without_metastasis_gets_no_card() -> None:
 def test_breast_without_ecog_or_pci_names_them_as_missing() -> None:
     finding = breast_oligometastatic.evaluate(chart(cancer(Cancer.BREAST, recurrent=True)), VIEW, NOW)
     assert finding is not None
-    assert finding.summary.startswith("Recurrent breast cancer") and "no ECOG on record" in finding.summary
+    assert finding.summary.startswith("Breast cancer, PM only (no ECOG)")
+    assert "not tested in RCTs" in finding.summary and len(finding.summary) < 140
+    assert "(recurrent)" in finding.detail
     assert "Extent of peritoneal disease: PCI not on record" in finding.detail
     assert "Performance status: ECOG not on record" in finding.detail
 
