@@ -223,7 +223,7 @@ class MedicationOrder:
     """A MedicationRequest, from the record or a draft of this hook call."""
 
     ref: str
-    drug: Drug | None
+    drug: Drug
     status: str | None
     start: date | None
     """Intended first administration, as stated by the order (first event, bounds or validity start)."""
@@ -411,9 +411,7 @@ class ClinicalPicture:
         """Anticancer drugs given or prescribed before this call (not the drafts under review), in Drug order."""
         seen = {a.drug for a in self.administrations}
         seen |= {
-            o.drug
-            for o in self.medication_orders
-            if o.drug is not None and not o.is_draft and o.status in THERAPY_ORDER_STATUSES
+            o.drug for o in self.medication_orders if not o.is_draft and o.status in THERAPY_ORDER_STATUSES
         }
         return tuple(d for d in Drug if d in seen)
 

@@ -51,7 +51,7 @@ def given(*drugs: Drug) -> tuple[Administration, ...]:
 
 
 def medication_order(
-    drug: Drug | None,
+    drug: Drug,
     *,
     ref: str | None = None,
     status: str = "draft",
@@ -65,7 +65,7 @@ def medication_order(
     """A medication order, a draft of this call unless `status` says otherwise; its ref names the drug unless
     given."""
     return MedicationOrder(
-        ref=ref or f"MedicationRequest/{drug.value if drug else 'unknown'}",
+        ref=ref or f"MedicationRequest/{drug.value}",
         drug=drug,
         status=status,
         start=start,

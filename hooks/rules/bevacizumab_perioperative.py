@@ -462,15 +462,11 @@ def vegf_agent_near_planned_surgery(
         return None
     worst = min(found, key=lambda c: c.gap)
     dose, surgery = worst.nearest
-    summary = f"{_drug_name(worst.order).capitalize()} dose {day(dose)} is {_relation(dose, surgery)}"
+    summary = f"{worst.order.drug.value.capitalize()} dose {day(dose)} is {_relation(dose, surgery)}"
     lines = [
-        f"- **{_drug_name(c.order)} order** ({c.order.ref}): {_schedule_line(c.order, c.doses)}; "
+        f"- **{c.order.drug.value} order** ({c.order.ref}): {_schedule_line(c.order, c.doses)}; "
         + "; ".join(f"{md(s.name)} on {day(s.on)} ({s.ref})" for s in c.surgeries)
         + "."
         for c in found
     ]
     return Finding(Indicator.INFO, summary, "\n".join([*lines, "", VEGF_STATEMENT, VEGF_WINDOW_NOTE]))
-
-
-def _drug_name(order: MedicationOrder) -> str:
-    return order.drug.value if order.drug is not None else "VEGF inhibitor"

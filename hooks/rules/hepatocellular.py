@@ -287,7 +287,7 @@ def hcc_gemox_order(picture: ClinicalPicture, context: HookContext, now: datetim
     lines = chart_lines(picture, condition)
     for order in orders:
         kind = "draft under review" if order.under_review else ("draft" if order.is_draft else "active order")
-        drug = order.drug.value if order.drug else "unknown drug"
+        drug = order.drug.value
         lines.append(f"- {drug.capitalize()}: {kind} ({order.ref}).")
     lines += [_prior_class_line(picture, c) for c in SALVAGE_PRIOR_CLASSES]
     return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SALVAGE_STATEMENT]))

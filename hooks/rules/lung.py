@@ -154,9 +154,7 @@ def targeted_orders(picture: ClinicalPicture) -> tuple[MedicationOrder, ...]:
     return tuple(
         o
         for o in picture.medication_orders
-        if o.under_review
-        and o.drug is not None
-        and KRAS_POOR_RESPONSE_CLASS in DRUG_CLASSES.get(o.drug, frozenset())
+        if o.under_review and KRAS_POOR_RESPONSE_CLASS in DRUG_CLASSES.get(o.drug, frozenset())
     )
 
 
@@ -181,7 +179,7 @@ def lung_kras_targeted(picture: ClinicalPicture, context: HookContext, now: date
     if kras is None or not kras.mutated:
         return None
     variant = short(kras.variant, 30) if kras.variant else "mutation"
-    drugs = sorted({o.drug.value for o in orders if o.drug is not None})
+    drugs = sorted({o.drug.value for o in orders})
     when = day(kras.on) if kras.on else "undated"
     summary = (
         f"{' and '.join(drugs).capitalize()} ordered with KRAS {variant} on record ({when}): KRAS mutations "
@@ -189,7 +187,7 @@ def lung_kras_targeted(picture: ClinicalPicture, context: HookContext, now: date
     )
     lines = [
         *chart_lines(picture, condition),
-        *(f"- Targeted therapy under review: {o.drug.value if o.drug else ''} ({o.ref})." for o in orders),
+        *(f"- Targeted therapy under review: {o.drug.value} ({o.ref})." for o in orders),
         gene_line(picture.gene_results, Gene.KRAS),
     ]
     return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", KRAS_STATEMENT]))

@@ -29,7 +29,7 @@ from tests.facts import NOW, SELECT, TODAY, VIEW, medication_order
 
 def med(
     ref: str = "MedicationRequest/d1",
-    drug: Drug | None = Drug.BEVACIZUMAB,
+    drug: Drug = Drug.BEVACIZUMAB,
     start: date | None = TODAY,
     doses: tuple[date, ...] = (),
     end: date | None = None,
@@ -48,7 +48,7 @@ def med(
     )
 
 
-def order(drug: Drug | None, under_review: bool) -> MedicationOrder:
+def order(drug: Drug, under_review: bool) -> MedicationOrder:
     return med(drug=drug, under_review=under_review)
 
 
