@@ -250,9 +250,9 @@ def test_bevacizumab_never_gets_the_class_card() -> None:
     assert vegf_agent_near_planned_surgery.evaluate(picture, SELECT, NOW) is None
 
 
-def test_unknown_drug_identity_means_no_card() -> None:
-    unknown = order(None, under_review=True)
-    picture = ClinicalPicture(medication_orders=(unknown,), planned_surgeries=(surgery(days(5)),))
+def test_an_order_for_a_drug_outside_the_vegf_pathway_gets_no_card() -> None:
+    other = order(Drug.CARBOPLATIN, under_review=True)
+    picture = ClinicalPicture(medication_orders=(other,), planned_surgeries=(surgery(days(5)),))
     assert bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW) is None
     assert vegf_agent_near_planned_surgery.evaluate(picture, SELECT, NOW) is None
 
