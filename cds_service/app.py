@@ -28,6 +28,7 @@ from cds_service.metrics import Metrics, request_observer
 from cds_service.pipeline import Runtime
 from cds_service.settings import Settings
 from cds_service.site_codes import site_terminology
+from cds_service.slots import HookSlots
 from cds_service.store import SqlStore, Store
 from cds_service.web import ops, preview, routes, terminology
 from cds_service.web.audit import AuditMiddleware, clip
@@ -104,6 +105,7 @@ def create_app(
         executor=executor,
         observe_fetch=app.state.metrics.prefetch_fetched,
         terminology=site_codes,
+        slots=HookSlots(settings.max_concurrent_hooks),
     )
     app.state.store = store if store is not None else SqlStore(settings.database_url, clock)
     app.state.card_log = ShownCardLog(app.state.store)

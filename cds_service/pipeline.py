@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from cds_service.auth.verify import Caller
@@ -17,7 +17,8 @@ from cds_service.fhir_client import FhirClient, FhirLimits
 from cds_service.prefetch.resolve import FetchObserver, resolve, resolve_medications
 from cds_service.protocol.models import CardsResponse, HookRequest, OrderSelectContext, OrderSignContext
 from cds_service.protocol.parse import parse_hook_request
-from cds_service.settings import Settings
+from cds_service.settings import DEFAULT_CONCURRENT_HOOKS, Settings
+from cds_service.slots import HookSlots
 from fhir_mappings.dates import local_today
 from fhir_mappings.extract import build_picture
 from fhir_mappings.resources import Resource, ResourceIndex, bundle_resources, ref_key
@@ -39,6 +40,8 @@ class Runtime:
     """Told of every prefetch key fetched from fhirServer (the metrics)."""
     terminology: Terminology = BUILT_IN
     """The value sets in force: built-in plus the site's mappings (CDS_SITE_CODES)."""
+    slots: HookSlots = field(default_factory=lambda: HookSlots(DEFAULT_CONCURRENT_HOOKS))
+    """How many hook calls evaluate at once (CDS_MAX_CONCURRENT_HOOKS); see cds_service.slots."""
 
 
 def fhir_client_for(request: HookRequest, settings: Settings, caller: Caller | None) -> FhirClient | None:
@@ -87,8 +90,9 @@ def handle_hook(
             runtime.executor,
             runtime.settings.max_bundle_entries,
             observe=runtime.observe_fetch,
+            waiting=runtime.slots.released,
         )
-        record += resolve_medications(drafts + record, client, runtime.executor)
+        record += resolve_medications(drafts + record, client, runtime.executor, runtime.slots.released)
     finally:
         if client is not None:
             client.close()

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE = Path("var") / "peritoneal-cds.sqlite3"
 MAX_BUNDLE_ENTRIES = 20_000
+DEFAULT_CONCURRENT_HOOKS = 2
 
 
 def _split(value: object) -> object:
@@ -50,6 +51,9 @@ class Settings(BaseSettings):
     jwt_max_lifetime_seconds: int = Field(default=3600, ge=60)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
     max_bundle_entries: int = Field(default=MAX_BUNDLE_ENTRIES, ge=1)
+    max_concurrent_hooks: int = Field(default=DEFAULT_CONCURRENT_HOOKS, ge=1)
+    """Hook calls a worker evaluates at once (CPU-bound: more only hold more bodies in memory); calls waiting on
+    a FHIR server do not count."""
     preview: bool | None = None
     """The preview page (GET /preview). Unset: on exactly in --dev; `CDS_PREVIEW=true` turns it on elsewhere."""
 

@@ -105,12 +105,13 @@ def call_service(
 ) -> Response:
     service = _service(service_id)
     request.state.audit["service"] = service.id
-    data = parse_json_body(body, request.headers.get("content-type"))
-    if isinstance(data, dict) and isinstance(data.get("hookInstance"), str):
-        request.state.audit["hookInstance"] = data["hookInstance"]
     runtime: Runtime = request.app.state.runtime
-    base_url = runtime.settings.public_base_url or str(request.base_url)
-    result = handle_hook(service, data, runtime, base_url, caller)
+    with runtime.slots.held():
+        data = parse_json_body(body, request.headers.get("content-type"))
+        if isinstance(data, dict) and isinstance(data.get("hookInstance"), str):
+            request.state.audit["hookInstance"] = data["hookInstance"]
+        base_url = runtime.settings.public_base_url or str(request.base_url)
+        result = handle_hook(service, data, runtime, base_url, caller)
     request.state.audit["rules"] = [card["source"]["topic"]["code"] for card in result["cards"]]
     cards_returned(request, service.id, result["cards"])
     return json_response(result)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -558,3 +559,29 @@ def test_api_patient_id_never_appears_in_any_log_record_at_debug(
     assert len(fhir.seen) == len(SEARCHED_TYPES)
     leaks = [record.name for record in caplog.records if PATIENT_ID in record.getMessage()]
     assert leaks == []
+
+
+def test_a_call_waiting_on_its_fhir_server_does_not_hold_the_evaluation_slot(
+    tmp_path: Path, fhir: FakeFhirServer
+) -> None:
+    """The decision checked: with one evaluation slot, two fetch-mode calls still wait on the FHIR server at the
+    same time (the slot is given back during the fetch), so both answer in about one server delay."""
+    delay = 0.4
+    serve_record(fhir, procedures=Reply(json=searchset(), wait=delay))
+    request = with_server(bev_request(), fhir.base)
+    del request["prefetch"]
+    results: list[int] = []
+    with make_client(settings_for(tmp_path, max_concurrent_hooks=1)) as client:
+
+        def post() -> None:
+            results.append(client.post(f"/cds-services/{ORDER_SELECT.id}", json=request).status_code)
+
+        started = time.perf_counter()
+        threads = [threading.Thread(target=post) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    assert results == [200, 200]
+    assert elapsed < 2 * delay
