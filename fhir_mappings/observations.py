@@ -53,7 +53,7 @@ ObservationFact = (
 
 
 def observation_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> ObservationFact | None:
-    role = terminology.observations.first(codings_of(resource.get("code")))
+    role = terminology.observations.in_concept(resource.get("code"))
     if role is None or resource.get("status") not in RESULT_STATUSES:
         return None  # most observations of a chart are none of ours: the code is looked at first
     key = ref_key(resource)

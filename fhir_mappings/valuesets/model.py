@@ -91,6 +91,23 @@ class CodeIndex(Generic[K]):
                 return found
         return None
 
+    def in_concept(self, concepts: object) -> K | None:
+        """The concept of the first coding of a CodeableConcept (or a list of them) that belongs to the sets:
+        `first(codings_of(...))` without building a generator per resource, as every Observation and Condition
+        of a chart passes here."""
+        for concept in concepts if isinstance(concepts, list) else (concepts,):
+            if not isinstance(concept, dict):
+                continue
+            codings = concept.get("coding")
+            for coding in codings if isinstance(codings, list) else (codings,):
+                if isinstance(coding, dict):
+                    system, code = coding.get("system"), coding.get("code")
+                    if isinstance(system, str) and isinstance(code, str):
+                        found = self.concept(system, code)
+                        if found is not None:
+                            return found
+        return None
+
     def all(self, codings: Iterable[Coding]) -> list[K]:
         """The concepts of every coding, in order, without repeats."""
         out: list[K] = []
