@@ -13,7 +13,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE = Path("var") / "peritoneal-cds.sqlite3"
 MAX_BUNDLE_ENTRIES = 20_000
-DEFAULT_CONCURRENT_HOOKS = 2
+DEFAULT_CONCURRENT_HOOKS = 1
 
 
 def _split(value: object) -> object:

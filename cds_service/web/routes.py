@@ -10,11 +10,13 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from cds_service.auth.verify import Authenticator, Caller
 from cds_service.engine.types import Rule
 from cds_service.errors import MalformedRequest, NotFound, PayloadTooLarge
+from cds_service.memory import TRIM_AFTER_BYTES, release_free_memory
 from cds_service.pipeline import Runtime, handle_hook
 from cds_service.protocol.models import DiscoveryResponse, FeedbackRequest, ServiceDescriptor
 from cds_service.protocol.parse import parse_json_body, validate
@@ -114,7 +116,10 @@ def call_service(
         result = handle_hook(service, data, runtime, base_url, caller)
     request.state.audit["rules"] = [card["source"]["topic"]["code"] for card in result["cards"]]
     cards_returned(request, service.id, result["cards"])
-    return json_response(result)
+    response = json_response(result)
+    if len(body) >= TRIM_AFTER_BYTES:  # once the answer is sent and the parsed body is gone
+        response.background = BackgroundTask(release_free_memory)
+    return response
 
 
 @router.post("/cds-services/{service_id}/feedback")

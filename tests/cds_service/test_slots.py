@@ -1,10 +1,20 @@
-"""Evaluation slots: how many hook calls a worker evaluates at once, and giving a slot back during I/O."""
+"""Memory per worker: how many hook calls a worker evaluates at once (a slot is given back during I/O), and
+freed heap memory returned after a large call."""
 
 from __future__ import annotations
 
+import copy
 import threading
+from pathlib import Path
 
+import pytest
+
+from cds_service.memory import TRIM_AFTER_BYTES, release_free_memory
 from cds_service.slots import HookSlots
+from cds_service.web import routes
+from tests.conftest import FIXTURES, load_json, make_client, suite_settings
+
+PATIENT_VIEW = "/cds-services/peritoneal-metastasis-patient-view"
 
 
 def test_a_second_call_waits_for_the_only_slot() -> None:
@@ -49,3 +59,23 @@ def test_a_call_waiting_on_io_lets_another_evaluate() -> None:
     with slots.held():  # free although the fetching call is still inside `held`
         other_done.set()
     thread.join()
+
+
+def test_a_large_hook_call_gives_freed_memory_back_after_answering(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decision checked: a body of at least TRIM_AFTER_BYTES is followed by a heap trim, a small one is not."""
+    trims: list[int] = []
+    monkeypatch.setattr(routes, "release_free_memory", lambda: trims.append(1))
+    request = load_json(FIXTURES / "examples" / "patient-view-ovarian-peritoneal-metastasis.json")
+    with make_client(suite_settings(tmp_path)) as client:
+        assert client.post(PATIENT_VIEW, json=request).status_code == 200
+        assert trims == []
+        padded = copy.deepcopy(request)
+        padded["prefetch"]["patient"]["text"] = {"status": "generated", "div": "x" * TRIM_AFTER_BYTES}
+        assert client.post(PATIENT_VIEW, json=padded).status_code == 200
+    assert trims == [1]
+
+
+def test_trimming_the_heap_is_safe_to_call_here() -> None:
+    release_free_memory()  # glibc: returns free pages; elsewhere: does nothing
