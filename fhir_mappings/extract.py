@@ -105,8 +105,9 @@ def build_picture(
     )
 
     surgery_requests = guarded(surgery_request, index.of_type("ServiceRequest"))
-    prepared = guarded(lambda r: _procedure(r, tz, term, "preparation"), index.of_type("Procedure"))
-    done = guarded(lambda r: _procedure(r, tz, term, "completed"), index.of_type("Procedure"))
+    procedures = guarded(lambda r: _procedure(r, tz, term), index.of_type("Procedure"))
+    prepared = [s for s, is_done in procedures if not is_done]
+    done = [s for s, is_done in procedures if is_done]
     bookings = guarded(lambda r: _booked_appointment(r, index, tz, term), index.of_type("Appointment"))
     interventions = [
         i
@@ -133,7 +134,6 @@ def build_picture(
         completed_surgeries=tuple(sorted(done, key=lambda s: (s.on, s.ref))),
         demographics=people[0] if people else None,
         latest=latest_per_measure(o for o in observed if isinstance(o, Measurement)),
-        primary_cancers=frozenset(c.cancer for c in cancers),
         cancer_conditions=tuple(sorted(cancers, key=lambda c: c.ref)),
         metastases=tuple(sorted((c for c in conditions if isinstance(c, Metastasis)), key=lambda m: m.ref)),
         comorbidities=tuple(
@@ -298,17 +298,20 @@ def _performed(resource: Resource, tz: tzinfo, done: bool) -> date | None:
     )
 
 
-def _procedure(resource: Resource, tz: tzinfo, terminology: Terminology, want_status: str) -> Surgery | None:
+def _procedure(resource: Resource, tz: tzinfo, terminology: Terminology) -> tuple[Surgery, bool] | None:
+    """A surgical Procedure about to happen (preparation) or done (completed), and whether it is done."""
     key = ref_key(resource)
-    if key is None or resource.get("status") != want_status:
+    status = resource.get("status")
+    if key is None or status not in ("preparation", "completed"):
         return None
     surgical, major = _is_surgical(resource, terminology, "code")
     if not surgical:
         return None
-    on = _performed(resource, tz, done=want_status == "completed")
+    done = status == "completed"
+    on = _performed(resource, tz, done=done)
     if on is None:
         return None
-    return Surgery(ref=key, name=_surgery_name(resource), on=on, major=major)
+    return Surgery(ref=key, name=_surgery_name(resource), on=on, major=major), done
 
 
 def _booked_appointment(

@@ -368,7 +368,6 @@ class ClinicalPicture:
     demographics: Demographics | None = None
     latest: tuple[Measurement, ...] = ()
     """The latest measurement of each measure on record (at most one per measure)."""
-    primary_cancers: frozenset[Cancer] = frozenset()
     cancer_conditions: tuple[CancerCondition, ...] = ()
     metastases: tuple[Metastasis, ...] = ()
     comorbidities: tuple[ComorbidCondition, ...] = ()
@@ -394,8 +393,17 @@ class ClinicalPicture:
         return tuple(s for s in self.planned_surgeries if s.under_review)
 
     @property
+    def primary_cancers(self) -> frozenset[Cancer]:
+        return frozenset(c.cancer for c in self.cancer_conditions)
+
+    @property
+    def peritoneal_metastases(self) -> tuple[Metastasis, ...]:
+        """The metastases of the peritoneum or omentum."""
+        return tuple(m for m in self.metastases if m.site is not MetastaticSite.OTHER)
+
+    @property
     def has_peritoneal_metastasis(self) -> bool:
-        return any(m.site is not MetastaticSite.OTHER for m in self.metastases)
+        return bool(self.peritoneal_metastases)
 
     @property
     def metastatic_site_count(self) -> int:

@@ -16,6 +16,7 @@ from fhir_mappings.facts import (
     MarkerResult,
     Measure,
     Measurement,
+    RiskFeature,
     RiskFinding,
     Scale,
     Score,
@@ -61,8 +62,8 @@ def observation_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -
         return None
     kind, concept = role
     on = _effective_date(resource, tz)
-    if kind == "measure":
-        return measurement(resource, concept if isinstance(concept, Measure) else Measure.WEIGHT, tz)
+    if kind == "measure" and isinstance(concept, Measure):
+        return measurement(resource, concept, tz)
     if kind == "scale" and isinstance(concept, Scale):
         value = _score_value(resource, concept, terminology)
         return None if value is None else Score(concept, value, on, key)
@@ -79,10 +80,10 @@ def observation_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -
         )
     if kind in ("bp-panel", "systolic", "diastolic"):
         return _blood_pressure(resource, kind, key, terminology, tz)
-    if kind == "risk" and concept is not None:
+    if kind == "risk" and isinstance(concept, RiskFeature):
         if resource.get("valueBoolean") is False:
             return None
-        return RiskFinding(key, concept, concept_text(resource.get("code")) or str(concept))  # type: ignore[arg-type]
+        return RiskFinding(key, concept, concept_text(resource.get("code")) or concept.value)
     return None
 
 

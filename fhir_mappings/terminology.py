@@ -50,7 +50,8 @@ class Terminology:
         self.variant_present = self.value_set(vs.VARIANT_PRESENT.id)
         self.variant_absent = self.value_set(vs.VARIANT_ABSENT.id)
         self.ecog_answers = self.value_set(vs.ECOG_ANSWER_CODES.id)
-        self.observations: CodeIndex[ObservationRole] = CodeIndex(self._observation_roles())
+        self._roles = self._observation_roles()
+        self.observations: CodeIndex[ObservationRole] = CodeIndex(self._roles)
 
     def value_set(self, set_id: str) -> ValueSet:
         return self.value_sets[set_id]
@@ -81,10 +82,9 @@ class Terminology:
     def observation_codes(self, *roles: str) -> list[Code]:
         """Every Observation.code of the roles named (for prefetch queries), in a stable order. Gene ids
         (HGNC) are values of a component, never an Observation code, and are left out."""
-        index = self._observation_roles()
         return [
             c
-            for role, value_set in index.items()
+            for role, value_set in self._roles.items()
             if role[0] in roles
             for c in value_set.codes
             if c.system != HGNC

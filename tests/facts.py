@@ -39,10 +39,8 @@ LIVER = Metastasis(
 
 
 def with_primaries(*conditions: CancerCondition, **facts: Any) -> ClinicalPicture:
-    """A picture whose primary cancers are those of its cancer conditions, as the extractor builds it."""
-    return ClinicalPicture(
-        primary_cancers=frozenset(c.cancer for c in conditions), cancer_conditions=conditions, **facts
-    )
+    """A picture with these primary cancer conditions."""
+    return ClinicalPicture(cancer_conditions=conditions, **facts)
 
 
 def given(*drugs: Drug) -> tuple[Administration, ...]:

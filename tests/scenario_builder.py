@@ -193,7 +193,11 @@ def _bundle(resources: list[Json]) -> Json:
 
 
 def hook_request(
-    hook: str, chart: list[Json], drafts: Sequence[Json] = (), selections: list[str] | None = None
+    hook: str,
+    chart: list[Json],
+    drafts: Sequence[Json] = (),
+    selections: list[str] | None = None,
+    patient_id: str = PATIENT_ID,
 ) -> Json:
     """A request for `hook` with every prefetch key any service may ask for filled from `chart` (the Patient
     is added when missing), so the fixture stays complete when a service's templates grow. For order-select,
@@ -211,7 +215,7 @@ def hook_request(
             prefetch[key] = resources[0] if resources else None
         else:
             prefetch[key] = _bundle(resources)
-    context: Json = {"userId": "Practitioner/onc-1", "patientId": PATIENT_ID}
+    context: Json = {"userId": "Practitioner/onc-1", "patientId": patient_id}
     if hook != "patient-view":
         context["encounterId"] = "enc-1"
         context["draftOrders"] = {"resourceType": "Bundle", "entry": [{"resource": d} for d in drafts]}

@@ -6,7 +6,6 @@ The charts are the example patients of fixtures/patients (one transaction Bundle
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +13,9 @@ from typing import Any
 
 import pytest
 
-from fhir_mappings.queries import FACT_QUERIES
 from tests.conftest import FIXTURES, load_json, make_client, suite_settings, with_fhir_server
 from tests.fhir_server import FhirServer, running_sekmet, sekmet_executable
-from tests.scenario_builder import prefetch_key
+from tests.scenario_builder import hook_request
 from tests.test_scenarios import strip_uuids
 
 SERVICE = "peritoneal-metastasis-patient-view"
@@ -39,21 +37,8 @@ def chart(patient_id: str) -> list[dict[str, Any]]:
 
 
 def prefetch_request(patient_id: str) -> dict[str, Any]:
-    """The chart as a patient-view request with every prefetch key filled by resource type."""
-    resources = chart(patient_id)
-    keys = {q.key for queries in FACT_QUERIES.values() for q in queries}
-    prefetch: dict[str, Any] = {k: {"resourceType": "Bundle", "type": "searchset", "entry": []} for k in keys}
-    prefetch["patient"] = resources[0]
-    for resource in resources[1:]:
-        key = prefetch_key(resource)
-        if key is not None:
-            prefetch[key]["entry"].append({"resource": resource})
-    return {
-        "hookInstance": str(uuid.uuid5(uuid.NAMESPACE_URL, patient_id)),
-        "hook": "patient-view",
-        "context": {"userId": "Practitioner/onc-1", "patientId": patient_id},
-        "prefetch": prefetch,
-    }
+    """The chart as a patient-view request with every prefetch key filled."""
+    return hook_request("patient-view", chart(patient_id), patient_id=patient_id)
 
 
 def fire(tmp_path: Path, request: dict[str, Any]) -> dict[str, Any]:

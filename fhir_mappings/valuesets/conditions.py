@@ -131,6 +131,10 @@ OTHER_PRIMARY_CANCER = ValueSet(
         _sct("94090003", "Primary malignant neoplasm of omentum", f"{_PRIMARY}:2676"),
     ),
 )
+_RECURRENCE_CODES = ("314965007", "314966008", "314970000", "314961003")
+"""The local-recurrence codes among the primary sets (colon, rectum, cervix, stomach): listed, never found by
+their display text."""
+
 CANCERS: dict[Cancer, ValueSet] = {
     Cancer.COLORECTAL: COLORECTAL_CANCER,
     Cancer.APPENDICEAL: APPENDICEAL_CANCER,
@@ -149,7 +153,7 @@ LOCAL_RECURRENCE = ValueSet(
         c
         for vs in CANCERS.values()
         for c in vs.codes
-        if c.system == SNOMED and c.display.startswith("Local recurrence")
+        if (c.system, c.code) in {(SNOMED, code) for code in _RECURRENCE_CODES}
     ),
 )
 

@@ -43,8 +43,7 @@ def primary_line(condition: CancerCondition) -> str:
 
 
 def pm_line(picture: ClinicalPicture) -> str:
-    sites = [m for m in picture.metastases if m.site.value != "other"]
-    names = "; ".join(f"{md(m.name)} ({m.ref})" for m in sites)
+    names = "; ".join(f"{md(m.name)} ({m.ref})" for m in picture.peritoneal_metastases)
     return f"- Peritoneal metastasis: {names}."
 
 

@@ -117,7 +117,7 @@ def unknown_primary(picture: ClinicalPicture, context: HookContext, now: datetim
     """Warning: peritoneal metastasis is recorded and no primary cancer is: management depends on it."""
     if not picture.has_peritoneal_metastasis or picture.cancer_conditions:
         return None
-    first = next(m for m in picture.metastases if m.site.value != "other")
+    first = picture.peritoneal_metastases[0]
     summary = f"{short(first.name, 75)} is on record but no primary cancer: record the primary type"
     lines = [pm_line(picture), "- Primary cancer: none on record."]
     return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", PRIMARY_STATEMENT]))

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from cds_service.engine.types import HookContext, Indicator, SetMedicationDose
 from fhir_mappings.facts import (
     Cancer,
+    CancerCondition,
     ClinicalPicture,
     Demographics,
     DoseUnit,
@@ -109,7 +110,7 @@ def _picture(
             m(Measure.HEIGHT, height),
             m(Measure.SERUM_CREATININE, creatinine),
         ),
-        primary_cancers=frozenset({Cancer.CERVICAL}),
+        cancer_conditions=(CancerCondition("Condition/cervix", Cancer.CERVICAL, "cervical cancer", False),),
     )
 
 
