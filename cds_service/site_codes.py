@@ -26,6 +26,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic_core import ErrorDetails
 
 from cds_service.errors import ConfigError
+from cds_service.protocol.parse import field_path
 from fhir_mappings.terminology import BUILT_IN, Terminology
 from fhir_mappings.valuesets import VALUE_SETS
 from fhir_mappings.valuesets.model import Code
@@ -179,8 +180,7 @@ def _describe(error: ErrorDetails) -> str:
 
 
 def _path(loc: Loc) -> str:
-    text = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    return text or "(top level)"
+    return field_path(loc) if loc else "(top level)"
 
 
 def _nearest(set_id: str) -> str:
