@@ -5,6 +5,7 @@ running service as an EHR would and prints the critical BEV-SURG-BEFORE card for
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from cds_service import cli
 from cds_service.app import create_app
+from cds_service.card_log import FLUSH_SECONDS
 from cds_service.tools.fire import FireOptions, build_context, load_orders
 from tests.conftest import FIXTURES, suite_settings
 from tests.fhir_server import FhirServer, running_sekmet, sekmet_executable
@@ -272,10 +274,17 @@ def test_feedback_report_counts_the_cards_fire_was_shown(
     assert cli.main([*argv, "--fhir", fhir.base, "--fhir-token", fhir.token]) == 0
     capsys.readouterr()
 
-    assert cli.main(["feedback-report", "--database-url", service.database_url, "--json"]) == 0
-
-    report = json.loads(capsys.readouterr().out)
-    [row] = [r for r in report["rules"] if r["ruleId"] == "BEV-SURG-BEFORE"]
+    # The service writes the cards it showed in batches (cds_service.card_log, every 0.25 s): another process
+    # sees them within that time.
+    deadline = time.monotonic() + 5 * FLUSH_SECONDS + 2
+    while True:
+        assert cli.main(["feedback-report", "--database-url", service.database_url, "--json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        rows = [r for r in report["rules"] if r["ruleId"] == "BEV-SURG-BEFORE"]
+        if rows or time.monotonic() > deadline:
+            break
+        time.sleep(FLUSH_SECONDS / 5)
+    [row] = rows
     assert row["shown"] >= 1 and row["overrideRate"] is None
 
     assert cli.main(["feedback-report", "--database-url", service.database_url]) == 0
