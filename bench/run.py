@@ -32,6 +32,10 @@ from bench.servers import ROOT, Server, running
 
 SERVICE_APP = "cds_service.app:create_app"
 FLOOR_APP = "bench.floor:create_app"
+FLOOR_GC_APP = "bench.floor:create_gc_tuned_app"
+APPS = (("floor", FLOOR_APP), ("floor-gc", FLOOR_GC_APP), ("service", SERVICE_APP))
+"""The service against two floors: the plain one, and the same with the service's garbage-collector settings."""
+FLOORS = ("floor", "floor-gc")
 HOOKS = ("patient-view", "order-select")
 LINEAR_SIZES = (10, 100, 1000, 3000, 10000)
 
@@ -103,7 +107,7 @@ def run_matrix(
     fetch: dict[str, Any] | None = None
     env = environment(workdir, args.deadline)
     for workers in args.workers:
-        for name, app in (("floor", FLOOR_APP), ("service", SERVICE_APP)):
+        for name, app in APPS:
             with running(name, app, workers, env, workdir / f"{name}-{workers}.log") as server:
                 print(f"  {name}, {workers} worker(s): up in {server.startup_s * 1000:.0f} ms", flush=True)
                 time.sleep(0.5)  # let the workers settle after start-up before reading their idle memory
@@ -254,24 +258,96 @@ def fetch_path(args: argparse.Namespace, server: Server) -> dict[str, Any]:
 
 
 def ratios(cells: list[Cell]) -> list[dict[str, Any]]:
-    floor = {(c.workers, c.size, c.hook, c.clients): c for c in cells if c.app == "floor"}
+    """Service / floor per cell, against each floor."""
+    floors = {(c.app, c.workers, c.size, c.hook, c.clients): c for c in cells if c.app in FLOORS}
     out = []
     for c in cells:
-        f = floor.get((c.workers, c.size, c.hook, c.clients))
-        if c.app != "service" or f is None:
-            continue
-        out.append(
-            {
-                "workers": c.workers,
-                "size": c.size,
-                "hook": c.hook,
-                "clients": c.clients,
-                "cpu_ratio": c.cpu_ms / f.cpu_ms if f.cpu_ms else math.nan,
-                "p50_ratio": c.p50_ms / f.p50_ms if f.p50_ms else math.nan,
-                "rps_ratio": f.rps / c.rps if c.rps else math.nan,
-            }
-        )
+        for floor_name in FLOORS:
+            f = floors.get((floor_name, c.workers, c.size, c.hook, c.clients))
+            if c.app != "service" or f is None:
+                continue
+            out.append(
+                {
+                    "floor": floor_name,
+                    "workers": c.workers,
+                    "size": c.size,
+                    "hook": c.hook,
+                    "clients": c.clients,
+                    "cpu_ratio": c.cpu_ms / f.cpu_ms if f.cpu_ms else math.nan,
+                    "p50_ratio": c.p50_ms / f.p50_ms if f.p50_ms else math.nan,
+                    "rps_ratio": f.rps / c.rps if c.rps else math.nan,
+                }
+            )
     return out
+
+
+TARGET_RATIO = {"small": 2.0, "medium": 1.3, "large": 1.3}
+"""Service / floor CPU per request, all rules active and cards produced (issue #7)."""
+TARGET_P99_MS = 50.0
+"""p99 latency for medium payloads at 8 clients on 2 workers."""
+TARGET_STARTUP_MS = 1000.0
+TARGET_RSS_MB = 150.0
+
+
+def targets(
+    cells: list[Cell],
+    servers: list[dict[str, Any]],
+    linear: dict[str, Any] | None,
+    fetch: dict[str, Any] | None,
+) -> list[str]:
+    """Each target of the issue with the figures measured in this run, and whether it is met."""
+    rows = ratios(cells)
+    lines = []
+    for size, limit in TARGET_RATIO.items():
+        for floor_name in FLOORS:
+            got = [r["cpu_ratio"] for r in rows if r["size"] == size and r["floor"] == floor_name]
+            if got:
+                lines.append(
+                    f"- {size} within {limit:g}x of {floor_name}: {_met(max(got) <= limit)} "
+                    f"(ratios {min(got):.2f}-{max(got):.2f} over {len(got)} cells)"
+                )
+    p99 = [c for c in cells if (c.app, c.size, c.clients, c.workers) == ("service", "medium", 8, 2)]
+    if p99:
+        worst = max(c.p99_ms for c in p99)
+        floor_p99 = [
+            c.p99_ms for c in cells if (c.app, c.size, c.clients, c.workers) == ("floor-gc", "medium", 8, 2)
+        ]
+        lines.append(
+            f"- p99 < {TARGET_P99_MS:g} ms, medium, 8 clients, 2 workers: {_met(worst < TARGET_P99_MS)} "
+            f"({', '.join(f'{c.hook} {c.p99_ms:.1f}' for c in p99)} ms; floor-gc "
+            f"{', '.join(f'{x:.1f}' for x in floor_p99)} ms)"
+        )
+    service = [s for s in servers if s["app"] == "service"]
+    if service:
+        slowest = max(s["startup_ms"] for s in service)
+        heaviest = max(max(s["rss_mb_per_worker"]) for s in service)
+        lines.append(
+            f"- start-up < {TARGET_STARTUP_MS:.0f} ms: {_met(slowest < TARGET_STARTUP_MS)} "
+            f"({', '.join(_startup(s) for s in service)} ms)"
+        )
+        lines.append(
+            f"- under {TARGET_RSS_MB:g} MB per worker: {_met(heaviest < TARGET_RSS_MB)} (at most {heaviest} MB)"
+        )
+    if linear:
+        lines.append(
+            f"- cost linear in the record: {_met(linear['exponent_top'] < 1.3)} (growth exponent "
+            f"{linear['exponent_top']:.2f}, R² {linear['r2']:.4f})"
+        )
+    if fetch:
+        lines.append(
+            f"- fetch path within its deadline: {_met(all(r['within_deadline'] for r in fetch['rows']))} "
+            f"(longest hook {max(r['hook_max_ms'] for r in fetch['rows']):.0f} ms, deadline "
+            f"{fetch['deadline_ms']:.0f} ms)"
+        )
+    return lines
+
+
+def _startup(server: dict[str, Any]) -> str:
+    return f"{server['workers']} worker(s) {server['startup_ms']}"
+
+
+def _met(ok: bool) -> str:
+    return "MET" if ok else "NOT MET"
 
 
 def table(
@@ -281,24 +357,28 @@ def table(
     fetch: dict[str, Any] | None,
     machine: dict[str, Any],
 ) -> str:
-    floor = {(c.workers, c.size, c.hook, c.clients): c for c in cells if c.app == "floor"}
+    floors = {(c.app, c.workers, c.size, c.hook, c.clients): c for c in cells if c.app in FLOORS}
     lines = [
         f"# Benchmark, {machine['date']}",
         "",
         f"Machine: {machine['cpu']} ({machine['cores']} cores), Python {machine['python']}, load: "
         f"{machine['tool']}. Service in dev mode without trusted clients (authentication not measured).",
-        "Ratio = service / floor on server CPU ms per request (the floor parses the body with orjson and "
-        'answers {"cards": []}).',
+        "Ratio = service / floor on server CPU ms per request. The floor parses the body with orjson and answers "
+        '{"cards": []}; floor-gc is the same app with the service\'s garbage-collector settings.',
         "",
-        "| workers | size | hook | clients | body KB | app | req/s | p50 ms | p99 ms | CPU ms/req | ratio |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| workers | size | hook | clients | body KB | app | req/s | p50 ms | p99 ms | CPU ms/req | ratio floor "
+        "| ratio floor-gc |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for c in cells:
-        f = floor.get((c.workers, c.size, c.hook, c.clients))
-        ratio = f"{c.cpu_ms / f.cpu_ms:.2f}" if c.app == "service" and f and f.cpu_ms else ""
+        ratio = ["", ""]
+        for i, floor_name in enumerate(FLOORS):
+            f = floors.get((floor_name, c.workers, c.size, c.hook, c.clients))
+            if c.app == "service" and f and f.cpu_ms:
+                ratio[i] = f"{c.cpu_ms / f.cpu_ms:.2f}"
         lines.append(
             f"| {c.workers} | {c.size} | {c.hook} | {c.clients} | {c.body_kb:.0f} | {c.app} | {c.rps:.1f} | "
-            f"{c.p50_ms:.2f} | {c.p99_ms:.2f} | {c.cpu_ms:.2f} | {ratio} |"
+            f"{c.p50_ms:.2f} | {c.p99_ms:.2f} | {c.cpu_ms:.2f} | {ratio[0]} | {ratio[1]} |"
         )
     lines += [
         "",
@@ -339,6 +419,7 @@ def table(
             f"{r['hook_p50_ms']:.1f} | {r['hook_max_ms']:.1f} | {r['overhead_ms']:.1f} | {r['within_deadline']} |"
             for r in fetch["rows"]
         ]
+    lines += ["", "Targets (issue #7)", "", *targets(cells, servers, linear, fetch)]
     return "\n".join(lines) + "\n"
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -24,6 +23,7 @@ from cds_service.auth.verify import Authenticator, AuthFailed
 from cds_service.card_log import ShownCardLog
 from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
 from cds_service.errors import CdsError, ConfigError, operation_outcome
+from cds_service.gc_settings import freeze_start_up, raise_gen0_threshold
 from cds_service.metrics import Metrics, request_observer
 from cds_service.pipeline import Runtime
 from cds_service.settings import Settings
@@ -36,9 +36,6 @@ from cds_service.web.audit import AuditMiddleware, clip
 log = logging.getLogger(__name__)
 
 _HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly"}
-GC_GEN0_THRESHOLD = 50_000
-"""A hook call allocates a parsed JSON tree that reference counting frees when the call ends; at the default
-gen-0 threshold (700) the collector would walk it, and everything promoted with it, hundreds of times a call."""
 EMITTED_RESOURCE_TYPES = ("MedicationRequest", "ServiceRequest")
 """Resource types that suggestion actions carry (validated with fhir.resources): their models are loaded once
 after start-up rather than inside the first call that needs them."""
@@ -49,7 +46,7 @@ def settle_process() -> None:
     """Once per process, after start-up: raise the gen-0 threshold, load the models of emitted resources in the
     background (the service answers meanwhile), then freeze what start-up built so that no collection walks
     it again."""
-    gc.set_threshold(GC_GEN0_THRESHOLD, *gc.get_threshold()[1:])
+    raise_gen0_threshold()
 
     def settle() -> None:
         with contextlib.suppress(Exception):
@@ -57,8 +54,7 @@ def settle_process() -> None:
 
             for name in EMITTED_RESOURCE_TYPES:
                 get_fhir_model_class(name)
-        gc.collect()
-        gc.freeze()
+        freeze_start_up()
 
     threading.Thread(target=settle, name="settle", daemon=True).start()
 

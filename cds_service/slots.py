@@ -27,6 +27,17 @@ class HookSlots:
             self._semaphore.release()
 
     @contextmanager
+    def held_if_free(self) -> Iterator[bool]:
+        """A slot if one is free now, without waiting (True inside when taken): for a call evaluated on the event
+        loop, which must never block; a call that finds none goes to a thread and waits there."""
+        taken = self._semaphore.acquire(blocking=False)
+        try:
+            yield taken
+        finally:
+            if taken:
+                self._semaphore.release()
+
+    @contextmanager
     def released(self) -> Iterator[None]:
         """Inside `held`: give the slot back while waiting on I/O, and take one again after."""
         self._semaphore.release()

@@ -29,6 +29,9 @@ def test_quick_run_writes_results_and_keeps_the_fetch_deadline(tmp_path: Path) -
     services = [c for c in data["cells"] if c["app"] == "service"]
     assert services and all(c["cards"] >= 1 and c["failures"] == 0 for c in services)
     assert all(r["cpu_ratio"] > 0 for r in data["ratios"])
+    assert {r["floor"] for r in data["ratios"]} == {"floor", "floor-gc"}  # against both floors
     assert data["linearity"]["points"] and data["fetch"]["rows"]
     assert all(r["within_deadline"] for r in data["fetch"]["rows"])
-    assert (tmp_path / results.name.replace(".json", ".md")).read_text().startswith("# Benchmark")
+    report = (tmp_path / results.name.replace(".json", ".md")).read_text()
+    assert report.startswith("# Benchmark")
+    assert "- small within 2x of floor-gc: " in report and "- start-up < 1000 ms: " in report

@@ -79,3 +79,13 @@ def test_a_large_hook_call_gives_freed_memory_back_after_answering(
 
 def test_trimming_the_heap_is_safe_to_call_here() -> None:
     release_free_memory()  # glibc: returns free pages; elsewhere: does nothing
+
+
+def test_a_free_slot_is_taken_without_waiting_and_a_taken_one_is_not_waited_for() -> None:
+    slots = HookSlots(1)
+    with slots.held_if_free() as first:
+        assert first
+        with slots.held_if_free() as second:
+            assert not second  # taken: the caller goes elsewhere instead of blocking
+    with slots.held_if_free() as again:
+        assert again  # given back on leaving
