@@ -34,7 +34,7 @@ from fhir_mappings.facts import (
 from fhir_mappings.observations import BloodPressurePart, latest, latest_blood_pressure, observation_fact
 from fhir_mappings.patient import demographics, latest_per_measure
 from fhir_mappings.resources import Resource, ResourceIndex, as_list, codings_of, concept_text, ref_key
-from fhir_mappings.terminology import BUILT_IN, Terminology
+from fhir_mappings.terminology import BUILT_IN, ObservationRole, Terminology
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -120,7 +120,17 @@ def build_picture(
     planned = [s for s in surgery_requests if s.ref not in booked_orders or s.under_review]
     planned += prepared + [s for s, _ in bookings]
     people = guarded(lambda r: demographics(r, tz), index.of_type("Patient"))
-    observed = guarded(lambda r: observation_fact(r, term, tz), index.of_type("Observation"))
+    # Most Observations of a chart (a lab history) are none of ours: their codes are read here, once, and only
+    # the others are extracted.
+    role_of = term.observations.in_concept
+    ours: list[Resource] = []
+    roles: dict[int, ObservationRole] = {}
+    for resource in index.of_type("Observation"):
+        role = role_of(resource.get("code"))
+        if role is not None:
+            ours.append(resource)
+            roles[id(resource)] = role
+    observed = guarded(lambda r: observation_fact(r, term, tz, roles[id(r)]), ours)
     conditions = guarded(lambda r: condition_fact(r, term, tz), index.of_type("Condition"))
     cancers = [c for c in conditions if isinstance(c, CancerCondition)]
     scores = latest((o for o in observed if isinstance(o, Score)), lambda s: s.scale)

@@ -25,7 +25,7 @@ from fhir_mappings.facts import (
 from fhir_mappings.patient import measurement
 from fhir_mappings.resources import Resource, as_list, codings_of, concept_text, ref_key
 from fhir_mappings.systems import V3_INTERPRETATION
-from fhir_mappings.terminology import Terminology
+from fhir_mappings.terminology import ObservationRole, Terminology
 from fhir_mappings.units import unit_of
 from fhir_mappings.valuesets.observations import ECOG_ANSWERS
 
@@ -53,17 +53,22 @@ ObservationFact = (
 )
 
 
-def observation_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> ObservationFact | None:
-    role = terminology.observations.in_concept(resource.get("code"))
+def observation_fact(
+    resource: Resource, terminology: Terminology, tz: tzinfo, role: ObservationRole | None = None
+) -> ObservationFact | None:
+    """The fact an Observation states. `role` is what its code stands for when the caller has looked it up
+    already (the picture reads every Observation's code once, to pass over the many no rule asks about)."""
+    if role is None:
+        role = terminology.observations.in_concept(resource.get("code"))
     if role is None or resource.get("status") not in RESULT_STATUSES:
         return None  # most observations of a chart are none of ours: the code is looked at first
     key = ref_key(resource)
     if key is None:
         return None
     kind, concept = role
-    on = _effective_date(resource, tz)
     if kind == "measure" and isinstance(concept, Measure):
-        return measurement(resource, concept, tz)
+        return measurement(resource, concept, tz)  # dated by its own rule
+    on = _effective_date(resource, tz)
     if kind == "scale" and isinstance(concept, Scale):
         value = _score_value(resource, concept, terminology)
         return None if value is None else Score(concept, value, on, key)

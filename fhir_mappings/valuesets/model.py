@@ -93,8 +93,9 @@ class CodeIndex(Generic[K]):
 
     def in_concept(self, concepts: object) -> K | None:
         """The concept of the first coding of a CodeableConcept (or a list of them) that belongs to the sets:
-        `first(codings_of(...))` without building a generator per resource, as every Observation and Condition
-        of a chart passes here."""
+        `first(codings_of(...))` with the exact-match lookup inlined, as every Observation and Condition of a
+        chart passes here."""
+        by_pair = self._by_pair
         for concept in concepts if isinstance(concepts, list) else (concepts,):
             if not isinstance(concept, dict):
                 continue
@@ -103,7 +104,9 @@ class CodeIndex(Generic[K]):
                 if isinstance(coding, dict):
                     system, code = coding.get("system"), coding.get("code")
                     if isinstance(system, str) and isinstance(code, str):
-                        found = self.concept(system, code)
+                        found = by_pair.get((system, code))
+                        if found is None and system == ICD10CM:
+                            found = self.concept(system, code)
                         if found is not None:
                             return found
         return None
