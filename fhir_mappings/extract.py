@@ -164,7 +164,7 @@ def build_picture(
 
 def _medication_codings(resource: Resource, index: ResourceIndex) -> list[tuple[str | None, str | None]]:
     """Codes of the medicine, from the CodeableConcept or the referenced (contained, bundled) Medication."""
-    pairs = list(codings_of(resource.get("medicationCodeableConcept")))
+    pairs = codings_of(resource.get("medicationCodeableConcept"))
     medication = index.resolve(resource.get("medicationReference"), container=resource)
     if medication is not None:
         pairs += codings_of(medication.get("code"))
@@ -356,7 +356,7 @@ def _interventions(
     or the order details."""
     if key is None:
         return None
-    codings = list(codings_of(resource.get("code")))
+    codings = codings_of(resource.get("code"))
     kinds = terminology.interventions.all(codings)
     if not kinds:
         return None

@@ -186,7 +186,7 @@ def _normalised(resource: Resource) -> bool | None:
 
 
 def _presence(concept: object, terminology: Terminology) -> bool | None:
-    codings = list(codings_of(concept))
+    codings = codings_of(concept)
     if terminology.variant_present.matches_any(codings):
         return True
     if terminology.variant_absent.matches_any(codings):
@@ -197,7 +197,7 @@ def _presence(concept: object, terminology: Terminology) -> bool | None:
 def _components(resource: Resource) -> Iterator[tuple[list[tuple[str | None, str | None]], dict[str, Any]]]:
     for component in as_list(resource.get("component")):
         if isinstance(component, dict):
-            yield list(codings_of(component.get("code"))), component
+            yield codings_of(component.get("code")), component
 
 
 def _variant(resource: Resource, key: str, on: date | None, terminology: Terminology) -> GeneResult | None:

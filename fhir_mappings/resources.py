@@ -5,7 +5,7 @@ costs several times more on the hot path of a large prefetch."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 Resource = Mapping[str, Any]
@@ -20,15 +20,20 @@ def as_list(value: object) -> list[Any]:
     return [value]
 
 
-def codings_of(concepts: object) -> Iterator[tuple[str | None, str | None]]:
-    """(system, code) pairs of one CodeableConcept or a list of them."""
+def codings_of(concepts: object) -> list[tuple[str | None, str | None]]:
+    """(system, code) pairs of one CodeableConcept or a list of them. A list, not a generator: callers keep or
+    scan the few pairs whole, and resuming a generator per coding cost more than building the list."""
+    out: list[tuple[str | None, str | None]] = []
     for concept in as_list(concepts):
         if not isinstance(concept, dict):
             continue
         for coding in as_list(concept.get("coding")):
             if isinstance(coding, dict):
                 system, code = coding.get("system"), coding.get("code")
-                yield (system if isinstance(system, str) else None, code if isinstance(code, str) else None)
+                out.append(
+                    (system if isinstance(system, str) else None, code if isinstance(code, str) else None)
+                )
+    return out
 
 
 def concept_text(concept: object) -> str | None:
