@@ -23,7 +23,6 @@ from fhir_mappings.facts import (
     GeneResult,
     Intervention,
     MarkerResult,
-    Measurement,
     MedicationOrder,
     Metastasis,
     RiskFinding,
@@ -32,7 +31,7 @@ from fhir_mappings.facts import (
     Surgery,
 )
 from fhir_mappings.observations import BloodPressurePart, latest, latest_blood_pressure, observation_fact
-from fhir_mappings.patient import demographics, latest_per_measure
+from fhir_mappings.patient import MeasuredObservation, demographics, latest_per_measure
 from fhir_mappings.resources import Resource, ResourceIndex, as_list, codings_of, concept_text, ref_key
 from fhir_mappings.terminology import BUILT_IN, ObservationRole, Terminology
 
@@ -143,7 +142,7 @@ def build_picture(
         planned_surgeries=tuple(sorted(planned, key=lambda s: (s.on, s.ref))),
         completed_surgeries=tuple(sorted(done, key=lambda s: (s.on, s.ref))),
         demographics=people[0] if people else None,
-        latest=latest_per_measure(o for o in observed if isinstance(o, Measurement)),
+        latest=latest_per_measure(o for o in observed if isinstance(o, MeasuredObservation)),
         cancer_conditions=tuple(sorted(cancers, key=lambda c: c.ref)),
         metastases=tuple(sorted((c for c in conditions if isinstance(c, Metastasis)), key=lambda m: m.ref)),
         comorbidities=tuple(

@@ -15,14 +15,13 @@ from fhir_mappings.facts import (
     GeneResult,
     MarkerResult,
     Measure,
-    Measurement,
     RiskFeature,
     RiskFinding,
     Scale,
     Score,
     StatusReport,
 )
-from fhir_mappings.patient import measurement
+from fhir_mappings.patient import MeasuredObservation, measured
 from fhir_mappings.resources import Resource, as_list, codings_of, concept_text, ref_key
 from fhir_mappings.systems import V3_INTERPRETATION
 from fhir_mappings.terminology import ObservationRole, Terminology
@@ -49,7 +48,7 @@ class BloodPressurePart:
 
 
 ObservationFact = (
-    Measurement | Score | MarkerResult | StatusReport | GeneResult | BloodPressurePart | RiskFinding
+    MeasuredObservation | Score | MarkerResult | StatusReport | GeneResult | BloodPressurePart | RiskFinding
 )
 
 
@@ -67,7 +66,7 @@ def observation_fact(
         return None
     kind, concept = role
     if kind == "measure" and isinstance(concept, Measure):
-        return measurement(resource, concept, tz)  # dated by its own rule
+        return measured(resource, concept, tz)  # dated by its own rule, read if it is the latest
     on = _effective_date(resource, tz)
     if kind == "scale" and isinstance(concept, Scale):
         value = _score_value(resource, concept, terminology)
