@@ -161,16 +161,21 @@ def build_picture(
     )
 
 
-def _medication_codings(resource: Resource, index: ResourceIndex) -> list[tuple[str | None, str | None]]:
-    """Codes of the medicine, from the CodeableConcept or the referenced (contained, bundled) Medication."""
-    pairs = codings_of(resource.get("medicationCodeableConcept"))
+def _drug(resource: Resource, index: ResourceIndex, terminology: Terminology) -> Drug | None:
+    """The medicine's drug: the first coding of the CodeableConcept, then of the referenced (contained, bundled)
+    Medication's code and ingredients, that a drug set holds. The reference is only followed when the
+    CodeableConcept names no drug (resolving it cannot fail, so skipping it changes nothing)."""
+    drug = terminology.drugs.in_concept(resource.get("medicationCodeableConcept"))
+    if drug is not None:
+        return drug
     medication = index.resolve(resource.get("medicationReference"), container=resource)
-    if medication is not None:
-        pairs += codings_of(medication.get("code"))
-        for ingredient in as_list(medication.get("ingredient")):
-            if isinstance(ingredient, dict):
-                pairs += codings_of(ingredient.get("itemCodeableConcept"))
-    return pairs
+    if medication is None:
+        return None
+    pairs = codings_of(medication.get("code"))
+    for ingredient in as_list(medication.get("ingredient")):
+        if isinstance(ingredient, dict):
+            pairs += codings_of(ingredient.get("itemCodeableConcept"))
+    return terminology.drugs.first(pairs)
 
 
 def _first_date(values: Iterable[object], tz: tzinfo) -> date | None:
@@ -205,7 +210,7 @@ def _medication_order(
     not read further."""
     if key is None:
         return None
-    drug = terminology.drugs.first(_medication_codings(resource, index))
+    drug = _drug(resource, index, terminology)
     if drug is None:
         return None
     events: list[object] = []
@@ -245,7 +250,7 @@ def _administration(
     key = ref_key(resource)
     if key is None or resource.get("status") not in GIVEN_STATUSES:
         return None
-    drug = terminology.drugs.first(_medication_codings(resource, index))
+    drug = _drug(resource, index, terminology)
     given = parse_fhir_date(resource.get("effectiveDateTime"), tz) or _first_date(
         [_get(resource, "effectivePeriod", "end"), _get(resource, "effectivePeriod", "start")], tz
     )

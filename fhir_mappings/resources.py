@@ -94,21 +94,22 @@ class ResourceIndex:
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.by_type: dict[str, list[Resource]] = {}
         self._by_id: dict[str, dict[str, Resource]] = {}
+        by_type, by_id = self.by_type, self._by_id
         for resource in resources:
             rtype = resource.get("resourceType")
             if not isinstance(rtype, str):
                 continue
             rid = resource.get("id")
             if isinstance(rid, str) and rid:
-                ids = self._by_id.get(rtype)
+                ids = by_id.get(rtype)
                 if ids is None:
-                    ids = self._by_id[rtype] = {}
+                    ids = by_id[rtype] = {}
                 elif rid in ids:
                     continue  # the same resource from two prefetch keys counts once
                 ids[rid] = resource
-            listed = self.by_type.get(rtype)
+            listed = by_type.get(rtype)
             if listed is None:
-                self.by_type[rtype] = [resource]
+                by_type[rtype] = [resource]
             else:
                 listed.append(resource)
 
