@@ -251,10 +251,12 @@ def _administration(
     if key is None or resource.get("status") not in GIVEN_STATUSES:
         return None
     drug = _drug(resource, index, terminology)
+    if drug is None:
+        return None  # most administrations of a chart are of drugs no rule knows: not dated
     given = parse_fhir_date(resource.get("effectiveDateTime"), tz) or _first_date(
         [_get(resource, "effectivePeriod", "end"), _get(resource, "effectivePeriod", "start")], tz
     )
-    if drug is None or given is None:
+    if given is None:
         return None
     return Administration(ref=key, drug=drug, given_on=given)
 
