@@ -35,7 +35,7 @@ def condition_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> 
         return None
     if any(code in EXCLUDED_VERIFICATION for _, code in codings_of(resource.get("verificationStatus"))):
         return None
-    codings = list(codings_of(resource.get("code")))
+    codings = codings_of(resource.get("code"))
     status = _clinical_status(resource)
     active = status is None or status in ACTIVE_STATUSES
     name = concept_text(resource.get("code")) or "condition"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, tzinfo
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?$")
+_DATE_OR_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?$")
+"""A full date, optionally with a time (group 1): one match per value, as every resource has a few dates."""
 
 
 def parse_fhir_date(value: object, tz: tzinfo) -> date | None:
@@ -22,17 +22,18 @@ def parse_fhir_date(value: object, tz: tzinfo) -> date | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    found = _DATE_OR_DATETIME.match(text)
+    if found is None:
+        return None
     try:
-        if _DATE.match(text):
+        if found.group(1) is None:
             return date.fromisoformat(text)
-        if _DATETIME.match(text):
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                return moment.date()
-            return moment.astimezone(tz).date()
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        if moment.tzinfo is None:
+            return moment.date()
+        return moment.astimezone(tz).date()
     except ValueError:
         return None
-    return None
 
 
 def local_today(now: datetime, tz: tzinfo) -> date:

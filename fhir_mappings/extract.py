@@ -23,7 +23,6 @@ from fhir_mappings.facts import (
     GeneResult,
     Intervention,
     MarkerResult,
-    Measurement,
     MedicationOrder,
     Metastasis,
     RiskFinding,
@@ -32,9 +31,9 @@ from fhir_mappings.facts import (
     Surgery,
 )
 from fhir_mappings.observations import BloodPressurePart, latest, latest_blood_pressure, observation_fact
-from fhir_mappings.patient import demographics, latest_per_measure
+from fhir_mappings.patient import MeasuredObservation, demographics, latest_per_measure
 from fhir_mappings.resources import Resource, ResourceIndex, as_list, codings_of, concept_text, ref_key
-from fhir_mappings.terminology import BUILT_IN, Terminology
+from fhir_mappings.terminology import BUILT_IN, ObservationRole, Terminology
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -120,7 +119,17 @@ def build_picture(
     planned = [s for s in surgery_requests if s.ref not in booked_orders or s.under_review]
     planned += prepared + [s for s, _ in bookings]
     people = guarded(lambda r: demographics(r, tz), index.of_type("Patient"))
-    observed = guarded(lambda r: observation_fact(r, term, tz), index.of_type("Observation"))
+    # Most Observations of a chart (a lab history) are none of ours: their codes are read here, once, and only
+    # the others are extracted.
+    role_of = term.observations.in_concept
+    ours: list[Resource] = []
+    roles: dict[int, ObservationRole] = {}
+    for resource in index.of_type("Observation"):
+        role = role_of(resource.get("code"))
+        if role is not None:
+            ours.append(resource)
+            roles[id(resource)] = role
+    observed = guarded(lambda r: observation_fact(r, term, tz, roles[id(r)]), ours)
     conditions = guarded(lambda r: condition_fact(r, term, tz), index.of_type("Condition"))
     cancers = [c for c in conditions if isinstance(c, CancerCondition)]
     scores = latest((o for o in observed if isinstance(o, Score)), lambda s: s.scale)
@@ -133,7 +142,7 @@ def build_picture(
         planned_surgeries=tuple(sorted(planned, key=lambda s: (s.on, s.ref))),
         completed_surgeries=tuple(sorted(done, key=lambda s: (s.on, s.ref))),
         demographics=people[0] if people else None,
-        latest=latest_per_measure(o for o in observed if isinstance(o, Measurement)),
+        latest=latest_per_measure(o for o in observed if isinstance(o, MeasuredObservation)),
         cancer_conditions=tuple(sorted(cancers, key=lambda c: c.ref)),
         metastases=tuple(sorted((c for c in conditions if isinstance(c, Metastasis)), key=lambda m: m.ref)),
         comorbidities=tuple(
@@ -152,16 +161,21 @@ def build_picture(
     )
 
 
-def _medication_codings(resource: Resource, index: ResourceIndex) -> list[tuple[str | None, str | None]]:
-    """Codes of the medicine, from the CodeableConcept or the referenced (contained, bundled) Medication."""
-    pairs = list(codings_of(resource.get("medicationCodeableConcept")))
+def _drug(resource: Resource, index: ResourceIndex, terminology: Terminology) -> Drug | None:
+    """The medicine's drug: the first coding of the CodeableConcept, then of the referenced (contained, bundled)
+    Medication's code and ingredients, that a drug set holds. The reference is only followed when the
+    CodeableConcept names no drug (resolving it cannot fail, so skipping it changes nothing)."""
+    drug = terminology.drugs.in_concept(resource.get("medicationCodeableConcept"))
+    if drug is not None:
+        return drug
     medication = index.resolve(resource.get("medicationReference"), container=resource)
-    if medication is not None:
-        pairs += codings_of(medication.get("code"))
-        for ingredient in as_list(medication.get("ingredient")):
-            if isinstance(ingredient, dict):
-                pairs += codings_of(ingredient.get("itemCodeableConcept"))
-    return pairs
+    if medication is None:
+        return None
+    pairs = codings_of(medication.get("code"))
+    for ingredient in as_list(medication.get("ingredient")):
+        if isinstance(ingredient, dict):
+            pairs += codings_of(ingredient.get("itemCodeableConcept"))
+    return terminology.drugs.first(pairs)
 
 
 def _first_date(values: Iterable[object], tz: tzinfo) -> date | None:
@@ -196,7 +210,7 @@ def _medication_order(
     not read further."""
     if key is None:
         return None
-    drug = terminology.drugs.first(_medication_codings(resource, index))
+    drug = _drug(resource, index, terminology)
     if drug is None:
         return None
     events: list[object] = []
@@ -236,11 +250,13 @@ def _administration(
     key = ref_key(resource)
     if key is None or resource.get("status") not in GIVEN_STATUSES:
         return None
-    drug = terminology.drugs.first(_medication_codings(resource, index))
+    drug = _drug(resource, index, terminology)
+    if drug is None:
+        return None  # most administrations of a chart are of drugs no rule knows: not dated
     given = parse_fhir_date(resource.get("effectiveDateTime"), tz) or _first_date(
         [_get(resource, "effectivePeriod", "end"), _get(resource, "effectivePeriod", "start")], tz
     )
-    if drug is None or given is None:
+    if given is None:
         return None
     return Administration(ref=key, drug=drug, given_on=given)
 
@@ -346,7 +362,7 @@ def _interventions(
     or the order details."""
     if key is None:
         return None
-    codings = list(codings_of(resource.get("code")))
+    codings = codings_of(resource.get("code"))
     kinds = terminology.interventions.all(codings)
     if not kinds:
         return None

@@ -15,17 +15,16 @@ from fhir_mappings.facts import (
     GeneResult,
     MarkerResult,
     Measure,
-    Measurement,
     RiskFeature,
     RiskFinding,
     Scale,
     Score,
     StatusReport,
 )
-from fhir_mappings.patient import measurement
+from fhir_mappings.patient import MeasuredObservation, measured
 from fhir_mappings.resources import Resource, as_list, codings_of, concept_text, ref_key
 from fhir_mappings.systems import V3_INTERPRETATION
-from fhir_mappings.terminology import Terminology
+from fhir_mappings.terminology import ObservationRole, Terminology
 from fhir_mappings.units import unit_of
 from fhir_mappings.valuesets.observations import ECOG_ANSWERS
 
@@ -49,21 +48,26 @@ class BloodPressurePart:
 
 
 ObservationFact = (
-    Measurement | Score | MarkerResult | StatusReport | GeneResult | BloodPressurePart | RiskFinding
+    MeasuredObservation | Score | MarkerResult | StatusReport | GeneResult | BloodPressurePart | RiskFinding
 )
 
 
-def observation_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> ObservationFact | None:
-    role = terminology.observations.in_concept(resource.get("code"))
+def observation_fact(
+    resource: Resource, terminology: Terminology, tz: tzinfo, role: ObservationRole | None = None
+) -> ObservationFact | None:
+    """The fact an Observation states. `role` is what its code stands for when the caller has looked it up
+    already (the picture reads every Observation's code once, to pass over the many no rule asks about)."""
+    if role is None:
+        role = terminology.observations.in_concept(resource.get("code"))
     if role is None or resource.get("status") not in RESULT_STATUSES:
         return None  # most observations of a chart are none of ours: the code is looked at first
     key = ref_key(resource)
     if key is None:
         return None
     kind, concept = role
-    on = _effective_date(resource, tz)
     if kind == "measure" and isinstance(concept, Measure):
-        return measurement(resource, concept, tz)
+        return measured(resource, concept, tz)  # dated by its own rule, read if it is the latest
+    on = _effective_date(resource, tz)
     if kind == "scale" and isinstance(concept, Scale):
         value = _score_value(resource, concept, terminology)
         return None if value is None else Score(concept, value, on, key)
@@ -181,7 +185,7 @@ def _normalised(resource: Resource) -> bool | None:
 
 
 def _presence(concept: object, terminology: Terminology) -> bool | None:
-    codings = list(codings_of(concept))
+    codings = codings_of(concept)
     if terminology.variant_present.matches_any(codings):
         return True
     if terminology.variant_absent.matches_any(codings):
@@ -192,7 +196,7 @@ def _presence(concept: object, terminology: Terminology) -> bool | None:
 def _components(resource: Resource) -> Iterator[tuple[list[tuple[str | None, str | None]], dict[str, Any]]]:
     for component in as_list(resource.get("component")):
         if isinstance(component, dict):
-            yield list(codings_of(component.get("code"))), component
+            yield codings_of(component.get("code")), component
 
 
 def _variant(resource: Resource, key: str, on: date | None, terminology: Terminology) -> GeneResult | None:

@@ -5,7 +5,7 @@ costs several times more on the hot path of a large prefetch."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 Resource = Mapping[str, Any]
@@ -20,15 +20,20 @@ def as_list(value: object) -> list[Any]:
     return [value]
 
 
-def codings_of(concepts: object) -> Iterator[tuple[str | None, str | None]]:
-    """(system, code) pairs of one CodeableConcept or a list of them."""
+def codings_of(concepts: object) -> list[tuple[str | None, str | None]]:
+    """(system, code) pairs of one CodeableConcept or a list of them. A list, not a generator: callers keep or
+    scan the few pairs whole, and resuming a generator per coding cost more than building the list."""
+    out: list[tuple[str | None, str | None]] = []
     for concept in as_list(concepts):
         if not isinstance(concept, dict):
             continue
         for coding in as_list(concept.get("coding")):
             if isinstance(coding, dict):
                 system, code = coding.get("system"), coding.get("code")
-                yield (system if isinstance(system, str) else None, code if isinstance(code, str) else None)
+                out.append(
+                    (system if isinstance(system, str) else None, code if isinstance(code, str) else None)
+                )
+    return out
 
 
 def concept_text(concept: object) -> str | None:
@@ -70,29 +75,43 @@ def reference_target(reference: object) -> str | None:
     return f"{parts[-2]}/{parts[-1]}"
 
 
-def bundle_resources(bundle: Mapping[str, Any]) -> Iterator[Resource]:
+def bundle_resources(bundle: Mapping[str, Any]) -> list[Resource]:
     """Resources of a Bundle's entries; entries without a resource object are passed over."""
-    for entry in as_list(bundle.get("entry")):
-        if isinstance(entry, dict) and isinstance(entry.get("resource"), dict):
-            yield entry["resource"]
+    return [
+        resource
+        for entry in as_list(bundle.get("entry"))
+        if isinstance(entry, dict) and isinstance(resource := entry.get("resource"), dict)
+    ]
 
 
 class ResourceIndex:
-    """Every resource of one hook call by type, and by `Type/id` for reference resolution."""
+    """Every resource of one hook call by type, and by type and id for reference resolution.
+
+    Resources are keyed by the id strings they carry rather than by a `Type/id` string built per resource:
+    most resources of a large prefetch are never referenced, and building their keys was a third of the cost
+    of indexing."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.by_type: dict[str, list[Resource]] = {}
-        self.by_ref: dict[str, Resource] = {}
+        self._by_id: dict[str, dict[str, Resource]] = {}
+        by_type, by_id = self.by_type, self._by_id
         for resource in resources:
             rtype = resource.get("resourceType")
             if not isinstance(rtype, str):
                 continue
-            key = ref_key(resource)
-            if key is not None:
-                if key in self.by_ref:
+            rid = resource.get("id")
+            if isinstance(rid, str) and rid:
+                ids = by_id.get(rtype)
+                if ids is None:
+                    ids = by_id[rtype] = {}
+                elif rid in ids:
                     continue  # the same resource from two prefetch keys counts once
-                self.by_ref[key] = resource
-            self.by_type.setdefault(rtype, []).append(resource)
+                ids[rid] = resource
+            listed = by_type.get(rtype)
+            if listed is None:
+                by_type[rtype] = [resource]
+            else:
+                listed.append(resource)
 
     def of_type(self, rtype: str) -> list[Resource]:
         return self.by_type.get(rtype, [])
@@ -108,4 +127,6 @@ class ResourceIndex:
                 if isinstance(contained, dict) and contained.get("id") == target[1:]:
                     return contained
             return None
-        return self.by_ref.get(target)
+        rtype, _, rid = target.partition("/")
+        ids = self._by_id.get(rtype)
+        return None if ids is None else ids.get(rid)

@@ -68,7 +68,7 @@ def resolve(
     unobtainable: list[str] = []
 
     for key, template in templates.items():
-        query = render(template, context)
+        # Rendered only when it is to be fetched: most keys of a call arrive prefetched.
         if key in given:
             value = given[key]
             if value is None:
@@ -76,6 +76,7 @@ def resolve(
             if not isinstance(value, dict) or not isinstance(value.get("resourceType"), str):
                 raise MalformedRequest(f"prefetch.{key} must be a FHIR resource or null", [f"prefetch.{key}"])
             if value["resourceType"] == "OperationOutcome":
+                query = render(template, context)
                 if client is None or query is None:
                     unobtainable.append(key)
                 else:
@@ -95,7 +96,7 @@ def resolve(
                     unobtainable.append(key)
                 else:
                     jobs[key] = _follow(client, value)
-        elif client is None or query is None:
+        elif client is None or (query := render(template, context)) is None:
             unobtainable.append(key)
         else:
             jobs[key] = _fetch(client, query)

@@ -41,17 +41,32 @@ def lookup_keys(system: str | None, code: str | None) -> Iterator[tuple[str, str
                 yield system, text[:end]
 
 
+def icd_heads(pairs: Iterable[tuple[str | None, str | None]]) -> frozenset[str]:
+    """The 3-character heads of the ICD-10-CM codes among `pairs`. Every key `lookup_keys` derives from a code
+    begins with the code's own head, so a code whose head is not here cannot match by prefix: most codes of a
+    problem list are settled by this one set lookup instead of a walk up their prefixes."""
+    return frozenset(code[:3] for system, code in pairs if system == ICD10CM and code is not None)
+
+
 @dataclass(frozen=True)
 class ValueSet:
     id: str
     title: str
     codes: tuple[Code, ...]
     _pairs: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
+    _icd_heads: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_pairs", frozenset((c.system, c.code) for c in self.codes))
+        object.__setattr__(self, "_icd_heads", icd_heads(self._pairs))
 
     def contains(self, system: str | None, code: str | None) -> bool:
+        if system is None or code is None:
+            return False
+        if (system, code) in self._pairs:
+            return True
+        if system != ICD10CM or code.strip().upper()[:3] not in self._icd_heads:
+            return False
         return any(pair in self._pairs for pair in lookup_keys(system, code))
 
     def matches_any(self, codings: Iterable[Coding]) -> bool:
@@ -72,11 +87,14 @@ class CodeIndex(Generic[K]):
         for key, value_set in sets.items():
             for code in value_set.codes:
                 self._by_pair.setdefault((code.system, code.code), key)
+        self._icd_heads = icd_heads(self._by_pair)
 
     def concept(self, system: str | None, code: str | None) -> K | None:
         found = self._by_pair.get((system, code))
-        if found is not None or system != ICD10CM:
+        if found is not None or system != ICD10CM or code is None:
             return found  # the hot path: one dict lookup (Observation codes are LOINC)
+        if code.strip().upper()[:3] not in self._icd_heads:
+            return None
         for pair in lookup_keys(system, code):
             found = self._by_pair.get(pair)
             if found is not None:
@@ -93,8 +111,9 @@ class CodeIndex(Generic[K]):
 
     def in_concept(self, concepts: object) -> K | None:
         """The concept of the first coding of a CodeableConcept (or a list of them) that belongs to the sets:
-        `first(codings_of(...))` without building a generator per resource, as every Observation and Condition
-        of a chart passes here."""
+        `first(codings_of(...))` with the exact-match lookup inlined, as every Observation and Condition of a
+        chart passes here."""
+        by_pair = self._by_pair
         for concept in concepts if isinstance(concepts, list) else (concepts,):
             if not isinstance(concept, dict):
                 continue
@@ -103,7 +122,9 @@ class CodeIndex(Generic[K]):
                 if isinstance(coding, dict):
                     system, code = coding.get("system"), coding.get("code")
                     if isinstance(system, str) and isinstance(code, str):
-                        found = self.concept(system, code)
+                        found = by_pair.get((system, code))
+                        if found is None and system == ICD10CM:
+                            found = self.concept(system, code)
                         if found is not None:
                             return found
         return None

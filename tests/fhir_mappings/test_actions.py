@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from fhir_mappings.actions import InvalidFhirResource, validated, with_medication_start, with_occurrence
+from fhir_mappings.actions import (
+    InvalidFhirResource,
+    validated,
+    with_dose,
+    with_medication_start,
+    with_occurrence,
+)
 
 UTC = ZoneInfo("UTC")
 
@@ -49,6 +56,26 @@ def test_every_schedule_date_moves_by_the_same_days_keeping_precision_and_offset
     assert draft["dosageInstruction"][0]["timing"]["event"] == [
         "2026-03-02T10:00:00+01:00"
     ]  # input untouched
+
+
+def test_suggestions_never_change_the_draft_they_copy() -> None:
+    draft = order(
+        category={"text": "outpatient"},
+        dosageInstruction=[
+            {
+                "timing": {"event": ["2026-03-02"], "repeat": {"boundsPeriod": {"start": "2026-03-02"}}},
+                "doseAndRate": [{"doseQuantity": {"value": 100, "unit": "mg"}}, {"doseRange": {}}],
+            }
+        ],
+        dispenseRequest={"validityPeriod": {"start": "2026-03-02"}},
+    )
+    before = copy.deepcopy(draft)
+    moved = with_medication_start(draft, date(2026, 3, 2), date(2026, 4, 13), UTC)
+    dosed = with_dose(draft, 80.0, "mg")
+    assert draft == before
+    assert moved["dosageInstruction"][0]["doseAndRate"] == before["dosageInstruction"][0]["doseAndRate"]
+    assert dosed["dosageInstruction"][0]["timing"] == before["dosageInstruction"][0]["timing"]
+    assert dosed["dosageInstruction"][0]["doseAndRate"][0]["doseQuantity"]["value"] == 80.0
 
 
 def test_an_order_without_a_schedule_gets_a_start_bound() -> None:

@@ -29,7 +29,23 @@ def test_dates_and_instants_become_site_local_days(value: str, tz: ZoneInfo, exp
 
 
 @pytest.mark.parametrize(
-    "value", ["2026", "2026-03", "", "yesterday", "2026-02-30", 20260302, None, ["2026-03-02"]]
+    "value",
+    [
+        "2026",
+        "2026-03",
+        "",
+        "yesterday",
+        "2026-02-30",
+        20260302,
+        None,
+        ["2026-03-02"],
+        "20260302",  # basic ISO 8601, which fromisoformat would read
+        "2026-03-02 10:00",
+        "2026-03-02Z",
+        "2026-03-02T10Z",
+        "2026-03-02T25:00:00Z",
+        "2026-03-02T10:00:00+25:00",
+    ],
 )
 def test_partial_invalid_or_non_string_dates_are_unknown(value: object) -> None:
     assert parse_fhir_date(value, UTC_ZONE) is None

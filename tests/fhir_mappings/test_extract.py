@@ -70,6 +70,28 @@ def test_medication_is_identified_through_contained_and_bundled_references() -> 
     assert [o.drug for o in facts.medication_orders] == [Drug.BEVACIZUMAB] * 3
 
 
+def test_the_coded_medicine_comes_before_the_referenced_one() -> None:
+    oxaliplatin = {"coding": [{"system": PM_CONCEPTS, "code": "oxaliplatin"}]}
+    unknown = {"coding": [{"system": SNOMED, "code": "0"}, {"system": None, "code": "bevacizumab"}]}
+    reference = {"reference": "Medication/b"}
+    orders = (
+        med_request("m1", medicationCodeableConcept=oxaliplatin, medicationReference=reference),
+        med_request("m2", medicationCodeableConcept=unknown, medicationReference=reference),
+        med_request("m3", medicationCodeableConcept=unknown),
+    )
+    medication = {
+        "resourceType": "Medication",
+        "id": "b",
+        "code": {"coding": [{"system": SNOMED, "code": "1"}]},
+        "ingredient": [{"itemCodeableConcept": BEV}, {"itemCodeableConcept": oxaliplatin}],
+    }
+    facts = extracted(medication, drafts=orders)
+    assert [(o.ref, o.drug) for o in facts.medication_orders] == [
+        ("MedicationRequest/m1", Drug.OXALIPLATIN),
+        ("MedicationRequest/m2", Drug.BEVACIZUMAB),
+    ]
+
+
 def test_display_text_alone_never_identifies_a_drug() -> None:
     order = med_request(
         medicationCodeableConcept={"text": "bevacizumab", "coding": [{"display": "bevacizumab"}]}

@@ -14,6 +14,8 @@ from fhir_mappings.facts import (
     Gene,
     GeneResult,
     MarkerResult,
+    Measure,
+    Measurement,
     RiskFeature,
     RiskFinding,
     Scale,
@@ -365,4 +367,46 @@ def test_unknown_observation_code_gives_no_fact() -> None:
             )
         )
         is None
+    )
+
+
+# Body measurements
+
+WEIGHT = concept("loinc", "29463-7", "Body weight")
+CREATININE = concept("loinc", "2160-0", "Creatinine [Mass/volume] in Serum or Plasma")
+
+
+def test_the_latest_measurement_of_each_measure_is_read_in_canonical_units() -> None:
+    facts = extracted(
+        observation("w-old", WEIGHT, "2026-01-10", valueQuantity=quantity(70, "kg")),
+        observation("w-new", WEIGHT, "2026-02-20T08:00:00Z", valueQuantity=quantity(150, "[lb_av]")),
+        observation("cr-1", CREATININE, "2026-02-19", valueQuantity=quantity(88.42, "umol/L")),
+        observation("cr-2", CREATININE, "2026-02-19", valueQuantity=quantity(1.4, "mg/dL")),
+        observation("cr-undated", CREATININE, "", valueQuantity=quantity(9.9, "mg/dL")),
+        {
+            **observation("cr-prelim", CREATININE, "2026-03-01", valueQuantity=quantity(2.0, "mg/dL")),
+            "status": "registered",
+        },
+    )
+    assert facts.latest == (
+        Measurement(Measure.WEIGHT, 150 * 0.45359237, "150 [lb_av]", date(2026, 2, 20), "Observation/w-new"),
+        Measurement(Measure.SERUM_CREATININE, 1.4, "1.4 mg/dL", date(2026, 2, 19), "Observation/cr-2"),
+    )
+
+
+def test_a_measurement_whose_period_cannot_be_read_is_skipped_and_the_one_before_wins() -> None:
+    base = {k: v for k, v in observation("w-bad", WEIGHT, "").items() if k != "effectiveDateTime"}
+    facts = extracted(
+        {**base, "effectivePeriod": ["2026-03-01"], "valueQuantity": quantity(90, "kg")},
+        observation("w-ok", WEIGHT, "2026-01-10", valueQuantity=quantity(70, "kg")),
+        {
+            **base,
+            "id": "w-unknown-unit",
+            "issued": "2025-12-01T10:00:00Z",
+            "valueQuantity": quantity(1, "stone"),
+        },
+    )
+    assert facts.skipped_resources == 1
+    assert facts.latest == (
+        Measurement(Measure.WEIGHT, 70.0, "70 kg", date(2026, 1, 10), "Observation/w-ok"),
     )

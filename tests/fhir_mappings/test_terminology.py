@@ -3,8 +3,12 @@ mappings extend the built-in sets without changing them."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 
+from fhir_mappings import valuesets as vs
 from fhir_mappings.facts import Cancer, Drug, MetastaticSite, Scale
 from fhir_mappings.systems import HGNC, ICD10CM, LOINC, PM_CONCEPTS, RXNORM, SNOMED
 from fhir_mappings.terminology import BUILT_IN, Terminology
@@ -145,3 +149,79 @@ def test_value_set_contains_uses_icd_prefixes_only_for_icd() -> None:
     assert value_set.contains(ICD10CM, "C78.6")
     assert not value_set.contains(SNOMED, "9462700")
     assert value_set.matches_any([(SITE, "C78"), (ICD10CM, "c78.01")])
+
+
+def _variants(code: str) -> list[str]:
+    """A code, its descendants, ancestors and the spellings EHRs send."""
+    return [
+        code,
+        code.lower(),
+        f" {code} ",
+        f"{code}\t",
+        code + "0",
+        code + "9",
+        code + "X1",
+        code + ".0" if "." not in code else code + "1",
+        code[:-1],
+        code[:3],
+        code[:2],
+        "",
+    ]
+
+
+_SITE = Terminology(
+    {
+        "venous-thromboembolism": [
+            Code(ICD10CM, "I82.4", "DVT, site", "site file"),
+            Code(SITE, "VTE", "", "s"),
+        ],
+        "other-metastasis": [Code(ICD10CM, "c79", "lower case, site", "site file")],
+        "colorectal-cancer": [Code(ICD10CM, "Z85.038", "History of colon cancer, site", "site file")],
+        "serum-creatinine": [Code(SITE, "CREA", "Creatinine, site", "site file")],
+    }
+)
+
+
+@pytest.mark.parametrize("terminology", [BUILT_IN, _SITE], ids=["built-in", "site"])
+def test_the_lookup_tables_agree_with_matching_set_by_set_on_every_code(terminology: Terminology) -> None:
+    """CodeIndex.concept and ValueSet.contains (exact pairs, ICD-10-CM heads) give what a scan of the sets
+    with `lookup_keys` gives, for every code of every set, its descendants, ancestors and odd spellings."""
+    pairs = {(c.system, c.code) for s in terminology.value_sets.values() for c in s.codes}
+    extra = ["I10", "E11.9", "D63.0", "C44.91", "C78.6", "C7B.04", "Z99", "C", "C1", "c18.1", "C18..1"]
+    probes: set[tuple[str | None, str | None]] = {(s, v) for s, code in pairs for v in _variants(code)}
+    probes |= (
+        {(ICD10CM, c) for c in extra} | {(SNOMED, c) for c in extra} | {(None, "C18.1"), (ICD10CM, None)}
+    )
+
+    def scanned(sets: Mapping[Any, ValueSet], system: str | None, code: str | None) -> Any:
+        for pair in lookup_keys(system, code):
+            for key, value_set in sets.items():
+                if pair in {(c.system, c.code) for c in value_set.codes}:
+                    return key
+        return None
+
+    indexes: dict[str, Mapping[Any, ValueSet]] = {
+        "drugs": vs.DRUGS,
+        "cancers": vs.CANCERS,
+        "metastases": vs.METASTASES,
+        "comorbidities": vs.COMORBIDITIES,
+        "risk_features": vs.RISK_FEATURES,
+        "trends": vs.TRENDS,
+        "genes": vs.GENES,
+        "interventions": vs.INTERVENTIONS,
+    }
+    checked = 0
+    for name, concept_map in indexes.items():
+        sets = {key: terminology.value_set(s.id) for key, s in concept_map.items()}
+        index = getattr(terminology, name)
+        for system, code in probes:
+            assert index.concept(system, code) == scanned(sets, system, code), (name, system, code)
+            checked += 1
+    roles = terminology._observation_roles()
+    for system, code in probes:
+        assert terminology.observations.concept(system, code) == scanned(roles, system, code), (system, code)
+    for value_set in terminology.value_sets.values():
+        for system, code in probes:
+            expected = scanned({True: value_set}, system, code) is True
+            assert value_set.contains(system, code) is expected, (value_set.id, system, code)
+    assert checked > 10_000
