@@ -29,7 +29,7 @@ from cds_service.pipeline import Runtime
 from cds_service.settings import Settings
 from cds_service.site_codes import site_terminology
 from cds_service.slots import HookSlots
-from cds_service.store import SqlStore, Store
+from cds_service.store import DeferredSqlStore, Store
 from cds_service.web import ops, preview, routes, terminology
 from cds_service.web.audit import AuditMiddleware, clip
 
@@ -107,7 +107,7 @@ def create_app(
         terminology=site_codes,
         slots=HookSlots(settings.max_concurrent_hooks),
     )
-    app.state.store = store if store is not None else SqlStore(settings.database_url, clock)
+    app.state.store = store if store is not None else DeferredSqlStore(settings.database_url, clock)
     app.state.card_log = ShownCardLog(app.state.store)
     app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)
     app.add_middleware(CatchAll)
