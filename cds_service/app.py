@@ -10,6 +10,7 @@ import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,9 +19,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cds_service.auth.caller import AuthFailed
 from cds_service.auth.clients import TrustedClients, load_trusted_clients
 from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
-from cds_service.auth.verify import Authenticator, AuthFailed
 from cds_service.card_log import ShownCardLog
 from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
 from cds_service.errors import CdsError, ConfigError, operation_outcome
@@ -32,6 +33,9 @@ from cds_service.slots import HookSlots
 from cds_service.store import DeferredSqlStore, Store
 from cds_service.web import ops, preview, routes, terminology
 from cds_service.web.audit import AuditMiddleware, clip
+
+if TYPE_CHECKING:
+    from cds_service.auth.verify import Authenticator
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +149,8 @@ def _authenticator(settings: Settings, store: Store, clock: Clock, fetch: Fetch)
     clients = trusted_clients(settings)
     if clients is None:
         return None
+    from cds_service.auth.verify import Authenticator  # PyJWT and cryptography: only with trusted clients
+
     return Authenticator(
         clients,
         KeyCache(fetch=fetch),
