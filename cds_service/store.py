@@ -1,8 +1,8 @@
 """The store of everything that must outlive a process: feedback items, the cards shown and seen JWT ids.
 
 `Store` is what the service needs of it; `cds_service.sql_store.SqlStore` keeps it in SQLite or PostgreSQL. The
-app opens that through `DeferredSqlStore`, off the start-up path: SQLAlchemy alone takes about a quarter of a
-second to import, and the service can answer discovery and hook calls before any of it is needed.
+app opens that through `DeferredSqlStore`, off the start-up path: SQLAlchemy alone takes about a fifth of a
+second to import, and the service answers discovery and (unauthenticated) hook calls without it.
 """
 
 from __future__ import annotations
@@ -51,12 +51,13 @@ class ShownCard:
 
 
 class DeferredSqlStore:
-    """The SQL store of `url`, opened (SQLAlchemy imported, tables made) in a background thread started here, so
-    that start-up does not wait for it; a call that needs the database waits until it is open.
+    """The SQL store of `url`, opened (SQLAlchemy imported, tables made) at its first use, not at start-up: work
+    in a background thread at start-up would compete with the first requests for the GIL. In a worker the first
+    use is /readyz, the first authenticated call or feedback post, or the card log's first write.
 
-    A database that cannot be opened is logged at once (ERROR, naming CDS_DATABASE_URL) and every call that needs
-    it raises (so /readyz answers 503); each such call tries to open it again, so the store recovers when the
-    database comes up.
+    A database that cannot be opened is logged the first time (ERROR, naming CDS_DATABASE_URL) and every call
+    that needs it raises (so /readyz answers 503); each such call tries to open it again, so the store recovers
+    when the database comes up. `peritoneal-cds serve` opens it once before any worker starts.
     """
 
     def __init__(self, url: str, clock: Callable[[], datetime]) -> None:
@@ -64,7 +65,7 @@ class DeferredSqlStore:
         self._clock = clock
         self._lock = threading.Lock()
         self._store: Store | None = None
-        threading.Thread(target=self._open_at_start, name="store-open", daemon=True).start()
+        self._reported = False
 
     def _open(self) -> Store:
         store = self._store
@@ -74,14 +75,14 @@ class DeferredSqlStore:
             if self._store is None:
                 from cds_service.sql_store import SqlStore  # SQLAlchemy: kept off the start-up path
 
-                self._store = SqlStore(self._url, self._clock)
+                try:
+                    self._store = SqlStore(self._url, self._clock)
+                except Exception as exc:
+                    if not self._reported:
+                        self._reported = True
+                        log.error("CDS_DATABASE_URL cannot be opened: %s: %s", type(exc).__name__, exc)
+                    raise
             return self._store
-
-    def _open_at_start(self) -> None:
-        try:
-            self._open()
-        except Exception as exc:
-            log.error("the database of CDS_DATABASE_URL cannot be opened: %s: %s", type(exc).__name__, exc)
 
     def add(self, service_id: str, items: Sequence[FeedbackItem]) -> int:
         return self._open().add(service_id, items)
