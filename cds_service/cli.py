@@ -39,7 +39,7 @@ def serve(host: str, port: int, workers: int, dev: bool) -> int:
     """Run the service; outside --dev only with a valid trusted-clients file, with a valid site-codes file when
     one is named, and with a database that opens (all checked here, before any worker starts, so a bad file or
     CDS_DATABASE_URL stops start-up with a message naming the entry, line or reason; a worker opens its store
-    after start-up, and would only log it)."""
+    only at its first use, and would only log it)."""
     import uvicorn
 
     from cds_service.app import trusted_clients
