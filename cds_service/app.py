@@ -9,6 +9,7 @@ import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,9 +18,9 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cds_service.auth.caller import AuthFailed
 from cds_service.auth.clients import TrustedClients, load_trusted_clients
 from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
-from cds_service.auth.verify import Authenticator, AuthFailed
 from cds_service.card_log import ShownCardLog
 from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
 from cds_service.errors import CdsError, ConfigError, operation_outcome
@@ -29,9 +30,12 @@ from cds_service.pipeline import Runtime
 from cds_service.settings import Settings
 from cds_service.site_codes import site_terminology
 from cds_service.slots import HookSlots
-from cds_service.store import SqlStore, Store
+from cds_service.store import DeferredSqlStore, Store
 from cds_service.web import ops, preview, routes, terminology
 from cds_service.web.audit import AuditMiddleware, clip
+
+if TYPE_CHECKING:
+    from cds_service.auth.verify import Authenticator
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +107,7 @@ def create_app(
         terminology=site_codes,
         slots=HookSlots(settings.max_concurrent_hooks),
     )
-    app.state.store = store if store is not None else SqlStore(settings.database_url, clock)
+    app.state.store = store if store is not None else DeferredSqlStore(settings.database_url, clock)
     app.state.card_log = ShownCardLog(app.state.store)
     app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)
     app.add_middleware(CatchAll)
@@ -141,6 +145,8 @@ def _authenticator(settings: Settings, store: Store, clock: Clock, fetch: Fetch)
     clients = trusted_clients(settings)
     if clients is None:
         return None
+    from cds_service.auth.verify import Authenticator  # PyJWT and cryptography: only with trusted clients
+
     return Authenticator(
         clients,
         KeyCache(fetch=fetch),

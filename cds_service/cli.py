@@ -36,15 +36,18 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def serve(host: str, port: int, workers: int, dev: bool) -> int:
-    """Run the service; outside --dev only with a valid trusted-clients file, and with a valid site-codes file
-    when one is named (both checked here, before any worker starts, so a bad file stops start-up with a message
-    naming the entry or line)."""
+    """Run the service; outside --dev only with a valid trusted-clients file, with a valid site-codes file when
+    one is named, and with a database that opens (all checked here, before any worker starts, so a bad file or
+    CDS_DATABASE_URL stops start-up with a message naming the entry, line or reason; a worker opens its store
+    only at its first use, and would only log it)."""
     import uvicorn
 
     from cds_service.app import trusted_clients
+    from cds_service.clock import system_clock
     from cds_service.errors import ConfigError
     from cds_service.settings import Settings
     from cds_service.site_codes import site_terminology
+    from cds_service.sql_store import SqlStore
 
     os.environ["CDS_DEV"] = "true" if dev else "false"  # read by every worker's settings
     try:
@@ -53,6 +56,14 @@ def serve(host: str, port: int, workers: int, dev: bool) -> int:
         site_terminology(settings.site_codes)
     except (ConfigError, ValueError) as exc:
         print(f"refusing to start: {exc}", file=sys.stderr)
+        return 2
+    try:
+        SqlStore(settings.database_url, system_clock).dispose()  # makes the tables, once for every worker
+    except Exception as exc:  # whatever SQLAlchemy or the driver raises: the reason is in its message
+        print(
+            f"refusing to start: CDS_DATABASE_URL cannot be opened: {type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
         return 2
     logging.basicConfig(level=logging.INFO)
     if dev:

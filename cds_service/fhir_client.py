@@ -13,12 +13,14 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import requests
 
 from fhir_mappings.resources import Resource, as_list, bundle_resources
+
+if TYPE_CHECKING:
+    import requests
 
 FHIR_JSON = "application/fhir+json"
 log = logging.getLogger(__name__)
@@ -42,10 +44,21 @@ class FhirClient:
         self._token = token
         self._limits = limits
         self._deadline = deadline
-        self._session = requests.Session()
+        self._session: requests.Session | None = None
+        """Made at the first GET: a call whose prefetch is complete never fetches (nor imports requests)."""
+        self._session_lock = threading.Lock()  # keys are fetched in parallel: one session for them all
 
     def close(self) -> None:
-        self._session.close()
+        if self._session is not None:
+            self._session.close()
+
+    def _http(self) -> requests.Session:
+        with self._session_lock:
+            if self._session is None:
+                import requests  # only once something is fetched: calls that bring their prefetch never do
+
+                self._session = requests.Session()
+            return self._session
 
     def owns(self, url: str) -> bool:
         """True for URLs under this server's base (the only place the token may go)."""
@@ -69,7 +82,7 @@ class FhirClient:
             headers["Authorization"] = f"Bearer {self._token}"
         timeout = (min(self._limits.connect_timeout, remaining), min(self._limits.read_timeout, remaining))
         try:
-            with self._session.get(
+            with self._http().get(
                 url, headers=headers, timeout=timeout, stream=True, allow_redirects=False
             ) as response:
                 if response.status_code in (404, 410):
@@ -85,7 +98,7 @@ class FhirClient:
                     body = self._read_capped(response)
                 finally:
                     watchdog.cancel()
-        except (requests.RequestException, OSError) as exc:
+        except OSError as exc:  # requests.RequestException included: it is an OSError
             raise FhirUnavailable(type(exc).__name__) from exc
         try:
             data = orjson.loads(body)

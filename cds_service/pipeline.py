@@ -8,7 +8,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
-from cds_service.auth.verify import Caller
+from cds_service.auth.caller import Caller
 from cds_service.clock import Clock, UuidFactory
 from cds_service.engine.cards import CardBuilder
 from cds_service.engine.run import run_rules

@@ -15,13 +15,11 @@ start-up. Each added code records where it came from: `verified_in="site mapping
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -31,7 +29,9 @@ from fhir_mappings.terminology import BUILT_IN, Terminology
 from fhir_mappings.valuesets import VALUE_SETS
 from fhir_mappings.valuesets.model import Code
 
-Loc = tuple[str | int, ...]
+if TYPE_CHECKING:
+    from cds_service.yaml_lines import Loc
+
 MAX_REPORTED_ERRORS = 20
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
 _OID = re.compile(r"[0-2](\.(0|[1-9][0-9]*))+")
@@ -80,90 +80,6 @@ class SiteCodesFile(BaseModel):
     valueSets: dict[str, Annotated[list[SiteCode], Field(min_length=1)]]
 
 
-class _Lines:
-    """The line (1-based) of every key and item of the document, by its path (as pydantic reports it)."""
-
-    def __init__(self, lines: dict[Loc, int] | None = None) -> None:
-        self.by_loc: dict[Loc, int] = lines or {}
-
-    def of(self, loc: Loc) -> int | None:
-        """The line of `loc`, else of its nearest enclosing key or item that has one."""
-        for end in range(len(loc), -1, -1):
-            line = self.by_loc.get(loc[:end])
-            if line is not None:
-                return line
-        return None
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int, first: int) -> None:
-        super().__init__(f"key {key!r} appears twice (first on line {first})")
-        self.line = line
-
-
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> None:
-    lines.setdefault(loc, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                continue  # not a string key: the schema rejects it (at the mapping's line)
-            key, line = key_node.value, key_node.start_mark.line + 1
-            if key in seen:
-                raise _DuplicateKey(key, line, seen[key])
-            seen[key] = line
-            lines[(*loc, key)] = line
-            _walk(value_node, (*loc, key), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            lines[(*loc, i)] = item.start_mark.line + 1
-            _walk(item, (*loc, i), lines)
-
-
-def _compose(text: str) -> tuple[Any, _Lines]:
-    """The document and its lines; yaml.YAMLError or _DuplicateKey when it is not a usable YAML document."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    lines: dict[Loc, int] = {}
-    if node is not None:
-        _walk(node, (), lines)
-    return data, _Lines(lines)
-
-
-def _parse_yaml(text: str, where: str) -> tuple[Any, _Lines]:
-    try:
-        return _compose(text)
-    except _DuplicateKey as exc:
-        raise ConfigError(f"{where}:{exc.line}: {exc}") from exc
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        at = f"{mark.line + 1}" if mark is not None else "1"
-        column = f" (column {mark.column + 1})" if mark is not None else ""
-        raise ConfigError(f"{where}:{at}: not valid YAML: {exc.problem or exc.context}{column}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{where}:1: not valid YAML: {exc}") from exc
-
-
-def _parse_json(text: str, where: str) -> tuple[Any, _Lines]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{where}:{exc.lineno}: not valid JSON: {exc.msg} (column {exc.colno})") from exc
-    # Valid JSON is YAML too: its node marks give the line of every key and item. A literal tab in valid JSON
-    # is whitespace between tokens (a string's tabs are escaped), which YAML does not accept as such.
-    try:
-        _, lines = _compose(text.replace("\t", " "))
-    except _DuplicateKey as exc:
-        raise ConfigError(f"{where}:{exc.line}: {exc}") from exc
-    except yaml.YAMLError:
-        lines = _Lines()  # a JSON corner YAML reads differently: errors then name the path, at line 1
-    return data, lines
-
-
 def _describe(error: ErrorDetails) -> str:
     loc, kind = error["loc"], error["type"]
     if kind == "extra_forbidden":
@@ -198,7 +114,9 @@ def read_site_codes(path: Path) -> dict[str, list[Code]]:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text") from exc
-    data, lines = (_parse_json if suffix == ".json" else _parse_yaml)(text, str(path))
+    from cds_service.yaml_lines import parse_json, parse_yaml  # PyYAML: only when a file is read
+
+    data, lines = (parse_json if suffix == ".json" else parse_yaml)(text, str(path))
 
     problems: list[tuple[int, str]] = []
     parsed: SiteCodesFile | None = None

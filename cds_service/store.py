@@ -1,74 +1,22 @@
-"""The store of everything that must outlive a process: feedback items and seen JWT ids.
+"""The store of everything that must outlive a process: feedback items, the cards shown and seen JWT ids.
 
-SQLAlchemy Core over SQLite (the embedded default) or PostgreSQL (`postgresql://…`, for several replicas).
-The cards the service returns are recorded too (card uuid, service, rule id, indicator: never patient data), so
-that feedback, which names only the card uuid, can be reported per rule id.
-Feedback items are stored idempotently: the key is a hash of the service id and the item's canonical JSON, so a
-client that retries a POST stores each item once. A JWT id is claimed once per issuer across every worker and
-replica sharing the database, and forgotten after its token expires.
+`Store` is what the service needs of it; `cds_service.sql_store.SqlStore` keeps it in SQLite or PostgreSQL. The
+app opens that through `DeferredSqlStore`, off the start-up path: SQLAlchemy alone takes about a fifth of a
+second to import, and the service answers discovery and (unauthenticated) hook calls without it.
 """
 
 from __future__ import annotations
 
-import hashlib
+import logging
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Protocol
-
-import orjson
-from sqlalchemy import (
-    Column,
-    DateTime,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    create_engine,
-    delete,
-    event,
-    func,
-    select,
-    text,
-)
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine, make_url
 
 from cds_service.protocol.models import FeedbackItem
 
-SCHEMA_LOCK_KEY = 0x70632D6364730001  # any constant shared by every replica of this service
-metadata = MetaData()
-feedback_table = Table(
-    "feedback",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("item_key", String(64), nullable=False, unique=True),
-    Column("service_id", String(200), nullable=False, index=True),
-    Column("card_uuid", String(200), nullable=False, index=True),
-    Column("outcome", String(20), nullable=False),
-    Column("outcome_timestamp", String(64), nullable=False),
-    Column("accepted_suggestions", Text, nullable=True),
-    Column("override_reason", Text, nullable=True),
-    Column("received_at", DateTime(timezone=True), nullable=False),
-)
-cards_shown_table = Table(
-    "cards_shown",
-    metadata,
-    Column("card_uuid", String(200), primary_key=True),
-    Column("service_id", String(200), nullable=False),
-    Column("rule_id", String(200), nullable=False, index=True),
-    Column("indicator", String(20), nullable=False),
-    Column("shown_at", DateTime(timezone=True), nullable=False),
-)
-seen_jti_table = Table(
-    "seen_jti",
-    metadata,
-    Column("jti_key", String(64), primary_key=True),
-    Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
-)
+log = logging.getLogger(__name__)
 
 
 class Store(Protocol):
@@ -102,153 +50,57 @@ class ShownCard:
     indicator: str
 
 
-def engine_for(url: str) -> Engine:
-    """An engine for a `sqlite:///path` or `postgresql://…` URL (psycopg 3 driver); SQLite folders are made."""
-    parsed = make_url(url)
-    if parsed.drivername in ("postgresql", "postgres"):
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    engine = create_engine(parsed, pool_pre_ping=True)
-    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
-        Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
-        event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+class DeferredSqlStore:
+    """The SQL store of `url`, opened (SQLAlchemy imported, tables made) at its first use, not at start-up: work
+    in a background thread at start-up would compete with the first requests for the GIL. In a worker the first
+    use is /readyz, the first authenticated call or feedback post, or the card log's first write.
 
+    A database that cannot be opened is logged the first time (ERROR, naming CDS_DATABASE_URL) and every call
+    that needs it raises (so /readyz answers 503); each such call tries to open it again, so the store recovers
+    when the database comes up. `peritoneal-cds serve` opens it once before any worker starts.
+    """
 
-def _sqlite_pragmas(connection: Any, record: Any) -> None:
-    """The embedded store is written on every hook call (cards shown) by several threads and workers: WAL lets
-    readers run beside the writer and makes a commit an append (synchronous=NORMAL is durable in WAL mode except
-    for the last commits before a power loss); a busy writer is waited for, not an error."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.close()
-
-
-class SqlStore:
     def __init__(self, url: str, clock: Callable[[], datetime]) -> None:
-        self._engine = engine_for(url)
+        self._url = url
         self._clock = clock
-        with self._engine.begin() as connection:
-            if self._engine.dialect.name == "postgresql":
-                # Replicas starting together would race on CREATE TABLE; one creates, the others wait.
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
-            metadata.create_all(connection)
+        self._lock = threading.Lock()
+        self._store: Store | None = None
+        self._reported = False
+
+    def _open(self) -> Store:
+        store = self._store
+        if store is not None:
+            return store
+        with self._lock:
+            if self._store is None:
+                from cds_service.sql_store import SqlStore  # SQLAlchemy: kept off the start-up path
+
+                try:
+                    self._store = SqlStore(self._url, self._clock)
+                except Exception as exc:
+                    if not self._reported:
+                        self._reported = True
+                        log.error("CDS_DATABASE_URL cannot be opened: %s: %s", type(exc).__name__, exc)
+                    raise
+            return self._store
 
     def add(self, service_id: str, items: Sequence[FeedbackItem]) -> int:
-        rows = [_row(service_id, item, self._clock()) for item in items]
-        if not rows:
-            return 0
-        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
-        statement = (
-            insert(feedback_table)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=["item_key"])
-            .returning(feedback_table.c.id)  # rowcount of an INSERT is not kept on every driver
-        )
-        with self._engine.begin() as connection:
-            return len(connection.execute(statement).fetchall())
+        return self._open().add(service_id, items)
 
     def items(self, service_id: str) -> list[dict[str, Any]]:
-        query = (
-            select(feedback_table)
-            .where(feedback_table.c.service_id == service_id)
-            .order_by(feedback_table.c.id)
-        )
-        with self._engine.connect() as connection:
-            return [dict(row._mapping) for row in connection.execute(query)]
+        return self._open().items(service_id)
 
     def claim_jti(self, iss: str, jti: str, expires_at: datetime) -> bool:
-        key = hashlib.sha256(orjson.dumps([iss, jti])).hexdigest()
-        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
-        statement = (
-            insert(seen_jti_table)
-            .values(jti_key=key, expires_at=expires_at)
-            .on_conflict_do_nothing(index_elements=["jti_key"])
-            .returning(seen_jti_table.c.jti_key)
-        )
-        with self._engine.begin() as connection:
-            connection.execute(delete(seen_jti_table).where(seen_jti_table.c.expires_at < self._clock()))
-            return connection.execute(statement).first() is not None
-
-    def count(self) -> int:
-        with self._engine.connect() as connection:
-            return int(connection.execute(select(func.count()).select_from(feedback_table)).scalar_one())
+        return self._open().claim_jti(iss, jti, expires_at)
 
     def ping(self) -> None:
-        with self._engine.connect() as connection:
-            connection.execute(select(1))
+        self._open().ping()
 
     def record_cards(self, service_id: str, cards: Sequence[ShownCard]) -> None:
-        if not cards:
-            return
-        now = self._clock()
-        rows = [
-            {
-                "card_uuid": c.card_uuid,
-                "service_id": service_id,
-                "rule_id": c.rule_id,
-                "indicator": c.indicator,
-                "shown_at": now,
-            }
-            for c in cards
-        ]
-        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
-        statement = insert(cards_shown_table).on_conflict_do_nothing(index_elements=["card_uuid"])
-        with self._engine.begin() as connection:
-            connection.execute(statement, rows)  # executemany: one cached statement for any batch size
+        self._open().record_cards(service_id, cards)
 
     def feedback_by_rule(self) -> list[dict[str, Any]]:
-        shown = select(cards_shown_table.c.rule_id, func.count().label("shown")).group_by(
-            cards_shown_table.c.rule_id
-        )
-        answered = (
-            select(
-                cards_shown_table.c.rule_id,
-                feedback_table.c.card_uuid,
-                feedback_table.c.outcome,
-                feedback_table.c.override_reason,
-            )
-            .select_from(feedback_table)
-            .outerjoin(cards_shown_table, cards_shown_table.c.card_uuid == feedback_table.c.card_uuid)
-            .order_by(feedback_table.c.id)
-        )
-        by_rule: dict[str | None, dict[str, Any]] = {}
-        with self._engine.connect() as connection:
-            for r in connection.execute(shown):
-                by_rule[r.rule_id] = {"rule_id": r.rule_id, "shown": int(r.shown), "feedback": []}
-            for r in connection.execute(answered):
-                row = by_rule.setdefault(r.rule_id, {"rule_id": r.rule_id, "shown": 0, "feedback": []})
-                row["feedback"].append(
-                    {"card_uuid": r.card_uuid, "outcome": r.outcome, "override_reason": r.override_reason}
-                )
-        return sorted(by_rule.values(), key=lambda row: (row["rule_id"] is None, row["rule_id"] or ""))
+        return self._open().feedback_by_rule()
 
     def rules_of_cards(self, card_uuids: Sequence[str]) -> dict[str, str]:
-        if not card_uuids:
-            return {}
-        query = select(cards_shown_table.c.card_uuid, cards_shown_table.c.rule_id).where(
-            cards_shown_table.c.card_uuid.in_(list(card_uuids))
-        )
-        with self._engine.connect() as connection:
-            return {r.card_uuid: r.rule_id for r in connection.execute(query)}
-
-    def dispose(self) -> None:
-        self._engine.dispose()
-
-
-def _row(service_id: str, item: FeedbackItem, received_at: datetime) -> dict[str, Any]:
-    body = item.model_dump(mode="json", exclude_none=True)
-    key = hashlib.sha256(orjson.dumps([service_id, body], option=orjson.OPT_SORT_KEYS)).hexdigest()
-    accepted = body.get("acceptedSuggestions")
-    reason = body.get("overrideReason")
-    return {
-        "item_key": key,
-        "service_id": service_id,
-        "card_uuid": item.card,
-        "outcome": item.outcome,
-        "outcome_timestamp": item.outcomeTimestamp,
-        "accepted_suggestions": orjson.dumps(accepted).decode() if accepted else None,
-        "override_reason": orjson.dumps(reason).decode() if reason else None,
-        "received_at": received_at,
-    }
+        return self._open().rules_of_cards(card_uuids)

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import yaml
-from jwt import PyJWK
-from jwt.exceptions import PyJWKError, PyJWKSetError
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -27,6 +24,9 @@ from pydantic import (
 
 from cds_service.errors import ConfigError
 from cds_service.settings import is_loopback, under_base_url
+
+if TYPE_CHECKING:
+    from jwt import PyJWK
 
 
 def _https_or_loopback(url: str) -> str:
@@ -97,6 +97,9 @@ class TrustedClients(BaseModel):
 
 def public_keys(jwks: object, where: str) -> dict[str, PyJWK]:
     """Asymmetric public keys of a JWK Set by `kid`; a symmetric or private key is refused."""
+    from jwt import PyJWK  # PyJWT and cryptography: only for an app that has trusted clients
+    from jwt.exceptions import PyJWKError, PyJWKSetError
+
     if not isinstance(jwks, dict):
         raise ConfigError(f"{where}: a JWK Set must be an object with 'keys'")
     keys: dict[str, PyJWK] = {}
@@ -116,16 +119,28 @@ def public_keys(jwks: object, where: str) -> dict[str, PyJWK]:
     return keys
 
 
+def _parse(path: Path, text: str) -> Any:
+    """JSON, or YAML for a .yaml/.yml file; ConfigError when it does not parse."""
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"{path}: not valid JSON or YAML ({exc})") from exc
+    import yaml  # PyYAML: only for a YAML file
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid JSON or YAML ({exc})") from exc
+
+
 def load_trusted_clients(path: Path) -> TrustedClients:
     """Read and validate the file; ConfigError names what is wrong and where."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
-    try:
-        data = yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else json.loads(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path}: not valid JSON or YAML ({exc})") from exc
+    data = _parse(path, text)
     try:
         clients = TrustedClients.model_validate(data)
     except ValidationError as exc:

@@ -10,13 +10,14 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
-import requests
-from jwt import PyJWK
 
 from cds_service.auth.clients import TrustedClient, public_keys
+
+if TYPE_CHECKING:
+    from jwt import PyJWK
 
 JWKS_MAX_BYTES = 256 * 1024
 
@@ -25,6 +26,8 @@ Fetch = Callable[[str], dict[str, Any]]
 
 def fetch_jwks(url: str) -> dict[str, Any]:
     """GET a JWK Set: short timeouts, no redirects, a size cap."""
+    import requests  # only once a key set is fetched: most apps never do, and it costs start-up time
+
     with requests.get(
         url, timeout=(1.0, 2.0), allow_redirects=False, stream=True, headers={"Accept": "application/json"}
     ) as response:

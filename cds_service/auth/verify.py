@@ -9,42 +9,20 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 from jwt.exceptions import InvalidAudienceError, InvalidSignatureError, PyJWTError
 
-from cds_service.auth.clients import TrustedClient, TrustedClients
+from cds_service.auth.caller import AuthFailed, Caller
+from cds_service.auth.clients import TrustedClients
 from cds_service.auth.keys import KeyCache
 from cds_service.clock import Clock
-from cds_service.errors import CdsError
 from cds_service.store import Store
 
 DEFAULT_ALGORITHMS = ("ES384", "RS384")
 NEVER_ALGORITHMS = frozenset({"none", "HS256", "HS384", "HS512"})
-
-
-@dataclass
-class AuthFailed(CdsError):
-    """401 with no detail for the caller; `check` (and the claims read so far) are for the log only."""
-
-    check: str = "unknown"
-    iss: str | None = None
-    jti: str | None = None
-    status: int = 401
-    issue_code: str = "login"
-    fields: list[str] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Caller:
-    iss: str
-    jti: str
-    sub: str | None
-    tenant: str | None
-    client: TrustedClient
 
 
 class Authenticator:

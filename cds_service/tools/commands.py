@@ -169,7 +169,7 @@ def _feedback_report(args: argparse.Namespace) -> int:
     from cds_service.analytics import feedback_report, render_report
     from cds_service.clock import system_clock
     from cds_service.settings import Settings
-    from cds_service.store import SqlStore
+    from cds_service.sql_store import SqlStore
 
     store = SqlStore(args.database_url or Settings().database_url, system_clock)
     try:

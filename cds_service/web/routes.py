@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import inspect
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Request
@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
-from cds_service.auth.verify import Authenticator, Caller
+from cds_service.auth.caller import Caller
 from cds_service.engine.types import Rule
 from cds_service.errors import MalformedRequest, NotFound, PayloadTooLarge
 from cds_service.memory import TRIM_AFTER_BYTES, release_free_memory
@@ -26,6 +26,9 @@ from fhir_mappings.terminology import BUILT_IN, Terminology
 from hooks.bibliography import SOURCES
 from hooks.rules import ALL_RULES
 from hooks.services import SERVICES, SERVICES_BY_ID, ServiceDeclaration
+
+if TYPE_CHECKING:
+    from cds_service.auth.verify import Authenticator  # PyJWT: imported by the app only with trusted clients
 
 router = APIRouter()
 

@@ -31,9 +31,10 @@ from cryptography.hazmat.primitives import serialization
 from fastapi.testclient import TestClient
 
 from cds_service.app import create_app
+from cds_service.auth.caller import AuthFailed
 from cds_service.auth.clients import load_trusted_clients
 from cds_service.auth.keys import KeyCache
-from cds_service.auth.verify import Authenticator, AuthFailed
+from cds_service.auth.verify import Authenticator
 from cds_service.errors import ConfigError
 from cds_service.settings import Settings
 from tests.auth_keys import ES384, ISSUER, PUBLIC_BASE, RS384, ClientKey, jwks, make_key, token

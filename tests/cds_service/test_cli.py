@@ -15,12 +15,13 @@ from tests.auth_keys import PUBLIC_BASE, trusted_clients_file
 
 
 @pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+def started(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Any]:
     runs: list[Any] = []
     monkeypatch.setattr("uvicorn.run", lambda *a, **k: runs.append((a, k)))
     for name in ("CDS_DEV", "CDS_TRUSTED_CLIENTS", "CDS_PUBLIC_BASE_URL"):
         monkeypatch.setenv(name, "")  # restored after the test
         monkeypatch.delenv(name)
+    monkeypatch.setenv("CDS_DATABASE_URL", f"sqlite:///{tmp_path / 'cds.sqlite3'}")  # serve opens it
     return runs
 
 
@@ -75,6 +76,21 @@ def test_serve_dev_runs_the_app_factory_with_a_warning(
     assert kwargs == {"factory": True, "host": "127.0.0.2", "port": 9001, "workers": 3}
     assert os.environ["CDS_DEV"] == "true"
     assert "DEVELOPMENT MODE" in caplog.text and "no client authentication" in caplog.text
+
+
+def test_serve_with_a_database_that_cannot_be_opened_refuses_and_says_why(
+    started: list[Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CDS_DATABASE_URL", "nosuchdb://db.example.org/cds")
+    assert cli.main(["serve", "--dev"]) == 2
+    assert started == []
+    err = capsys.readouterr().err
+    assert "refusing to start: CDS_DATABASE_URL cannot be opened" in err and "nosuchdb" in err
+
+
+def test_serve_makes_the_tables_before_any_worker_starts(started: list[Any], tmp_path: Path) -> None:
+    assert cli.main(["serve", "--dev"]) == 0
+    assert (tmp_path / "cds.sqlite3").is_file()
 
 
 def test_unknown_command_is_rejected() -> None:

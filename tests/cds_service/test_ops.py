@@ -95,6 +95,25 @@ def test_readyz_is_503_with_an_operation_outcome_when_the_database_is_unreachabl
     assert healthy.status_code == 200  # the process is up: restart it would not help
 
 
+def test_an_app_whose_database_cannot_be_opened_says_so_and_is_not_ready(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The store is opened at its first use: a bad CDS_DATABASE_URL no longer stops the app factory, so it is
+    reported in the log (ERROR) and by /readyz instead."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    settings = suite_settings(tmp_path, database_url=f"sqlite:///{blocker / 'cds.sqlite3'}")
+    app = create_app(settings, clock=lambda: FROZEN_NOW)
+    with CheckedClient(app) as client:
+        response = client.get("/readyz")
+        healthy = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json()["issue"][0]["code"] == "transient"
+    assert healthy.status_code == 200
+    assert [r.levelname for r in caplog.records if "CDS_DATABASE_URL" in r.getMessage()] == ["ERROR"]
+
+
 # --- metrics ----------------------------------------------------------------------------------------------------
 
 

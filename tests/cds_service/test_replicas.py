@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from cds_service.store import SqlStore
+from cds_service.sql_store import SqlStore
 from tests.auth_keys import ES384, PUBLIC_BASE, token, trusted_clients_file
 from tests.conftest import ROOT
 from tests.live_server import free_port

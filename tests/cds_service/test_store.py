@@ -20,7 +20,8 @@ import pytest
 from sqlalchemy.engine import URL
 
 from cds_service.protocol.models import FeedbackItem
-from cds_service.store import SqlStore, engine_for
+from cds_service.sql_store import SqlStore, engine_for
+from cds_service.store import DeferredSqlStore, ShownCard
 from tests.postgres import libpq, own_schema, reachable_postgres
 
 RECEIVED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -279,8 +280,6 @@ def test_replicas_starting_together_on_an_empty_postgres_database_all_start(
 
 
 def test_cards_shown_join_feedback_by_rule_id(store: SqlStore) -> None:
-    from cds_service.store import ShownCard
-
     store.record_cards(
         SERVICE,
         [
@@ -303,3 +302,50 @@ def test_cards_shown_join_feedback_by_rule_id(store: SqlStore) -> None:
     assert overridden["outcome"] == "overridden"
     assert json.loads(overridden["override_reason"])["reason"]["code"] == "d7ecf885"
     assert store.rules_of_cards([CARD, "unknown"]) == {CARD: "BEV-SURG-BEFORE"}
+
+
+# --- the app's store, opened off the start-up path --------------------------------------------------------------
+
+
+def test_the_deferred_store_is_the_sql_store_once_open(database_url: str) -> None:
+    store = DeferredSqlStore(database_url, clock=lambda: RECEIVED_AT)
+    assert store.add(SERVICE, [ACCEPTED]) == 1  # opens it
+    assert store.add(SERVICE, [ACCEPTED]) == 0
+    store.record_cards(SERVICE, [ShownCard(CARD, "BEV-SURG-BEFORE", "critical")])
+    assert store.rules_of_cards([CARD]) == {CARD: "BEV-SURG-BEFORE"}
+    assert store.claim_jti("https://ehr.example.org", "jti-1", RECEIVED_AT + timedelta(hours=1))
+    assert not store.claim_jti("https://ehr.example.org", "jti-1", RECEIVED_AT + timedelta(hours=1))
+    store.ping()
+
+    reopened = SqlStore(database_url, clock=lambda: RECEIVED_AT)  # the same tables: what it wrote is there
+    try:
+        assert [row["card_uuid"] for row in reopened.items(SERVICE)] == [CARD]
+        assert [(r["rule_id"], r["shown"]) for r in reopened.feedback_by_rule()] == [("BEV-SURG-BEFORE", 1)]
+    finally:
+        reopened.dispose()
+
+
+def test_a_database_that_cannot_be_opened_is_logged_once_and_every_use_raises(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    store = DeferredSqlStore("nosuchdb://db.example.org/cds", clock=lambda: RECEIVED_AT)
+    with pytest.raises(Exception, match="nosuchdb"):  # SQLAlchemy's reason: no such dialect
+        store.ping()
+    with pytest.raises(Exception, match="nosuchdb"):
+        store.add(SERVICE, [ACCEPTED])
+
+    [record] = [r for r in caplog.records if "CDS_DATABASE_URL" in r.getMessage()]
+    assert record.levelname == "ERROR"
+    assert "nosuchdb" in record.getMessage()
+
+
+def test_the_deferred_store_opens_once_the_database_can_be_opened(tmp_path: Path) -> None:
+    blocker = tmp_path / "var"
+    blocker.write_text("a file where the database's folder should be")
+    store = DeferredSqlStore(f"sqlite:///{blocker / 'cds.sqlite3'}", clock=lambda: RECEIVED_AT)
+    with pytest.raises(OSError):
+        store.ping()
+
+    blocker.unlink()
+    store.ping()
+    assert store.add(SERVICE, [ACCEPTED]) == 1

@@ -1,0 +1,61 @@
+"""Start-up cost: what the app does not import until it needs it. Each case runs in a fresh interpreter (this
+one has imported everything already), started the way uvicorn starts a worker: import the module, call the factory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.auth_keys import PUBLIC_BASE, trusted_clients_file
+from tests.conftest import ROOT
+
+DEFERRED = ("sqlalchemy", "jwt", "cryptography", "requests", "cds_service.yaml_lines")
+"""SQLAlchemy (the store, opened at its first use), PyJWT and cryptography (only with trusted clients), requests
+(only once something is fetched), and our PyYAML reader (only for a file; PyYAML itself is imported by
+fhir.resources)."""
+
+SCRIPT = """
+import json, sys
+deferred = sys.argv[1].split(",")
+import cds_service.app
+after_import = [m for m in deferred if m in sys.modules]
+app = cds_service.app.create_app()
+after_factory = [m for m in deferred if m in sys.modules]
+app.state.store.ping()  # the store still opens, and answers
+print(json.dumps({"after_import": after_import, "after_factory": after_factory}))
+"""
+
+
+def _start(tmp_path: Path, **env: str) -> dict[str, list[str]]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("CDS_")}
+    environment.update(CDS_DATABASE_URL=f"sqlite:///{tmp_path / 'cds.sqlite3'}", **env)
+    run = subprocess.run(
+        [sys.executable, "-c", SCRIPT, ",".join(DEFERRED)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    result: dict[str, list[str]] = json.loads(run.stdout.splitlines()[-1])
+    return result
+
+
+def test_a_dev_app_imports_none_of_the_deferred_libraries_to_start(tmp_path: Path) -> None:
+    started = _start(tmp_path, CDS_DEV="true")
+    assert started == {"after_import": [], "after_factory": []}
+
+
+def test_an_app_with_trusted_clients_loads_pyjwt_for_their_keys_and_still_no_http_client(
+    tmp_path: Path,
+) -> None:
+    started = _start(
+        tmp_path, CDS_TRUSTED_CLIENTS=str(trusted_clients_file(tmp_path)), CDS_PUBLIC_BASE_URL=PUBLIC_BASE
+    )
+    assert started["after_import"] == []
+    assert set(started["after_factory"]) == {"jwt", "cryptography"}
