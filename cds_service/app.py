@@ -43,13 +43,16 @@ _HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly"}
 EMITTED_RESOURCE_TYPES = ("MedicationRequest", "ServiceRequest")
 """Resource types that suggestion actions carry (validated with fhir.resources): their models are loaded once
 after start-up rather than inside the first call that needs them."""
+SETTLE_AFTER_SECONDS = 1.0
+"""How long after start-up the models load: loading them at once held the interpreter lock while uvicorn opened
+its socket, and delayed the first answer by 0.1-0.2 s."""
 
 
 @functools.cache
 def settle_process() -> None:
     """Once per process, after start-up: raise the gen-0 threshold, load the models of emitted resources in the
-    background (the service answers meanwhile), then freeze what start-up built so that no collection walks
-    it again."""
+    background a little later (the service answers meanwhile), then freeze what start-up built so that no
+    collection walks it again."""
     raise_gen0_threshold()
 
     def settle() -> None:
@@ -60,7 +63,9 @@ def settle_process() -> None:
                 get_fhir_model_class(name)
         freeze_start_up()
 
-    threading.Thread(target=settle, name="settle", daemon=True).start()
+    timer = threading.Timer(SETTLE_AFTER_SECONDS, settle)
+    timer.name, timer.daemon = "settle", True
+    timer.start()
 
 
 def create_app(

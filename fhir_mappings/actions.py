@@ -11,8 +11,6 @@ from collections.abc import MutableMapping, Sequence
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from fhir.resources.R4B import get_fhir_model_class
-
 from fhir_mappings.resources import Resource, as_list
 from fhir_mappings.valuesets.model import Code
 
@@ -173,6 +171,9 @@ def new_service_request(patient_id: str, codes: Sequence[Code], text: str) -> di
 
 def validated(resource: dict[str, Any]) -> dict[str, Any]:
     """Return `resource` unchanged if it is valid FHIR R4 (R4B models), else raise InvalidFhirResource."""
+    # fhir.resources (with PyYAML and lxml) is off the start-up path: the app loads these models after start-up
+    from fhir.resources.R4B import get_fhir_model_class
+
     rtype = resource.get("resourceType")
     try:
         get_fhir_model_class(str(rtype)).model_validate(resource)
