@@ -13,7 +13,15 @@ from pathlib import Path
 from tests.auth_keys import PUBLIC_BASE, trusted_clients_file
 from tests.conftest import ROOT
 
-DEFERRED = ("sqlalchemy", "jwt", "cryptography", "requests", "cds_service.yaml_lines", "fhir.resources", "yaml")
+DEFERRED = (
+    "sqlalchemy",
+    "jwt",
+    "cryptography",
+    "requests",
+    "cds_service.yaml_lines",
+    "fhir.resources",
+    "yaml",
+)
 """SQLAlchemy (the store, opened at its first use), PyJWT and cryptography (only with trusted clients), requests
 (only once something is fetched), fhir.resources with PyYAML (loaded a second after start-up, or by the first
 suggestion validated), and our PyYAML reader (only for a file)."""
