@@ -349,3 +349,21 @@ def test_the_deferred_store_opens_once_the_database_can_be_opened(tmp_path: Path
     blocker.unlink()
     store.ping()
     assert store.add(SERVICE, [ACCEPTED]) == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://cds:s3cret-pw@127.0.0.1:1/cds",
+        "nosuchdb://cds:s3cret-pw@db.example.org/cds",
+        "not a url:s3cret-pw@",
+    ],
+)
+def test_a_database_that_cannot_be_opened_is_logged_without_the_urls_password(
+    url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = DeferredSqlStore(url, clock=lambda: RECEIVED_AT)
+    with pytest.raises(Exception):  # noqa: B017 - whatever the driver raises; the log line is the point
+        store.ping()
+    [record] = [r for r in caplog.records if "CDS_DATABASE_URL" in r.getMessage()]
+    assert "s3cret-pw" not in record.getMessage()
