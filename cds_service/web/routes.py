@@ -117,21 +117,30 @@ async def call_service(service_id: str, request: Request) -> Response:
     request.state.audit["service"] = service.id
     body = await raw_body(request)
     runtime: Runtime = request.app.state.runtime
+    parsed: tuple[Any] | None = (
+        None  # the body's JSON once parsed here: a call that may fetch is not parsed twice
+    )
     if len(body) <= INLINE_MAX_BYTES:
         with runtime.slots.held_if_free() as free:
             if free:
                 data = parse_json_body(body, request.headers.get("content-type"))
                 if not (isinstance(data, dict) and data.get("fhirServer") is not None):
                     return _evaluate(service, data, body, request, runtime, caller)
-    return await run_in_threadpool(_evaluate_in_slot, service, body, request, runtime, caller)
+                parsed = (data,)
+    return await run_in_threadpool(_evaluate_in_slot, service, body, parsed, request, runtime, caller)
 
 
 def _evaluate_in_slot(
-    service: ServiceDeclaration, body: bytes, request: Request, runtime: Runtime, caller: Caller | None
+    service: ServiceDeclaration,
+    body: bytes,
+    parsed: tuple[Any] | None,
+    request: Request,
+    runtime: Runtime,
+    caller: Caller | None,
 ) -> Response:
     """The call in a worker thread: waits for an evaluation slot (given back while fetching from fhirServer)."""
     with runtime.slots.held():
-        data = parse_json_body(body, request.headers.get("content-type"))
+        data = parsed[0] if parsed else parse_json_body(body, request.headers.get("content-type"))
         return _evaluate(service, data, body, request, runtime, caller)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from starlette.concurrency import run_in_threadpool
 
+from cds_service.protocol.parse import parse_json_body
 from cds_service.web import routes
 from tests.conftest import FIXTURES, load_json, make_client, suite_settings
 
@@ -69,14 +70,24 @@ def test_a_body_past_the_inline_size_is_evaluated_in_a_thread_with_the_same_card
     assert hops == ["_evaluate_in_slot"]
 
 
-def test_a_call_naming_a_fhir_server_is_evaluated_in_a_thread(tmp_path: Path, hops: list[str]) -> None:
+def test_a_call_naming_a_fhir_server_is_evaluated_in_a_thread_and_parsed_once(
+    tmp_path: Path, hops: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """It may fetch (blocking I/O); here the server is not allowed, so the prefetch answers as before."""
+    parses: list[int] = []
+
+    def counting_parse(body: bytes, content_type: str | None) -> Any:
+        parses.append(len(body))
+        return parse_json_body(body, content_type)
+
+    monkeypatch.setattr(routes, "parse_json_body", counting_parse)
     request = load_json(REQUEST)
     request["fhirServer"] = "https://ehr.example.org/fhir"
     with unauthenticated(tmp_path) as client:
         cards = summaries(client.post(ORDER_SELECT, json=request))
     assert cards and cards[0].startswith("Withhold bevacizumab")
     assert hops == ["_evaluate_in_slot"]
+    assert len(parses) == 1  # parsed on the loop, handed to the thread as it is
 
 
 def test_a_call_finding_the_evaluation_slot_taken_waits_for_it_in_a_thread(
