@@ -48,6 +48,12 @@ def icd_heads(pairs: Iterable[tuple[str | None, str | None]]) -> frozenset[str]:
     return frozenset(code[:3] for system, code in pairs if system == ICD10CM and code is not None)
 
 
+def prefix_keys(system: str, code: str, heads: frozenset[str]) -> Iterator[tuple[str, str]]:
+    """`lookup_keys` of an ICD-10-CM code that may be in a set with these `heads`; nothing for any other code."""
+    if system == ICD10CM and code.strip().upper()[:3] in heads:
+        yield from lookup_keys(system, code)
+
+
 @dataclass(frozen=True)
 class ValueSet:
     id: str
@@ -65,9 +71,9 @@ class ValueSet:
             return False
         if (system, code) in self._pairs:
             return True
-        if system != ICD10CM or code.strip().upper()[:3] not in self._icd_heads:
-            return False
-        return any(pair in self._pairs for pair in lookup_keys(system, code))
+        return system == ICD10CM and any(
+            pair in self._pairs for pair in prefix_keys(system, code, self._icd_heads)
+        )
 
     def matches_any(self, codings: Iterable[Coding]) -> bool:
         return any(self.contains(system, code) for system, code in codings)
@@ -93,9 +99,7 @@ class CodeIndex(Generic[K]):
         found = self._by_pair.get((system, code))
         if found is not None or system != ICD10CM or code is None:
             return found  # the hot path: one dict lookup (Observation codes are LOINC)
-        if code.strip().upper()[:3] not in self._icd_heads:
-            return None
-        for pair in lookup_keys(system, code):
+        for pair in prefix_keys(system, code, self._icd_heads):
             found = self._by_pair.get(pair)
             if found is not None:
                 return found
