@@ -129,7 +129,7 @@ def build_picture(
         if role is not None:
             ours.append(resource)
             roles[id(resource)] = role
-    observed = guarded(lambda r: observation_fact(r, term, tz, roles[id(r)]), ours)
+    observed = guarded(lambda r: observation_fact(r, roles[id(r)], term, tz), ours)
     conditions = guarded(lambda r: condition_fact(r, term, tz), index.of_type("Condition"))
     cancers = [c for c in conditions if isinstance(c, CancerCondition)]
     scores = latest((o for o in observed if isinstance(o, Score)), lambda s: s.scale)

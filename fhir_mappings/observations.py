@@ -53,14 +53,12 @@ ObservationFact = (
 
 
 def observation_fact(
-    resource: Resource, terminology: Terminology, tz: tzinfo, role: ObservationRole | None = None
+    resource: Resource, role: ObservationRole, terminology: Terminology, tz: tzinfo
 ) -> ObservationFact | None:
-    """The fact an Observation states. `role` is what its code stands for when the caller has looked it up
-    already (the picture reads every Observation's code once, to pass over the many no rule asks about)."""
-    if role is None:
-        role = terminology.observations.in_concept(resource.get("code"))
-    if role is None or resource.get("status") not in RESULT_STATUSES:
-        return None  # most observations of a chart are none of ours: the code is looked at first
+    """The fact an Observation states; `role` is what its code stands for (`terminology.observations`), looked
+    up by the caller, which reads every Observation's code once to pass over the many no rule asks about."""
+    if resource.get("status") not in RESULT_STATUSES:
+        return None
     key = ref_key(resource)
     if key is None:
         return None

@@ -52,7 +52,9 @@ ABSENT = concept("loinc", "LA9634-2", "Absent")
 
 
 def fact(resource: dict[str, Any], tz: ZoneInfo = TZ) -> Any:
-    return observation_fact(resource, BUILT_IN, tz)
+    """What the picture reads of one Observation: none for a code no rule asks about, else its fact."""
+    role = BUILT_IN.observations.in_concept(resource.get("code"))
+    return None if role is None else observation_fact(resource, role, BUILT_IN, tz)
 
 
 def interpretation(code: str) -> list[dict[str, Any]]:
