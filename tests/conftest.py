@@ -5,7 +5,9 @@ from __future__ import annotations
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +29,21 @@ FROZEN_NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def run_python(script: str, *args: str, env: Mapping[str, str]) -> str:
+    """Run `script` in a fresh interpreter from the repository root and return what it printed; a failure shows
+    the script's stderr."""
+    run = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    return run.stdout
 
 
 def counting_uuids() -> Callable[[], str]:

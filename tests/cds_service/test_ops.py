@@ -4,8 +4,6 @@ JWT; readiness follows the database; the metrics count what the service did, by 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,10 +17,10 @@ from hooks.services import SERVICES_BY_ID
 from tests.conftest import (
     FIXTURES,
     FROZEN_NOW,
-    ROOT,
     CheckedClient,
     counting_uuids,
     load_json,
+    run_python,
     suite_settings,
 )
 from tests.fake_fhir import FakeFhirServer, Reply, running_fake_fhir, searchset
@@ -217,16 +215,7 @@ def test_metrics_add_up_across_processes_in_multiprocess_mode(tmp_path: Path) ->
     for n in range(2):
         folder = tmp_path / f"worker{n}"
         folder.mkdir()
-        run = subprocess.run(
-            [sys.executable, "-c", script, str(folder)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert run.returncode == 0, run.stderr
-        outputs.append(run.stdout)
+        outputs.append(run_python(script, str(folder), env=env))
 
     second = {
         (s.name, frozenset(s.labels.items())): s.value

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.auth_keys import PUBLIC_BASE, trusted_clients_file
-from tests.conftest import ROOT
+from tests.conftest import run_python
 
 DEFERRED = (
     "sqlalchemy",
@@ -41,16 +39,8 @@ print(json.dumps({"after_import": after_import, "after_factory": after_factory})
 def _start(tmp_path: Path, **env: str) -> dict[str, list[str]]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("CDS_")}
     environment.update(CDS_DATABASE_URL=f"sqlite:///{tmp_path / 'cds.sqlite3'}", **env)
-    run = subprocess.run(
-        [sys.executable, "-c", SCRIPT, ",".join(DEFERRED)],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    result: dict[str, list[str]] = json.loads(run.stdout.splitlines()[-1])
+    printed = run_python(SCRIPT, ",".join(DEFERRED), env=environment)
+    result: dict[str, list[str]] = json.loads(printed.splitlines()[-1])
     return result
 
 
