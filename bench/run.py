@@ -14,6 +14,7 @@ import math
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,6 +30,7 @@ import orjson
 from bench.load import LoadResult, drive, wrk_available
 from bench.payloads import SERVICES, SIZES, count, hook_request, record, scaled_record
 from bench.servers import ROOT, Server, running
+from bench.stages import STAGES
 
 SERVICE_APP = "cds_service.app:create_app"
 FLOOR_APP = "bench.floor:create_app"
@@ -78,6 +80,24 @@ def measure(
     result = drive(url, body_file, clients, duration, tool)
     spent = server.cpu() - before
     return result, (spent * 1000 / result.requests if result.requests else math.nan)
+
+
+STAGE_CALLS = {"small": 300, "medium": 60, "large": 10}
+"""Calls per stage profile: enough for a steady median at each size within a few seconds."""
+
+
+def stage_profiles(
+    args: argparse.Namespace, workdir: Path, bodies: dict[tuple[str, str], Path]
+) -> dict[tuple[str, str], dict[str, float]]:
+    """`bench.stages` per size and hook, each in a fresh interpreter with the service's environment."""
+    env = {**os.environ, **environment(workdir, args.deadline), "PYTHONPATH": str(ROOT)}
+    out = {}
+    for (size, hook), body_file in bodies.items():
+        calls = 5 if args.quick else STAGE_CALLS[size]
+        command = [sys.executable, "-m", "bench.stages", str(body_file), SERVICES[hook], str(calls)]
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+        out[(size, hook)] = json.loads(done.stdout)
+    return out
 
 
 def environment(workdir: Path, deadline: float) -> dict[str, str]:
@@ -356,6 +376,7 @@ def table(
     linear: dict[str, Any] | None,
     fetch: dict[str, Any] | None,
     machine: dict[str, Any],
+    stages: dict[tuple[str, str], dict[str, float]],
 ) -> str:
     floors = {(c.app, c.workers, c.size, c.hook, c.clients): c for c in cells if c.app in FLOORS}
     lines = [
@@ -419,8 +440,34 @@ def table(
             f"{r['hook_p50_ms']:.1f} | {r['hook_max_ms']:.1f} | {r['overhead_ms']:.1f} | {r['within_deadline']} |"
             for r in fetch["rows"]
         ]
+    lines += stage_table(cells, stages)
     lines += ["", "Targets (issue #7)", "", *targets(cells, servers, linear, fetch)]
     return "\n".join(lines) + "\n"
+
+
+def stage_table(cells: list[Cell], stages: dict[tuple[str, str], dict[str, float]]) -> list[str]:
+    """Median CPU ms per stage of the service, and what the server spends beyond them (HTTP, middleware, the
+    audit line, metrics, the card log): its CPU per request at 1 worker and 1 client minus the stages."""
+    if not stages:
+        return []
+    lines = [
+        "",
+        "Where the service's CPU goes: median CPU ms per stage over many calls in one process set up like a "
+        "worker (`python -m bench.stages`); beyond = the server's CPU ms/req (1 worker, 1 client) minus the "
+        "stages: HTTP, middleware, the audit line, metrics, the card log.",
+        "",
+        f"| size | hook | {' | '.join(STAGES)} | stages | server | beyond |",
+        "|---|---|" + "---|" * (len(STAGES) + 3),
+    ]
+    served = {(c.size, c.hook): c.cpu_ms for c in cells if (c.app, c.workers, c.clients) == ("service", 1, 1)}
+    for (size, hook), spent in stages.items():
+        total = sum(spent.values())
+        server = served.get((size, hook), math.nan)
+        lines.append(
+            f"| {size} | {hook} | {' | '.join(f'{spent[s]:.2f}' for s in STAGES)} | {total:.2f} | "
+            f"{server:.2f} | {server - total:.2f} |"
+        )
+    return lines
 
 
 def _cpu_model() -> str:
@@ -500,7 +547,9 @@ def main(argv: list[str] | None = None) -> int:
                 bodies[(size, hook)] = path
         print(f"floor vs service ({machine['tool']}, {args.duration:g} s per measurement)", flush=True)
         cells, servers, linear, fetch = run_matrix(args, workdir, bodies)
-    report = table(cells, servers, linear, fetch, machine)
+        print("  stage profiles", flush=True)
+        stages = stage_profiles(args, workdir, bodies)
+    report = table(cells, servers, linear, fetch, machine, stages)
     print()
     print(report)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -515,6 +564,7 @@ def main(argv: list[str] | None = None) -> int:
                 "servers": servers,
                 "linearity": linear,
                 "fetch": fetch,
+                "stages": [{"size": size, "hook": hook, **ms} for (size, hook), ms in stages.items()],
             },
             indent=2,
         )

@@ -48,26 +48,27 @@ SETTLE_AFTER_SECONDS = 1.0
 its socket, and delayed the first answer by 0.1-0.2 s."""
 
 
+def load_deferred() -> None:
+    """Load what start-up left for later (the models of emitted resources, the store's SQLAlchemy), then freeze
+    what start-up built so that no collection walks it again."""
+    with contextlib.suppress(Exception):
+        from fhir.resources.R4B import get_fhir_model_class
+
+        for name in EMITTED_RESOURCE_TYPES:
+            get_fhir_model_class(name)
+    # SQLAlchemy (the store opens at its first use) is imported before the freeze: else every collection of the
+    # oldest generation walks its hundreds of thousands of objects.
+    with contextlib.suppress(Exception):
+        import cds_service.sql_store  # noqa: F401
+    freeze_start_up()
+
+
 @functools.cache
 def settle_process() -> None:
-    """Once per process, after start-up: raise the gen-0 threshold, load the models of emitted resources and the
-    store's SQLAlchemy in the background a little later (the service answers meanwhile), then freeze what
-    start-up built so that no collection walks it again."""
+    """Once per process, after start-up: raise the gen-0 threshold, and load what was deferred a little later in
+    the background (the service answers meanwhile)."""
     raise_gen0_threshold()
-
-    def settle() -> None:
-        with contextlib.suppress(Exception):
-            from fhir.resources.R4B import get_fhir_model_class
-
-            for name in EMITTED_RESOURCE_TYPES:
-                get_fhir_model_class(name)
-        # SQLAlchemy (the store opens at its first use) is imported before the freeze: else every collection of
-        # the oldest generation walks its hundreds of thousands of objects.
-        with contextlib.suppress(Exception):
-            import cds_service.sql_store  # noqa: F401
-        freeze_start_up()
-
-    timer = threading.Timer(SETTLE_AFTER_SECONDS, settle)
+    timer = threading.Timer(SETTLE_AFTER_SECONDS, load_deferred)
     timer.name, timer.daemon = "settle", True
     timer.start()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,15 @@ class Runtime:
     """How many hook calls evaluate at once (CDS_MAX_CONCURRENT_HOOKS); see cds_service.slots."""
 
 
+Lap = Callable[[str], None]
+"""Told the name of each stage of a hook call as it ends: the benchmark's stage profile (`bench/stages.py`)
+times the pipeline with the very code that serves calls, not a copy of it."""
+
+
+def _no_lap(stage: str) -> None:
+    """Serving calls: nothing listens."""
+
+
 def fhir_client_for(request: HookRequest, settings: Settings, caller: Caller | None) -> FhirClient | None:
     """A client for the request's fhirServer, or None when there is none or it is not allowed (for this
     service, and for the calling client when calls are authenticated)."""
@@ -68,10 +78,17 @@ def fhir_client_for(request: HookRequest, settings: Settings, caller: Caller | N
 
 
 def handle_hook(
-    service: ServiceDeclaration, data: Any, runtime: Runtime, base_url: str, caller: Caller | None = None
+    service: ServiceDeclaration,
+    data: Any,
+    runtime: Runtime,
+    base_url: str,
+    caller: Caller | None = None,
+    lap: Lap = _no_lap,
 ) -> dict[str, Any]:
-    """The cards response for one parsed JSON body, or a CdsError."""
+    """The cards response for one parsed JSON body, or a CdsError. `lap` hears the end of each stage: envelope,
+    prefetch, picture, rules, cards."""
     parsed = parse_hook_request(data, service.hook, runtime.settings.max_bundle_entries)
+    lap("envelope")
     request, context = parsed.request, parsed.context
     drafts: list[Resource] = []
     under_review: list[str] | None = None
@@ -96,15 +113,18 @@ def handle_hook(
     finally:
         if client is not None:
             client.close()
+    lap("prefetch")
 
     settings = runtime.settings
     picture = build_picture(
         ResourceIndex(drafts + record), drafts, under_review, settings.tz, runtime.terminology
     )
+    lap("picture")
     now = runtime.clock()
     findings = run_rules(
         service.rules, picture, HookContext(service.hook, local_today(now, settings.tz)), now
     )
+    lap("rules")
     drafts_by_ref = {key: r for r in drafts if (key := ref_key(r)) is not None}
     builder = CardBuilder(
         base_url,
@@ -122,4 +142,6 @@ def handle_hook(
             request.hookInstance[:64],
             picture.skipped_resources,
         )
-    return response.to_json()
+    answer = response.to_json()
+    lap("cards")
+    return answer

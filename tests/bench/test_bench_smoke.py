@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bench.payloads import SERVICES, SIZES, count, hook_request, record, scaled_record
 from bench.run import main
+from bench.stages import STAGES
 
 
 def test_payload_sizes_follow_the_issue() -> None:
@@ -32,6 +33,10 @@ def test_quick_run_writes_results_and_keeps_the_fetch_deadline(tmp_path: Path) -
     assert {r["floor"] for r in data["ratios"]} == {"floor", "floor-gc"}  # against both floors
     assert data["linearity"]["points"] and data["fetch"]["rows"]
     assert all(r["within_deadline"] for r in data["fetch"]["rows"])
+    [pv, os_] = data["stages"]  # the small size's two hooks, each stage timed
+    assert (pv["hook"], os_["hook"]) == ("patient-view", "order-select")
+    assert all(pv[stage] > 0 and os_[stage] > 0 for stage in STAGES)
     report = (tmp_path / results.name.replace(".json", ".md")).read_text()
     assert report.startswith("# Benchmark")
+    assert "| small | order-select | " in report.split("Where the service's CPU goes")[1]
     assert "- small within 2x of floor-gc: " in report and "- start-up < 1000 ms: " in report

@@ -1,0 +1,77 @@
+"""Where a hook call's CPU goes, stage by stage: the profile that says what each part of the service costs.
+
+The server's CPU per request (the benchmark's table) includes HTTP, middleware and the audit line; this profile
+times the rest in one process set up like a worker (same app factory, garbage-collector settings and freeze),
+calling the code that serves calls (`handle_hook`, which names its stages as they end). Each stage is the
+median of its CPU time over many calls, so one noisy call does not move it.
+
+    python -m bench.stages BODY_FILE SERVICE_ID CALLS    # prints {"stage": ms, ...} as JSON
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import orjson
+
+if TYPE_CHECKING:
+    from cds_service.pipeline import Runtime
+    from hooks.services import ServiceDeclaration
+
+STAGES = ("parse", "envelope", "prefetch", "picture", "rules", "cards", "response", "free")
+"""parse: the body's JSON; envelope: the CDS Hooks request validated; prefetch: resolved; picture: facts extracted;
+rules: run; cards: built, suggestions validated as FHIR; response: serialized; free: the parsed body released."""
+WARM_UP_CALLS = 3
+BASE_URL = "http://127.0.0.1/"
+
+
+def profile(body: bytes, service_id: str, calls: int) -> dict[str, float]:
+    """Median CPU ms of each stage over `calls` calls of `service_id` with `body`, in this process. (The service
+    is imported here, not at the top: the benchmark's driver reads STAGES without loading it.)"""
+    from cds_service.app import create_app, load_deferred
+    from cds_service.gc_settings import raise_gen0_threshold
+    from hooks.services import SERVICES_BY_ID
+
+    runtime = create_app().state.runtime
+    service = SERVICES_BY_ID[service_id]
+    raise_gen0_threshold()
+    load_deferred()
+    spent: dict[str, list[int]] = {stage: [] for stage in STAGES}
+    for call in range(WARM_UP_CALLS + calls):
+        marks = _one_call(body, service, runtime)
+        if call >= WARM_UP_CALLS:
+            for (_, before), (stage, after) in itertools.pairwise(marks):
+                spent[stage].append(after - before)
+    return {stage: statistics.median(ns) / 1e6 for stage, ns in spent.items()}
+
+
+def _one_call(body: bytes, service: ServiceDeclaration, runtime: Runtime) -> list[tuple[str, int]]:
+    """The CPU clock at the end of each stage of one call, after a start mark."""
+    from cds_service.pipeline import handle_hook
+
+    clock = time.thread_time_ns
+    marks: list[tuple[str, int]] = [("", clock())]
+    data = orjson.loads(body)
+    marks.append(("parse", clock()))
+    answer = handle_hook(service, data, runtime, BASE_URL, lap=lambda stage: marks.append((stage, clock())))
+    orjson.dumps(answer)
+    marks.append(("response", clock()))
+    del data, answer
+    marks.append(("free", clock()))
+    return marks
+
+
+def main(argv: list[str]) -> int:
+    body_file, service_id, calls = argv
+    print(json.dumps(profile(Path(body_file).read_bytes(), service_id, int(calls))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
