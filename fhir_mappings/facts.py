@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 
 class Fact(StrEnum):
@@ -392,16 +393,17 @@ class ClinicalPicture:
     def surgery_orders_under_review(self) -> tuple[Surgery, ...]:
         return tuple(s for s in self.planned_surgeries if s.under_review)
 
-    @property
+    # Derived once per picture: every rule of a call asks for them (a dozen times each).
+    @cached_property
     def primary_cancers(self) -> frozenset[Cancer]:
         return frozenset(c.cancer for c in self.cancer_conditions)
 
-    @property
+    @cached_property
     def peritoneal_metastases(self) -> tuple[Metastasis, ...]:
         """The metastases of the peritoneum or omentum."""
         return tuple(m for m in self.metastases if m.site is not MetastaticSite.OTHER)
 
-    @property
+    @cached_property
     def has_peritoneal_metastasis(self) -> bool:
         return bool(self.peritoneal_metastases)
 
