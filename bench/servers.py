@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import os
 import signal
 import socket
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+OWN_PACKAGES = ("cds_service", "hooks", "fhir_mappings", "bench")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
@@ -81,6 +83,15 @@ class Server:
         return [rss_mb(p) for p in self.worker_pids()]
 
 
+def compile_own_packages() -> None:
+    """Write the bytecode of this checkout's packages before an app starts, as an installed service has it (pip
+    compiles at install). Under PYTHONDONTWRITEBYTECODE=1 (set in this shell and in the Docker image) a checkout
+    has none: every worker then compiled the service's 73 modules from source at each start, about 420 M
+    instructions (0.1-0.15 s), which the one-module floor never paid. Up-to-date files are only stat-ed."""
+    for package in OWN_PACKAGES:
+        compileall.compile_dir(ROOT / package, quiet=1)
+
+
 def _ready(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=0.5) as response:
@@ -97,6 +108,7 @@ def running(
 ) -> Iterator[Server]:
     """`uvicorn <app> --factory --workers N` on a free loopback port; start-up time is measured from spawn to
     the first answer, and (with several workers) until every worker has started."""
+    compile_own_packages()
     port = free_port()
     command = [
         sys.executable,
