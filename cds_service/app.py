@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -46,20 +47,24 @@ after start-up rather than inside the first call that needs them."""
 SETTLE_AFTER_SECONDS = 1.0
 """How long after start-up the models load: loading them at once held the interpreter lock while uvicorn opened
 its socket, and delayed the first answer by 0.1-0.2 s."""
+LOADED_BEFORE_FREEZE = ("cds_service.sql_store", "cds_service.instruments")
+"""Modules kept off the start-up path (SQLAlchemy for the store, prometheus-client for the metrics: each is
+imported at its first use) that the settle timer imports, so that the freeze covers their objects."""
 
 
 def load_deferred() -> None:
-    """Load what start-up left for later (the models of emitted resources, the store's SQLAlchemy), then freeze
-    what start-up built so that no collection walks it again."""
+    """Load what start-up left for later (the models of emitted resources, the store's SQLAlchemy, the metrics'
+    prometheus-client), then freeze what start-up built so that no collection walks it again."""
     with contextlib.suppress(Exception):
         from fhir.resources.R4B import get_fhir_model_class
 
         for name in EMITTED_RESOURCE_TYPES:
             get_fhir_model_class(name)
-    # SQLAlchemy (the store opens at its first use) is imported before the freeze: else every collection of the
-    # oldest generation walks its hundreds of thousands of objects.
-    with contextlib.suppress(Exception):
-        import cds_service.sql_store  # noqa: F401
+    # Imported before the freeze: else every collection of the oldest generation walks their hundreds of
+    # thousands of objects.
+    for module in LOADED_BEFORE_FREEZE:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
     freeze_start_up()
 
 

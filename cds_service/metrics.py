@@ -13,80 +13,69 @@ they start, and emptied at each start of the service); each process then writes 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable
-from typing import Any
-
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.multiprocess import MultiProcessCollector
+from typing import TYPE_CHECKING, Any
 
 from hooks.services import SERVICES_BY_ID
 
+if TYPE_CHECKING:
+    from cds_service.instruments import Instruments
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
-LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0)
-"""Seconds; fine below 100 ms (a prefetched call), and up past the 2 s fetch deadline of fetch mode."""
 UNKNOWN = "unknown"
 
 
 class Metrics:
     """The service's metrics, in a registry of their own (one per app, so apps built in one process - tests -
-    do not share counters; in multiprocess mode the samples of every process are read from the directory)."""
+    do not share counters; in multiprocess mode the samples of every process are read from the directory).
+
+    The prometheus-client objects are made at their first use, not at start-up: importing prometheus-client
+    cost every worker ~20 ms (68 M instructions) before its first answer, and the first request is only
+    recorded once it is answered. The settle timer of the app imports it a second after start-up."""
 
     def __init__(self, multiprocess_dir: str | None = None) -> None:
         self.multiprocess_dir = multiprocess_dir or os.environ.get(MULTIPROC_ENV) or None
-        self.registry = CollectorRegistry()
-        self.requests = Histogram(
-            "cds_request_duration_seconds",
-            "Latency of CDS Hooks requests, by service id, endpoint (discovery, hook, feedback) and HTTP status.",
-            ["service", "endpoint", "status"],
-            buckets=LATENCY_BUCKETS,
-            registry=self.registry,
-        )
-        self.prefetch_fetches = Counter(
-            "cds_prefetch_fetches",
-            "Prefetch keys the service fetched from fhirServer itself (absent or failed in the request).",
-            ["key"],
-            registry=self.registry,
-        )
-        self.prefetch_failures = Counter(
-            "cds_prefetch_failures",
-            "Prefetch keys whose fetch from fhirServer failed or passed the deadline.",
-            ["key"],
-            registry=self.registry,
-        )
-        self.cards = Counter(
-            "cds_cards",
-            "Cards returned, by rule id and indicator.",
-            ["rule_id", "indicator"],
-            registry=self.registry,
-        )
-        self.feedback = Counter(
-            "cds_feedback",
-            "Feedback items received, by rule id of the card (unknown: a card not recorded) and outcome.",
-            ["rule_id", "outcome"],
-            registry=self.registry,
+        self._lock = threading.Lock()
+        self._instruments: Instruments | None = None
+
+    @property
+    def instruments(self) -> Instruments:
+        instruments = self._instruments
+        if instruments is None:
+            with self._lock:  # two threads must not register the same metric names twice
+                if self._instruments is None:
+                    from cds_service.instruments import Instruments
+
+                    self._instruments = Instruments()
+                instruments = self._instruments
+        return instruments
+
+    def observe_request(self, service: str, endpoint: str, status: int, seconds: float) -> None:
+        self.instruments.requests.labels(service=service, endpoint=endpoint, status=str(status)).observe(
+            seconds
         )
 
     def prefetch_fetched(self, key: str, ok: bool) -> None:
         """The observer the prefetch resolver calls once per key it fetched."""
-        self.prefetch_fetches.labels(key=key).inc()
+        instruments = self.instruments
+        instruments.prefetch_fetches.labels(key=key).inc()
         if not ok:
-            self.prefetch_failures.labels(key=key).inc()
+            instruments.prefetch_failures.labels(key=key).inc()
 
     def cards_returned(self, cards: Iterable[tuple[str, str]]) -> None:
+        counter = self.instruments.cards
         for rule_id, indicator in cards:
-            self.cards.labels(rule_id=rule_id, indicator=indicator).inc()
+            counter.labels(rule_id=rule_id, indicator=indicator).inc()
 
     def feedback_received(self, outcomes: Iterable[tuple[str | None, str]]) -> None:
+        counter = self.instruments.feedback
         for rule_id, outcome in outcomes:
-            self.feedback.labels(rule_id=rule_id or UNKNOWN, outcome=outcome).inc()
+            counter.labels(rule_id=rule_id or UNKNOWN, outcome=outcome).inc()
 
     def exposition(self) -> tuple[bytes, str]:
         """The text exposition format and its content type."""
-        if self.multiprocess_dir:
-            registry = CollectorRegistry()
-            MultiProcessCollector(registry, path=self.multiprocess_dir)  # type: ignore[no-untyped-call]
-            return generate_latest(registry), CONTENT_TYPE_LATEST
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        return self.instruments.exposition(self.multiprocess_dir)
 
 
 RequestObserver = Callable[[str, int, float], None]
@@ -115,7 +104,7 @@ def request_observer(metrics: Metrics) -> RequestObserver:
         kind = classify(path)
         if kind is not None:
             service, endpoint = kind
-            metrics.requests.labels(service=service, endpoint=endpoint, status=str(status)).observe(seconds)
+            metrics.observe_request(service, endpoint, status, seconds)
 
     return observe
 

@@ -19,10 +19,12 @@ DEFERRED = (
     "cds_service.yaml_lines",
     "fhir.resources",
     "yaml",
+    "prometheus_client",
 )
 """SQLAlchemy (the store, opened at its first use), PyJWT and cryptography (only with trusted clients), requests
 (only once something is fetched), fhir.resources with PyYAML (loaded a second after start-up, or by the first
-suggestion validated), and our PyYAML reader (only for a file)."""
+suggestion validated), our PyYAML reader (only for a file), and prometheus-client (the metrics are made when
+the first request is recorded, after its answer)."""
 
 SCRIPT = """
 import json, sys
