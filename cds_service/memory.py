@@ -7,8 +7,7 @@ free pages; it walks the heap (a few milliseconds), so it runs only after large 
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import functools
 import sys
 from collections.abc import Callable
 
@@ -16,21 +15,24 @@ TRIM_AFTER_BYTES = 1024 * 1024
 """Bodies at least this large are followed by a trim."""
 
 
+@functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
+    """The C library's malloc_trim, looked up at the first trim rather than at start-up (ctypes is ~3 ms of
+    import). The symbols the interpreter itself links (CDLL(None)) include the C library's: finding it by name
+    (ctypes.util.find_library) ran `ldconfig -p` in a subprocess, 4-7 ms more."""
     if not sys.platform.startswith("linux"):
         return None
+    import ctypes
+
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim: Callable[[int], int] = libc.malloc_trim
+        trim: Callable[[int], int] = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl has no malloc_trim)
         return None
     return trim
 
 
-_TRIM = _malloc_trim()
-
-
 def release_free_memory() -> None:
     """Return free heap pages to the OS where the C library can (glibc); elsewhere nothing."""
-    if _TRIM is not None:
-        _TRIM(0)
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
