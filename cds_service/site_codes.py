@@ -66,8 +66,9 @@ def _fhir_code(value: str) -> str:
     return value
 
 
+# defer_build: the validators are built when a site-codes file is read, not at every start-up.
 class SiteCode(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     system: Annotated[str, AfterValidator(_absolute_uri)]
     code: Annotated[str, AfterValidator(_fhir_code)]
@@ -75,7 +76,7 @@ class SiteCode(BaseModel):
 
 
 class SiteCodesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, defer_build=True)
 
     valueSets: dict[str, Annotated[list[SiteCode], Field(min_length=1)]]
 

@@ -38,8 +38,9 @@ def _https_or_loopback(url: str) -> str:
     return url
 
 
+# defer_build: the validators are built when a trusted-clients file is read, not at every start-up.
 class TrustedClient(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     iss: str = Field(min_length=1)
     jku: tuple[str, ...] = ()
@@ -78,7 +79,7 @@ class TrustedClient(BaseModel):
 
 
 class TrustedClients(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     clients: tuple[TrustedClient, ...] = Field(min_length=1)
 
