@@ -8,7 +8,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from cds_service.tools import commands as tools
+# The tools (PyJWT and cryptography among them) are imported by the functions that use them, not with this module:
+# every worker of `serve --workers N` is a spawned interpreter that re-runs the `peritoneal-cds` script, so
+# imports this module, and paid ~65-95 ms of start-up for them.
 
 log = logging.getLogger("peritoneal-cds")
 
@@ -19,6 +21,8 @@ DEV_WARNING = (
 
 
 def _parser() -> argparse.ArgumentParser:
+    from cds_service.tools import commands as tools
+
     parser = argparse.ArgumentParser(prog="peritoneal-cds", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the CDS Hooks service")
@@ -76,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "serve":
         return serve(args.host, args.port, args.workers, args.dev)
+    from cds_service.tools import commands as tools
+
     if args.command in tools.COMMANDS:
         return tools.run(args)
     return 2  # pragma: no cover - argparse rejects unknown commands

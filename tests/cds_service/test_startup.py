@@ -59,3 +59,17 @@ def test_an_app_with_trusted_clients_loads_pyjwt_for_their_keys_and_still_no_htt
     )
     assert started["after_import"] == []
     assert set(started["after_factory"]) == {"jwt", "cryptography"}
+
+
+CLI_SCRIPT = """
+import json, sys
+import cds_service.cli
+print(json.dumps([m for m in sys.argv[1].split(",") if m in sys.modules]))
+"""
+
+
+def test_the_cli_module_that_every_serve_worker_imports_again_loads_no_deferred_library() -> None:
+    """`peritoneal-cds serve --workers N` spawns each worker as a fresh interpreter that re-runs the script, so
+    imports cds_service.cli: what that module imports, every worker pays before its app is built."""
+    printed = run_python(CLI_SCRIPT, ",".join((*DEFERRED, "cds_service.app")), env=os.environ)
+    assert json.loads(printed.splitlines()[-1]) == []
