@@ -47,7 +47,7 @@ class DraftOrders(_Lenient):
     """A Bundle of draft orders; `type` is often missing in what EHRs send, so it is not required."""
 
     resourceType: Literal["Bundle"]
-    entry: list[dict[str, Any]] = Field(default_factory=list)
+    entry: list[dict[str, Any]] = []  # copied for each instance; see Settings on default_factory=list
 
 
 class OrderSignContext(PatientViewContext):
