@@ -32,6 +32,11 @@ def test_quick_run_writes_results_and_keeps_the_fetch_deadline(tmp_path: Path) -
     assert {r["floor"] for r in data["ratios"]} == {"floor", "floor-gc"}  # against both floors
     assert data["linearity"]["points"] and data["fetch"]["rows"]
     assert all(r["within_deadline"] for r in data["fetch"]["rows"])
+    for server in data["servers"]:  # the peak since start-up is at least any moment's resident size
+        assert all(
+            peak >= now
+            for peak, now in zip(server["rss_peak_mb_per_worker"], server["rss_mb_per_worker"], strict=True)
+        )
     report = (tmp_path / results.name.replace(".json", ".md")).read_text()
     assert report.startswith("# Benchmark")
     assert "- small within 2x of floor-gc: " in report and "- start-up < 1000 ms: " in report
