@@ -174,6 +174,7 @@ def run_matrix(
                         "startup_ms": round(server.startup_s * 1000),
                         "rss_idle_mb_per_worker": idle_rss,
                         "rss_mb_per_worker": [round(x, 1) for x in server.rss_per_worker()],
+                        "rss_peak_mb_per_worker": [round(x, 1) for x in server.peak_rss_per_worker()],
                     }
                 )
                 if name == "service" and workers == args.workers[0]:
@@ -403,13 +404,15 @@ def table(
         )
     lines += [
         "",
-        "| app | workers | start-up ms | RSS MB per worker, idle | RSS MB per worker, after load |",
-        "|---|---|---|---|---|",
+        "| app | workers | start-up ms | RSS MB per worker, idle | RSS MB per worker, after load | "
+        "RSS MB per worker, peak |",
+        "|---|---|---|---|---|---|",
     ]
     for s in servers:
         lines.append(
             f"| {s['app']} | {s['workers']} | {s['startup_ms']} | "
-            f"{', '.join(map(str, s['rss_idle_mb_per_worker']))} | {', '.join(map(str, s['rss_mb_per_worker']))} |"
+            f"{', '.join(map(str, s['rss_idle_mb_per_worker']))} | {', '.join(map(str, s['rss_mb_per_worker']))} | "
+            f"{', '.join(map(str, s['rss_peak_mb_per_worker']))} |"
         )
     if linear:
         lines += [

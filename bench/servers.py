@@ -47,6 +47,15 @@ def rss_mb(pid: int) -> float:
     return pages * PAGE / 1e6
 
 
+def peak_rss_mb(pid: int) -> float:
+    """The highest resident size the process has had since it started (VmHWM in /proc/<pid>/status): the reading
+    after load is one moment of a call cycle, the peak is where the load took the worker."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024 / 1e6
+    return float("nan")
+
+
 @dataclass
 class Server:
     name: str
@@ -81,6 +90,9 @@ class Server:
 
     def rss_per_worker(self) -> list[float]:
         return [rss_mb(p) for p in self.worker_pids()]
+
+    def peak_rss_per_worker(self) -> list[float]:
+        return [peak_rss_mb(p) for p in self.worker_pids()]
 
 
 def compile_own_packages() -> None:

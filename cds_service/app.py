@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cds_service.admission import LargeCalls
 from cds_service.auth.caller import AuthFailed
 from cds_service.auth.clients import TrustedClients, load_trusted_clients
 from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
@@ -122,6 +123,7 @@ def create_app(
         terminology=site_codes,
         slots=HookSlots(settings.max_concurrent_hooks),
     )
+    app.state.large_calls = LargeCalls(settings.max_concurrent_hooks)
     app.state.store = store if store is not None else DeferredSqlStore(settings.database_url, clock)
     app.state.card_log = ShownCardLog(app.state.store)
     app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)

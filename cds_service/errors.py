@@ -59,6 +59,15 @@ class PayloadTooLarge(CdsError):
     issue_code: str = "too-costly"
 
 
+@dataclass
+class ClientClosedRequest(CdsError):
+    """The caller closed its connection before its body was read (it gave up while its call waited): an answer
+    would reach nobody, so none is computed (499, as proxies log it)."""
+
+    status: int = 499
+    issue_code: str = "incomplete"
+
+
 def operation_outcome(message: str, issue_code: str, fields: list[str] | None = None) -> dict[str, Any]:
     """An OperationOutcome with one error issue per named field (or one issue without expression)."""
     targets: list[str | None] = list(fields) if fields else [None]

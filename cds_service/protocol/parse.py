@@ -34,7 +34,7 @@ def field_path(loc: Sequence[int | str], prefix: str = "") -> str:
     return out or "(body)"
 
 
-def parse_json_body(body: bytes, content_type: str | None) -> Any:
+def parse_json_body(body: bytes | bytearray, content_type: str | None) -> Any:
     """Decode a JSON request body; 415 for a non-JSON media type, 400 for invalid JSON."""
     media = (content_type or "").split(";")[0].strip().lower()
     if media != "application/json" and not media.endswith("+json"):

@@ -1,6 +1,7 @@
 """HTTP routes. Endpoints that may block (FHIR fetches, database) are plain `def`: FastAPI runs them in its
 thread pool. The hook endpoint is async: it reads the body, then evaluates a small prefetched call on the event
-loop (pure CPU, no I/O) and hands everything that may block, or is large, to the thread pool."""
+loop (pure CPU, no I/O) and hands everything that may block, or is large, to the thread pool; a large call is
+first admitted (cds_service.admission), so that its body is read only when it may be evaluated."""
 
 from __future__ import annotations
 
@@ -13,15 +14,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
+from cds_service.admission import LargeCalls
 from cds_service.auth.caller import Caller
 from cds_service.engine.types import Rule
-from cds_service.errors import MalformedRequest, NotFound, PayloadTooLarge
+from cds_service.errors import ClientClosedRequest, MalformedRequest, NotFound, PayloadTooLarge
 from cds_service.memory import TRIM_AFTER_BYTES, release_free_memory
 from cds_service.pipeline import Runtime, handle_hook
 from cds_service.protocol.models import DiscoveryResponse, FeedbackRequest, ServiceDescriptor
 from cds_service.protocol.parse import parse_json_body, validate
 from cds_service.web.observe import cards_returned, feedback_received
+from cds_service.web.pending_body import PendingBody
 from fhir_mappings.terminology import BUILT_IN, Terminology
 from hooks.bibliography import SOURCES
 from hooks.rules import ALL_RULES
@@ -33,20 +37,23 @@ if TYPE_CHECKING:
 router = APIRouter()
 
 
-async def raw_body(request: Request) -> bytes:
-    """The request body, refused with 413 past `max_body_bytes` (declared or streamed)."""
+async def raw_body(request: Request) -> bytearray:
+    """The request body, refused with 413 past `max_body_bytes` (declared or streamed). Gathered in one buffer:
+    a list of chunks joined at the end would hold a large body twice, and leave a body's worth of freed chunks
+    in the heap until the next trim."""
     limit = request.app.state.runtime.settings.max_body_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the body is larger than {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"the body is larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+    body = bytearray()
+    try:
+        async for chunk in request.stream():
+            if len(body) + len(chunk) > limit:
+                raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+            body += chunk
+    except ClientDisconnect as exc:
+        raise ClientClosedRequest("the client closed the connection before its body was read") from exc
+    return body
 
 
 async def authenticated(request: Request) -> Caller | None:
@@ -67,7 +74,7 @@ def _verify(request: Request, authenticator: Authenticator) -> Caller:
 
 
 Authenticated = Annotated[Caller | None, Depends(authenticated)]
-Body = Annotated[bytes, Depends(raw_body)]
+Body = Annotated[bytearray, Depends(raw_body)]
 
 
 def json_response(data: Any, status: int = 200) -> Response:
@@ -107,7 +114,8 @@ INLINE_MAX_BYTES = 1024 * 1024
 pure CPU, up to ~20 ms for 1 MB, which a worker thread would spend the same way (one evaluation slot, one
 interpreter lock) after a hop that costs more than a small call's own work; on the loop, calls are also answered
 in the order they came. Larger bodies (about 100 ms for a 4.5 MB prefetch) and calls that may fetch run in the
-thread pool, so that the loop keeps serving other connections meanwhile."""
+thread pool, so that the loop keeps serving other connections meanwhile. A body declared larger, or not declared,
+is read only once the call is admitted."""
 
 
 @router.post("/cds-services/{service_id}")
@@ -115,15 +123,26 @@ async def call_service(service_id: str, request: Request) -> Response:
     caller = await authenticated(request)
     service = _service(service_id)
     request.state.audit["service"] = service.id
-    body = await raw_body(request)
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) <= INLINE_MAX_BYTES:
+        return await _answer(service, PendingBody(await raw_body(request)), request, caller)
+    large_calls: LargeCalls = request.app.state.large_calls
+    async with large_calls.admitted():  # the body stays unread (in the socket) until the call may proceed
+        return await _answer(service, PendingBody(await raw_body(request)), request, caller)
+
+
+async def _answer(
+    service: ServiceDeclaration, body: PendingBody, request: Request, caller: Caller | None
+) -> Response:
+    """Evaluated on the loop when small, prefetched and the slot is free; else in a worker thread."""
     runtime: Runtime = request.app.state.runtime
     parsed: tuple[Any] | None = (
         None  # the body's JSON once parsed here: a call that may fetch is not parsed twice
     )
-    if len(body) <= INLINE_MAX_BYTES:
+    if body.size <= INLINE_MAX_BYTES:
         with runtime.slots.held_if_free() as free:
             if free:
-                data = parse_json_body(body, request.headers.get("content-type"))
+                data = parse_json_body(body.take(), request.headers.get("content-type"))
                 if not (isinstance(data, dict) and data.get("fhirServer") is not None):
                     return _evaluate(service, data, body, request, runtime, caller)
                 parsed = (data,)
@@ -132,7 +151,7 @@ async def call_service(service_id: str, request: Request) -> Response:
 
 def _evaluate_in_slot(
     service: ServiceDeclaration,
-    body: bytes,
+    body: PendingBody,
     parsed: tuple[Any] | None,
     request: Request,
     runtime: Runtime,
@@ -140,14 +159,14 @@ def _evaluate_in_slot(
 ) -> Response:
     """The call in a worker thread: waits for an evaluation slot (given back while fetching from fhirServer)."""
     with runtime.slots.held():
-        data = parsed[0] if parsed else parse_json_body(body, request.headers.get("content-type"))
+        data = parsed[0] if parsed else parse_json_body(body.take(), request.headers.get("content-type"))
         return _evaluate(service, data, body, request, runtime, caller)
 
 
 def _evaluate(
     service: ServiceDeclaration,
     data: Any,
-    body: bytes,
+    body: PendingBody,
     request: Request,
     runtime: Runtime,
     caller: Caller | None,
@@ -160,7 +179,7 @@ def _evaluate(
     request.state.audit["rules"] = [card["source"]["topic"]["code"] for card in result["cards"]]
     cards_returned(request, service.id, result["cards"])
     response = json_response(result)
-    if len(body) >= TRIM_AFTER_BYTES:  # once the answer is sent and the parsed body is gone
+    if body.size >= TRIM_AFTER_BYTES:  # once the answer is sent and the parsed body is gone
         response.background = BackgroundTask(release_free_memory)
     return response
 

@@ -36,6 +36,11 @@ def test_quick_run_writes_results_and_keeps_the_fetch_deadline(tmp_path: Path) -
     [pv, os_] = data["stages"]  # the small size's two hooks, each stage timed
     assert (pv["hook"], os_["hook"]) == ("patient-view", "order-select")
     assert all(pv[stage] > 0 and os_[stage] > 0 for stage in STAGES)
+    for server in data["servers"]:  # the peak since start-up is at least any moment's resident size
+        assert all(
+            peak >= now
+            for peak, now in zip(server["rss_peak_mb_per_worker"], server["rss_mb_per_worker"], strict=True)
+        )
     report = (tmp_path / results.name.replace(".json", ".md")).read_text()
     assert report.startswith("# Benchmark")
     assert "| small | order-select | " in report.split("Where the service's CPU goes")[1]
