@@ -75,7 +75,9 @@ def post(url: str, body: bytes, timeout: float = 30.0) -> tuple[int, Any, float]
 def measure(
     server: Server, url: str, body_file: Path, clients: int, duration: float, tool: str
 ) -> tuple[LoadResult, float]:
-    """One load run; server CPU ms per request from the workers' CPU time before and after."""
+    """One load run; server CPU ms per request from the workers' CPU time before and after (once the calls of the
+    run before have been answered)."""
+    server.wait_idle()
     before = server.cpu()
     result = drive(url, body_file, clients, duration, tool)
     spent = server.cpu() - before

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OWN_PACKAGES = ("cds_service", "hooks", "fhir_mappings", "bench")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
+IDLE_QUIET_SECONDS = 0.1
+IDLE_TIMEOUT_SECONDS = 10.0
 
 
 def free_port() -> int:
@@ -87,6 +89,18 @@ class Server:
 
     def cpu(self) -> float:
         return sum(cpu_seconds(p) for p in self.worker_pids())
+
+    def wait_idle(self, quiet: float = IDLE_QUIET_SECONDS, timeout: float = IDLE_TIMEOUT_SECONDS) -> None:
+        """Wait until the workers' CPU time stops growing: a load run that ends leaves the calls its clients sent
+        last in the server (a large one costs 0.1 s each), and their CPU belongs to no later run."""
+        deadline = time.perf_counter() + timeout
+        last = self.cpu()
+        while time.perf_counter() < deadline:
+            time.sleep(quiet)
+            now = self.cpu()
+            if now - last < 1 / CLK_TCK:
+                return
+            last = now
 
     def rss_per_worker(self) -> list[float]:
         return [rss_mb(p) for p in self.worker_pids()]

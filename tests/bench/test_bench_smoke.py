@@ -4,10 +4,14 @@ smoke run mean nothing; the full run is `python -m bench`, never part of the tes
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from bench.payloads import SERVICES, SIZES, count, hook_request, record, scaled_record
 from bench.run import main
+from bench.servers import Server
 from bench.stages import STAGES
 
 
@@ -45,3 +49,21 @@ def test_quick_run_writes_results_and_keeps_the_fetch_deadline(tmp_path: Path) -
     assert report.startswith("# Benchmark")
     assert "| small | order-select | " in report.split("Where the service's CPU goes")[1]
     assert "- small within 2x of floor-gc: " in report and "- start-up < 1000 ms: " in report
+
+
+def test_a_measurement_starts_once_the_server_has_finished_the_calls_before_it() -> None:
+    burner = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.5: pass\ntime.sleep(60)",
+        ]
+    )
+    try:
+        server = Server("busy", "-", 1, 0, burner)
+        time.sleep(0.05)
+        server.wait_idle()
+        assert server.cpu() >= 0.5  # it waited for the half second of work to end
+    finally:
+        burner.kill()
+        burner.wait()
