@@ -40,6 +40,11 @@ def test_quick_run_writes_results_and_keeps_the_fetch_deadline(tmp_path: Path) -
     [pv, os_] = data["stages"]  # the small size's two hooks, each stage timed
     assert (pv["hook"], os_["hook"]) == ("patient-view", "order-select")
     assert all(pv[stage] > 0 and os_[stage] > 0 for stage in STAGES)
+    for server in data["servers"]:  # start-up is the median of its starts
+        assert (
+            len(server["startup_ms_each"]) == 2
+            and abs(server["startup_ms"] - sum(server["startup_ms_each"]) / 2) <= 1
+        )
     for server in data["servers"]:  # the peak since start-up is at least any moment's resident size
         assert all(
             peak >= now
