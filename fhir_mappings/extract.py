@@ -23,6 +23,7 @@ from fhir_mappings.facts import (
     GeneResult,
     Intervention,
     MarkerResult,
+    Measurement,
     MedicationOrder,
     Metastasis,
     RiskFinding,
@@ -31,7 +32,7 @@ from fhir_mappings.facts import (
     Surgery,
 )
 from fhir_mappings.observations import BloodPressurePart, latest, latest_blood_pressure, observation_fact
-from fhir_mappings.patient import MeasuredObservation, demographics, latest_per_measure
+from fhir_mappings.patient import MeasuredObservation, demographics, latest_per_measure, measurement
 from fhir_mappings.resources import Resource, ResourceIndex, as_list, codings_of, concept_text, ref_key
 from fhir_mappings.terminology import BUILT_IN, ObservationRole, Terminology
 
@@ -130,6 +131,15 @@ def build_picture(
             ours.append(resource)
             roles[id(resource)] = role
     observed = guarded(lambda r: observation_fact(r, roles[id(r)], term, tz), ours)
+
+    def read_measurement(found: MeasuredObservation) -> Measurement | None:
+        """Values are read for the latest measurement of each measure only, under the same guard."""
+        read = guarded(lambda _: measurement(found), [found.resource])
+        return read[0] if read else None
+
+    latest_measured = latest_per_measure(
+        (o for o in observed if isinstance(o, MeasuredObservation)), read_measurement
+    )
     conditions = guarded(lambda r: condition_fact(r, term, tz), index.of_type("Condition"))
     cancers = [c for c in conditions if isinstance(c, CancerCondition)]
     scores = latest((o for o in observed if isinstance(o, Score)), lambda s: s.scale)
@@ -142,7 +152,7 @@ def build_picture(
         planned_surgeries=tuple(sorted(planned, key=lambda s: (s.on, s.ref))),
         completed_surgeries=tuple(sorted(done, key=lambda s: (s.on, s.ref))),
         demographics=people[0] if people else None,
-        latest=latest_per_measure(o for o in observed if isinstance(o, MeasuredObservation)),
+        latest=latest_measured,
         cancer_conditions=tuple(sorted(cancers, key=lambda c: c.ref)),
         metastases=tuple(sorted((c for c in conditions if isinstance(c, Metastasis)), key=lambda m: m.ref)),
         comorbidities=tuple(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, tzinfo
 
 from fhir_mappings.dates import parse_fhir_date
@@ -43,7 +43,8 @@ def measured(resource: Resource, measure: Measure, tz: tzinfo) -> MeasuredObserv
     )
 
 
-def _measurement(found: MeasuredObservation) -> Measurement:
+def measurement(found: MeasuredObservation) -> Measurement:
+    """The value of a dated body measurement, in the canonical unit of its measure."""
     quantity = found.resource.get("valueQuantity")
     raw = quantity.get("value") if isinstance(quantity, dict) else None
     unit = unit_of(quantity) if isinstance(quantity, dict) else None
@@ -56,11 +57,26 @@ def _measurement(found: MeasuredObservation) -> Measurement:
     )
 
 
-def latest_per_measure(found: Iterable[MeasuredObservation]) -> tuple[Measurement, ...]:
-    """The most recent measurement of each measure (undated ones lose to dated ones)."""
-    latest: dict[Measure, MeasuredObservation] = {}
+def latest_per_measure(
+    found: Iterable[MeasuredObservation], read: Callable[[MeasuredObservation], Measurement | None]
+) -> tuple[Measurement, ...]:
+    """The most recent measurement of each measure (undated ones lose to dated ones) that `read` can read: one
+    that cannot be read (None) gives way to the one before it."""
+    candidates: dict[Measure, list[MeasuredObservation]] = {}
     for m in found:
-        current = latest.get(m.measure)
-        if current is None or (m.on or date.min, m.ref) > (current.on or date.min, current.ref):
-            latest[m.measure] = m
-    return tuple(_measurement(latest[m]) for m in Measure if m in latest)
+        candidates.setdefault(m.measure, []).append(m)
+    latest: list[Measurement] = []
+    for measure in Measure:
+        pending = candidates.get(measure, [])
+        while pending:
+            newest = max(pending, key=_recency)
+            value = read(newest)
+            if value is not None:
+                latest.append(value)
+                break
+            pending.remove(newest)
+    return tuple(latest)
+
+
+def _recency(m: MeasuredObservation) -> tuple[date, str]:
+    return m.on or date.min, m.ref

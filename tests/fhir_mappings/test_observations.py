@@ -412,3 +412,16 @@ def test_a_measurement_whose_period_cannot_be_read_is_skipped_and_the_one_before
     assert facts.latest == (
         Measurement(Measure.WEIGHT, 70.0, "70 kg", date(2026, 1, 10), "Observation/w-ok"),
     )
+
+
+def test_a_latest_measurement_whose_value_cannot_be_read_costs_its_fact_and_the_one_before_wins() -> None:
+    # An integer beyond float range (Python's json, as the FHIR client parses fetched bundles, reads any size):
+    # values are read for the latest measurement only, after extraction, and still under the guard.
+    facts = extracted(
+        observation("w-huge", WEIGHT, "2026-03-01", valueQuantity=quantity(10**400, "kg")),
+        observation("w-ok", WEIGHT, "2026-01-10", valueQuantity=quantity(70, "kg")),
+    )
+    assert facts.skipped_resources == 1
+    assert facts.latest == (
+        Measurement(Measure.WEIGHT, 70.0, "70 kg", date(2026, 1, 10), "Observation/w-ok"),
+    )
