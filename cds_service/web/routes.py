@@ -5,6 +5,7 @@ first admitted (cds_service.admission), so that its body is read only when it ma
 
 from __future__ import annotations
 
+import contextlib
 import html
 import inspect
 from typing import TYPE_CHECKING, Annotated, Any
@@ -124,10 +125,10 @@ async def call_service(service_id: str, request: Request) -> Response:
     service = _service(service_id)
     request.state.audit["service"] = service.id
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) <= INLINE_MAX_BYTES:
-        return await _answer(service, PendingBody(await raw_body(request)), request, caller)
+    small = declared.isdigit() and int(declared) <= INLINE_MAX_BYTES
     large_calls: LargeCalls = request.app.state.large_calls
-    async with large_calls.admitted():  # the body stays unread (in the socket) until the call may proceed
+    # A large body stays unread (in the socket) until the call is admitted.
+    async with contextlib.nullcontext() if small else large_calls.admitted():
         return await _answer(service, PendingBody(await raw_body(request)), request, caller)
 
 
@@ -136,9 +137,7 @@ async def _answer(
 ) -> Response:
     """Evaluated on the loop when small, prefetched and the slot is free; else in a worker thread."""
     runtime: Runtime = request.app.state.runtime
-    parsed: tuple[Any] | None = (
-        None  # the body's JSON once parsed here: a call that may fetch is not parsed twice
-    )
+    parsed: tuple[Any] | None = None  # the JSON parsed here, handed on: a call that may fetch is parsed once
     if body.size <= INLINE_MAX_BYTES:
         with runtime.slots.held_if_free() as free:
             if free:
