@@ -24,7 +24,7 @@ from cds_service.auth.caller import AuthFailed
 from cds_service.auth.clients import TrustedClients, load_trusted_clients
 from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
 from cds_service.card_log import ShownCardLog
-from cds_service.clock import Clock, UuidFactory, random_uuid, system_clock
+from cds_service.clock import Clock, UuidFactory, system_clock, time_ordered_uuid
 from cds_service.errors import CdsError, ConfigError, operation_outcome
 from cds_service.gc_settings import freeze_start_up, raise_gen0_threshold
 from cds_service.metrics import Metrics, request_observer
@@ -83,7 +83,7 @@ def create_app(
     settings: Settings | None = None,
     *,
     clock: Clock = system_clock,
-    new_uuid: UuidFactory = random_uuid,
+    new_uuid: UuidFactory = time_ordered_uuid,
     store: Store | None = None,
     fetch_jwks: Fetch = fetch_jwks,
 ) -> FastAPI:
