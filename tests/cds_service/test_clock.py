@@ -16,9 +16,11 @@ from cds_service.clock import time_ordered_uuid
 from cds_service.settings import Settings
 
 
-def test_a_card_uuid_is_a_version_7_uuid_of_the_rfc_variant() -> None:
-    made = uuid.UUID(time_ordered_uuid())
+def test_a_card_uuid_is_a_version_7_uuid_of_the_rfc_variant_in_canonical_form() -> None:
+    text = time_ordered_uuid()
+    made = uuid.UUID(text)
 
+    assert str(made) == text  # lower-case hex, 8-4-4-4-12
     assert made.version == 7
     assert made.variant == uuid.RFC_4122
 
