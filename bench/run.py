@@ -27,12 +27,12 @@ from typing import Any
 
 import orjson
 
+from bench.hotspots import Profile, layer_table, sample_each
 from bench.load import LoadResult, drive, wrk_available
 from bench.payloads import SERVICES, SIZES, count, hook_request, record, scaled_record
-from bench.servers import ROOT, Server, running
+from bench.servers import ROOT, SERVICE_APP, Server, running
 from bench.stages import STAGES
 
-SERVICE_APP = "cds_service.app:create_app"
 FLOOR_APP = "bench.floor:create_app"
 FLOOR_GC_APP = "bench.floor:create_gc_tuned_app"
 APPS = (("floor", FLOOR_APP), ("floor-gc", FLOOR_GC_APP), ("service", SERVICE_APP))
@@ -103,6 +103,22 @@ def stage_profiles(
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
         out[(size, hook)] = json.loads(done.stdout)
     return out
+
+
+def hotspot_profiles(
+    args: argparse.Namespace, workdir: Path, bodies: dict[tuple[str, str], Path]
+) -> dict[tuple[str, str], Profile]:
+    """py-spy on one serving worker per size and hook (`bench.hotspots`); none where py-spy cannot run, said so."""
+    if args.skip_hotspots:
+        return {}
+    print("  hot spots (py-spy)", flush=True)
+    try:
+        return sample_each(
+            bodies, environment(workdir, args.deadline), workdir, args.hotspot_seconds, args.tool
+        )
+    except RuntimeError as exc:
+        print(f"  hot spots left out: {exc}", flush=True)
+        return {}
 
 
 def environment(workdir: Path, deadline: float) -> dict[str, str]:
@@ -396,6 +412,7 @@ def table(
     fetch: dict[str, Any] | None,
     machine: dict[str, Any],
     stages: dict[tuple[str, str], dict[str, float]],
+    hotspots: dict[tuple[str, str], Profile],
 ) -> str:
     floors = {(c.app, c.workers, c.size, c.hook, c.clients): c for c in cells if c.app in FLOORS}
     lines = [
@@ -462,8 +479,36 @@ def table(
             for r in fetch["rows"]
         ]
     lines += stage_table(cells, stages)
+    lines += hotspot_table(hotspots)
     lines += ["", "Targets (issue #7)", "", *targets(cells, servers, linear, fetch)]
     return "\n".join(lines) + "\n"
+
+
+HOT_FUNCTIONS = 12
+"""Functions listed per size and hook, by self time."""
+
+
+def hotspot_table(hotspots: dict[tuple[str, str], Profile]) -> list[str]:
+    """The share of a serving worker's samples by layer, then its hottest functions."""
+    if not hotspots:
+        return []
+    lines = [
+        "",
+        "Where a serving worker's time goes (py-spy, 1 worker, 1 client): % of the worker's samples by the layer "
+        "of the innermost Python function (time in C counts for the function that called it). "
+        "`python -m bench.hotspots --size S --hook H` lists the functions.",
+        "",
+        *layer_table(hotspots),
+        "",
+        "Hottest functions by self time, % of samples:",
+        "",
+    ]
+    for (size, hook), profile in hotspots.items():
+        hottest = ", ".join(
+            f"{name} {profile.share(n):.1f}" for name, n in profile.self_time.most_common(HOT_FUNCTIONS)
+        )
+        lines.append(f"- {size} {hook}: {hottest}")
+    return lines
 
 
 def stage_table(cells: list[Cell], stages: dict[tuple[str, str], dict[str, float]]) -> list[str]:
@@ -529,6 +574,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-linearity", action="store_true")
     parser.add_argument("--skip-fetch", action="store_true")
+    parser.add_argument("--skip-hotspots", action="store_true", help="no py-spy profile of a serving worker")
+    parser.add_argument(
+        "--hotspot-seconds", type=float, default=5.0, help="seconds of py-spy sampling per size and hook"
+    )
     parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "results", help="folder for the results (.json and .md)"
     )
@@ -542,6 +591,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.duration, args.warmup, args.workers, args.clients = 0.5, 0.0, [1], [1, 8]
         args.sizes, args.tool = ["small"], "python" if args.tool == "auto" else args.tool
         args.startups = 2
+        args.skip_hotspots = True
         args.linear_sizes, args.slow_queries, args.fetch_repeats = (10, 100, 300), [0.05, 1.5], 2
     return args
 
@@ -572,7 +622,8 @@ def main(argv: list[str] | None = None) -> int:
         cells, servers, linear, fetch = run_matrix(args, workdir, bodies)
         print("  stage profiles", flush=True)
         stages = stage_profiles(args, workdir, bodies)
-    report = table(cells, servers, linear, fetch, machine, stages)
+        hotspots = hotspot_profiles(args, workdir, bodies)
+    report = table(cells, servers, linear, fetch, machine, stages, hotspots)
     print()
     print(report)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -588,6 +639,18 @@ def main(argv: list[str] | None = None) -> int:
                 "linearity": linear,
                 "fetch": fetch,
                 "stages": [{"size": size, "hook": hook, **ms} for (size, hook), ms in stages.items()],
+                "hotspots": [
+                    {
+                        "size": size,
+                        "hook": hook,
+                        "samples": p.samples,
+                        "layers_percent": {layer: p.share(n) for layer, n in p.layers.most_common()},
+                        "self_percent": {
+                            name: p.share(n) for name, n in p.self_time.most_common(HOT_FUNCTIONS)
+                        },
+                    }
+                    for (size, hook), p in hotspots.items()
+                ],
             },
             indent=2,
         )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+SERVICE_APP = "cds_service.app:create_app"
 OWN_PACKAGES = ("cds_service", "hooks", "fhir_mappings", "bench")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE = os.sysconf("SC_PAGE_SIZE")
