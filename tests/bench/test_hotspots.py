@@ -10,14 +10,14 @@ import pytest
 from bench.hotspots import LAYERS, OTHER, layer_of, layer_table, main, module_path, py_spy, read_collapsed
 from bench.servers import ROOT
 
-RAW = [
+RAW = [  # paths in this checkout, wherever it lies (py-spy writes them absolute)
     # outermost first; the same function twice on one stack (recursion) counts once for that sample
-    "run (uvicorn/main.py:10);call_service (/work/main/cds_service/web/routes.py:132);"
-    "parse_json_body (/work/main/cds_service/protocol/parse.py:40) 6",
-    "run (uvicorn/main.py:10);call_service (/work/main/cds_service/web/routes.py:132);"
-    "run_rules (/work/main/cds_service/engine/run.py:15);walk (/work/main/fhir_mappings/x.py:3);"
-    "walk (/work/main/fhir_mappings/x.py:9) 3",
-    "run (uvicorn/main.py:10);card (/work/main/cds_service/engine/cards.py:69) 1",
+    f"run (uvicorn/main.py:10);call_service ({ROOT}/cds_service/web/routes.py:132);"
+    f"parse_json_body ({ROOT}/cds_service/protocol/parse.py:40) 6",
+    f"run (uvicorn/main.py:10);call_service ({ROOT}/cds_service/web/routes.py:132);"
+    f"run_rules ({ROOT}/cds_service/engine/run.py:15);walk ({ROOT}/fhir_mappings/x.py:3);"
+    f"walk ({ROOT}/fhir_mappings/x.py:9) 3",
+    f"run (uvicorn/main.py:10);card ({ROOT}/cds_service/engine/cards.py:69) 1",
     "",
     "not a stack line",
 ]
