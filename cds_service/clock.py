@@ -26,8 +26,8 @@ def time_ordered_uuid() -> str:
     Every card the service returns is recorded under its uuid (the card log, for the feedback report). A random
     uuid4 key lands on a random page of that index, so each recorded card rewrote a page of its own, and the
     cost per card grew with the table (SQLite: 6 µs per card in a new store, 16 µs at 200,000 cards); keys that
-    grow with time are appended (6.5 µs at 200,000). The random bits keep it as unguessable as a uuid4 across
-    cards of the same millisecond."""
+    grow with time are appended (6.5 µs at 200,000). The 74 random bits (a uuid4 has 122) keep cards of the same
+    millisecond apart; the time they give away is when the card was made."""
     rand = int.from_bytes(os.urandom(10))
     value = (
         (time.time_ns() // 1_000_000) << 80
