@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import tzinfo
 
 from fhir_mappings.dates import parse_fhir_date
@@ -17,6 +18,8 @@ from fhir_mappings.systems import ICD10CM
 from fhir_mappings.terminology import Terminology
 
 ConditionFact = CancerCondition | Metastasis | ComorbidCondition | RiskFinding
+
+log = logging.getLogger(__name__)
 
 EXCLUDED_VERIFICATION = frozenset({"refuted", "entered-in-error"})
 RECURRENT_STATUSES = frozenset({"recurrence", "relapse"})
@@ -36,6 +39,9 @@ def condition_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> 
     if any(code in EXCLUDED_VERIFICATION for _, code in codings_of(resource.get("verificationStatus"))):
         return None
     codings = codings_of(resource.get("code"))
+    if not any(system and code for system, code in codings):
+        log.info("Condition %s has no coding: skipped", key)
+        return None
     status = _clinical_status(resource)
     active = status is None or status in ACTIVE_STATUSES
     name = concept_text(resource.get("code")) or "condition"
@@ -51,9 +57,12 @@ def condition_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> 
         return Metastasis(key, site, _site_key(site, codings, resource, terminology), name)
 
     cancer = terminology.cancers.first(codings)
+    is_history = cancer is None
+    if is_history:
+        cancer = terminology.cancer_history.first(codings)
     if cancer is not None:
         recurrent = status in RECURRENT_STATUSES or terminology.local_recurrence.matches_any(codings)
-        return CancerCondition(key, cancer, name, recurrent)
+        return CancerCondition(key, cancer, name, recurrent, active and not is_history)
 
     comorbidity = terminology.comorbidities.first(codings)
     if comorbidity is not None:
@@ -74,11 +83,13 @@ def _site_key(
     resource: Resource,
     terminology: Terminology,
 ) -> str:
-    """Peritoneum and omentum are one site; other sites are told apart by the code that made them a metastasis
-    (ICD-10-CM at the 4-character level, so C78.01 and C78.02 are both lung), and a generic secondary code
-    (mCODE style) by its body site."""
-    if site is not MetastaticSite.OTHER:
+    """Peritoneum and omentum are one site, and each named organ is one site whatever its code system; other
+    sites are told apart by the code that made them a metastasis (ICD-10-CM at the 4-character level), and a
+    generic secondary code (mCODE style) by its body site."""
+    if site.peritoneal:
         return "peritoneum"
+    if site is not MetastaticSite.OTHER:
+        return site.value
     matched = [(s, c) for s, c in codings if s and c and terminology.metastases.concept(s, c) is not None]
     if not matched:
         return "other"

@@ -141,7 +141,7 @@ def build_picture(
         (o for o in observed if isinstance(o, MeasuredObservation)), read_measurement
     )
     conditions = guarded(lambda r: condition_fact(r, term, tz), index.of_type("Condition"))
-    cancers = [c for c in conditions if isinstance(c, CancerCondition)]
+    cancers = explaining_primaries([c for c in conditions if isinstance(c, CancerCondition)])
     scores = latest((o for o in observed if isinstance(o, Score)), lambda s: s.scale)
     afp = latest((o for o in observed if isinstance(o, MarkerResult)), lambda _: "afp")
     status = latest((o for o in observed if isinstance(o, StatusReport)), lambda _: "status")
@@ -153,7 +153,7 @@ def build_picture(
         completed_surgeries=tuple(sorted(done, key=lambda s: (s.on, s.ref))),
         demographics=people[0] if people else None,
         latest=latest_measured,
-        cancer_conditions=tuple(sorted(cancers, key=lambda c: c.ref)),
+        cancer_conditions=cancers,
         metastases=tuple(sorted((c for c in conditions if isinstance(c, Metastasis)), key=lambda m: m.ref)),
         comorbidities=tuple(
             sorted((c for c in conditions if isinstance(c, ComorbidCondition)), key=lambda c: c.ref)
@@ -186,6 +186,15 @@ def _drug(resource: Resource, index: ResourceIndex, terminology: Terminology) ->
         if isinstance(ingredient, dict):
             pairs += codings_of(ingredient.get("itemCodeableConcept"))
     return terminology.drugs.first(pairs)
+
+
+def _ocular(dosages: object, terminology: Terminology) -> bool:
+    """Given into or onto the eye (intravitreal bevacizumab, for one): not the systemic therapy the rules speak
+    of (catalog revision 2, "Systemic bevacizumab"). No route stated counts as systemic."""
+    return any(
+        isinstance(dosage, dict) and terminology.ocular_route.matches_any(codings_of(dosage.get("route")))
+        for dosage in as_list(dosages)
+    )
 
 
 def _first_date(values: Iterable[object], tz: tzinfo) -> date | None:
@@ -221,7 +230,7 @@ def _medication_order(
     if key is None:
         return None
     drug = _drug(resource, index, terminology)
-    if drug is None:
+    if drug is None or _ocular(resource.get("dosageInstruction"), terminology):
         return None
     events: list[object] = []
     starts: list[object] = []
@@ -261,7 +270,7 @@ def _administration(
     if key is None or resource.get("status") not in GIVEN_STATUSES:
         return None
     drug = _drug(resource, index, terminology)
-    if drug is None:
+    if drug is None or _ocular(resource.get("dosage"), terminology):
         return None  # most administrations of a chart are of drugs no rule knows: not dated
     given = parse_fhir_date(resource.get("effectiveDateTime"), tz) or _first_date(
         [_get(resource, "effectivePeriod", "end"), _get(resource, "effectivePeriod", "start")], tz
@@ -393,3 +402,10 @@ def _interventions(
         Intervention(key, kind, name, done, on, under_review=key in reviewed, drugs=frozenset(drugs))
         for kind in kinds
     ]
+
+
+def explaining_primaries(cancers: list[CancerCondition]) -> tuple[CancerCondition, ...]:
+    """The active primaries when any is on record, else every other one (resolved, in remission, history):
+    a breast cancer resolved years ago does not explain new peritoneal disease beside an active colon cancer."""
+    active = [c for c in cancers if c.active]
+    return tuple(sorted(active or cancers, key=lambda c: c.ref))

@@ -54,10 +54,17 @@ class Drug(StrEnum):
     LENVATINIB = "lenvatinib"
     REGORAFENIB = "regorafenib"
     GEFITINIB = "gefitinib"
+    ERLOTINIB = "erlotinib"
     OSIMERTINIB = "osimertinib"
+    DACOMITINIB = "dacomitinib"
     ALECTINIB = "alectinib"
     CRIZOTINIB = "crizotinib"
+    BRIGATINIB = "brigatinib"
+    LORLATINIB = "lorlatinib"
+    CERITINIB = "ceritinib"
+    ENTRECTINIB = "entrectinib"
     CETUXIMAB = "cetuximab"
+    PANITUMUMAB = "panitumumab"
     ATEZOLIZUMAB = "atezolizumab"
     PEMBROLIZUMAB = "pembrolizumab"
     CEMIPLIMAB = "cemiplimab"
@@ -85,16 +92,26 @@ DRUG_CLASSES: dict[Drug, frozenset[DrugClass]] = {
     Drug.LENVATINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
     Drug.REGORAFENIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
     Drug.GEFITINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.ERLOTINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
     Drug.OSIMERTINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.DACOMITINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
     Drug.ALECTINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
     Drug.CRIZOTINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.BRIGATINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.LORLATINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.CERITINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
+    Drug.ENTRECTINIB: frozenset({DrugClass.TKI, DrugClass.TARGETED}),
     Drug.CETUXIMAB: frozenset({DrugClass.TARGETED}),
+    Drug.PANITUMUMAB: frozenset({DrugClass.TARGETED}),
     Drug.ATEZOLIZUMAB: frozenset({DrugClass.IMMUNOTHERAPY}),
     Drug.PEMBROLIZUMAB: frozenset({DrugClass.IMMUNOTHERAPY}),
     Drug.CEMIPLIMAB: frozenset({DrugClass.IMMUNOTHERAPY}),
 }
 """Pharmacological classes (not codes): sorafenib, lenvatinib and regorafenib are the kinase inhibitors of
-HCC-LUNG-PM l.6-8 and l.16; atezolizumab, pembrolizumab and cemiplimab are immune checkpoint inhibitors."""
+HCC-LUNG-PM l.6-8 and l.16; the EGFR (gefitinib, erlotinib, osimertinib, dacomitinib) and ALK/ROS1 (alectinib,
+crizotinib, brigatinib, lorlatinib, ceritinib, entrectinib) kinase inhibitors and the anti-EGFR antibodies
+(cetuximab, panitumumab) are targeted therapies; atezolizumab, pembrolizumab and cemiplimab are immune checkpoint
+inhibitors."""
 
 
 class Cancer(StrEnum):
@@ -111,9 +128,24 @@ class Cancer(StrEnum):
 
 
 class MetastaticSite(StrEnum):
+    """Where a secondary neoplasm is. Peritoneum (retroperitoneum included) and omentum are peritoneal metastasis
+    (catalog, "PM"); each organ named here is one site however it is coded; OTHER sites are told apart by code."""
+
     PERITONEUM = "peritoneum"
     OMENTUM = "omentum"
+    LIVER = "liver"
+    LUNG = "lung"
+    PLEURA = "pleura"
+    BONE = "bone"
+    BRAIN = "brain"
+    LYMPH_NODES = "lymph nodes"
+    ADRENAL = "adrenal gland"
+    OVARY = "ovary"
     OTHER = "other"
+
+    @property
+    def peritoneal(self) -> bool:
+        return self in (MetastaticSite.PERITONEUM, MetastaticSite.OMENTUM)
 
 
 class Comorbidity(StrEnum):
@@ -262,24 +294,31 @@ class Surgery:
 
 @dataclass(frozen=True, slots=True)
 class CancerCondition:
-    """A primary cancer on record."""
+    """A primary cancer on record: a cancer condition, or a personal history of one (its type is known)."""
 
     ref: str
     cancer: Cancer
     name: str
     recurrent: bool
     """clinicalStatus recurrence/relapse, or a local-recurrence code."""
+    active: bool = True
+    """False for a history code (ICD-10-CM Z85, SNOMED CT "history of") or a clinicalStatus of inactive,
+    remission or resolved: an active primary outranks such a one (catalog revision 2, "Primary")."""
 
 
 @dataclass(frozen=True, slots=True)
 class Metastasis:
     """An active secondary malignant neoplasm. `site_key` tells sites apart for counting: every peritoneal or
-    omental code is one site, 'peritoneum'."""
+    omental code is one site, 'peritoneum'; every code of a named organ is that organ."""
 
     ref: str
     site: MetastaticSite
     site_key: str
     name: str
+
+    @property
+    def peritoneal(self) -> bool:
+        return self.site.peritoneal
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,6 +409,8 @@ class ClinicalPicture:
     latest: tuple[Measurement, ...] = ()
     """The latest measurement of each measure on record (at most one per measure)."""
     cancer_conditions: tuple[CancerCondition, ...] = ()
+    """The primaries that explain the chart's disease: the active ones when any is on record, else the resolved,
+    in-remission and historical ones (catalog revision 2, "Primary")."""
     metastases: tuple[Metastasis, ...] = ()
     comorbidities: tuple[ComorbidCondition, ...] = ()
     risk_features: tuple[RiskFinding, ...] = ()
@@ -401,7 +442,7 @@ class ClinicalPicture:
     @cached_property
     def peritoneal_metastases(self) -> tuple[Metastasis, ...]:
         """The metastases of the peritoneum or omentum."""
-        return tuple(m for m in self.metastases if m.site is not MetastaticSite.OTHER)
+        return tuple(m for m in self.metastases if m.peritoneal)
 
     @cached_property
     def has_peritoneal_metastasis(self) -> bool:

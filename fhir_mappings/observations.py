@@ -82,6 +82,11 @@ def observation_fact(
         )
     if kind in ("bp-panel", "systolic", "diastolic"):
         return _blood_pressure(resource, kind, key, terminology, tz)
+    if kind == "tnm-t":
+        value = resource.get("valueCodeableConcept")
+        if not terminology.t4_category.matches_any(codings_of(value)):
+            return None
+        return RiskFinding(key, RiskFeature.T4, concept_text(value) or RiskFeature.T4.value)
     if kind == "risk" and isinstance(concept, RiskFeature):
         if resource.get("valueBoolean") is False:
             return None

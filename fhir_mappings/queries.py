@@ -47,7 +47,7 @@ PATIENT = Query("patient", "Patient/{{context.patientId}}")
 CONDITIONS = Query("conditions", "Condition?patient={{context.patientId}}")
 BODY_MEASUREMENTS = ObservationQuery("bodyMeasurements", ("measure",))
 CLINICAL_OBSERVATIONS = ObservationQuery(
-    "clinicalObservations", ("scale", "afp", "status", "variant", "gene-test", "risk")
+    "clinicalObservations", ("scale", "afp", "status", "variant", "gene-test", "risk", "tnm-t")
 )
 VITAL_SIGNS = ObservationQuery("bloodPressure", ("bp-panel", "systolic", "diastolic"))
 

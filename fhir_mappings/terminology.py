@@ -34,6 +34,7 @@ class Terminology:
 
         self.drugs = CodeIndex(self._keyed(vs.DRUGS))
         self.cancers = CodeIndex(self._keyed(vs.CANCERS))
+        self.cancer_history = CodeIndex(self._keyed(vs.CANCER_HISTORY))
         self.metastases = CodeIndex(self._keyed(vs.METASTASES))
         self.comorbidities = CodeIndex(self._keyed(vs.COMORBIDITIES))
         self.risk_features = CodeIndex(self._keyed(vs.RISK_FEATURES))
@@ -50,6 +51,8 @@ class Terminology:
         self.variant_present = self.value_set(vs.VARIANT_PRESENT.id)
         self.variant_absent = self.value_set(vs.VARIANT_ABSENT.id)
         self.ecog_answers = self.value_set(vs.ECOG_ANSWER_CODES.id)
+        self.t4_category = self.value_set("t4-category")
+        self.ocular_route = self.value_set("ocular-route")
         self._roles = self._observation_roles()
         self.observations: CodeIndex[ObservationRole] = CodeIndex(self._roles)
 
@@ -72,6 +75,7 @@ class Terminology:
             ("afp", vs.AFP),
             ("status", vs.DISEASE_STATUS),
             ("variant", vs.VARIANT),
+            ("tnm-t", vs.TNM_PRIMARY_TUMOR_CATEGORY),
             ("bp-panel", vs.BLOOD_PRESSURE_PANEL),
             ("systolic", vs.SYSTOLIC_BP),
             ("diastolic", vs.DIASTOLIC_BP),

@@ -7,13 +7,14 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from tests.live_server import free_port
 
@@ -95,3 +96,14 @@ def running_sekmet(workdir: Path) -> Iterator[FhirServer]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+def sekmet_holding(workdir: Path, bundles: Iterable[dict[str, Any]]) -> Iterator[FhirServer]:
+    """A running sekmet-fhir loaded with `bundles` (for a module-scoped fixture); the test skips where
+    sekmet-fhir is not installed."""
+    if sekmet_executable() is None:
+        pytest.skip("sekmet-fhir is not installed (pip install -e '.[dev]')")
+    with running_sekmet(workdir) as server:
+        for bundle in bundles:
+            server.load(bundle)
+        yield server

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import FIXTURES, load_json, make_client, suite_settings, with_fhir_server
-from tests.fhir_server import FhirServer, running_sekmet, sekmet_executable
+from tests.fhir_server import FhirServer, sekmet_holding
 from tests.scenario_builder import hook_request
 from tests.test_scenarios import strip_uuids
 
@@ -58,12 +58,8 @@ def test_each_primary_gets_its_pathway_guidance_on_chart_open(patient_id: str, t
 
 @pytest.fixture(scope="module")
 def fhir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FhirServer]:
-    if sekmet_executable() is None:
-        pytest.skip("sekmet-fhir is not installed (pip install -e '.[dev]')")
-    with running_sekmet(tmp_path_factory.mktemp("sekmet")) as server:
-        for patient_id in PATHWAYS:
-            server.load(load_json(FIXTURES / "patients" / f"{patient_id}.json"))
-        yield server
+    bundles = (load_json(FIXTURES / "patients" / f"{patient_id}.json") for patient_id in PATHWAYS)
+    yield from sekmet_holding(tmp_path_factory.mktemp("sekmet"), bundles)
 
 
 @pytest.mark.fhir_server

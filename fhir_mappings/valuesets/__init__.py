@@ -7,6 +7,7 @@ ValueSets. Concept maps (`DRUGS`, `CANCERS`, …) say which concept each set sta
 from __future__ import annotations
 
 from fhir_mappings.valuesets.conditions import (
+    CANCER_HISTORY,
     CANCERS,
     COMORBIDITIES,
     LOCAL_RECURRENCE,
@@ -14,6 +15,7 @@ from fhir_mappings.valuesets.conditions import (
     PERITONEUM_BODY_SITE,
     RISK_FEATURES,
 )
+from fhir_mappings.valuesets.generated import GENERATED
 from fhir_mappings.valuesets.medications import DRUGS
 from fhir_mappings.valuesets.model import Code, CodeIndex, ValueSet
 from fhir_mappings.valuesets.observations import (
@@ -29,6 +31,7 @@ from fhir_mappings.valuesets.observations import (
     PROTEIN_CHANGE,
     SCALES,
     SYSTOLIC_BP,
+    TNM_PRIMARY_TUMOR_CATEGORY,
     TRENDS,
     VARIANT,
     VARIANT_ABSENT,
@@ -41,51 +44,14 @@ from fhir_mappings.valuesets.procedures import (
     SURGICAL_PROCEDURE_CATEGORY,
 )
 
-
-def _all_sets() -> dict[str, ValueSet]:
-    singles = (
-        LOCAL_RECURRENCE,
-        PERITONEUM_BODY_SITE,
-        AFP,
-        BLOOD_PRESSURE_PANEL,
-        SYSTOLIC_BP,
-        DIASTOLIC_BP,
-        DISEASE_STATUS,
-        ECOG_ANSWER_CODES,
-        GENE_STUDIED,
-        PROTEIN_CHANGE,
-        VARIANT,
-        VARIANT_ABSENT,
-        VARIANT_PRESENT,
-        MAJOR_SURGERY,
-        OXALIPLATIN_HIPEC,
-        SURGICAL_PROCEDURE_CATEGORY,
-    )
-    maps = (
-        CANCERS,
-        COMORBIDITIES,
-        METASTASES,
-        RISK_FEATURES,
-        DRUGS,
-        MEASURES,
-        SCALES,
-        TRENDS,
-        GENES,
-        INTERVENTIONS,
-        ORDERABLES,
-    )
-    found: dict[str, ValueSet] = {}
-    for value_set in (*singles, *(vs for m in maps for vs in m.values())):
-        assert found.setdefault(value_set.id, value_set) is value_set, f"two value sets named {value_set.id}"
-    return dict(sorted(found.items()))
-
-
-VALUE_SETS: dict[str, ValueSet] = _all_sets()
+VALUE_SETS: dict[str, ValueSet] = dict(sorted(GENERATED.items()))
+"""Every value set the build wrote, by id (the concept maps above name the ones each fact reads)."""
 
 __all__ = [
     "AFP",
     "BLOOD_PRESSURE_PANEL",
     "CANCERS",
+    "CANCER_HISTORY",
     "COMORBIDITIES",
     "DIASTOLIC_BP",
     "DISEASE_STATUS",
@@ -106,6 +72,7 @@ __all__ = [
     "SCALES",
     "SURGICAL_PROCEDURE_CATEGORY",
     "SYSTOLIC_BP",
+    "TNM_PRIMARY_TUMOR_CATEGORY",
     "TRENDS",
     "VALUE_SETS",
     "VARIANT",

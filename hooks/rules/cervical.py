@@ -333,7 +333,7 @@ def isolated_omental_resection(
     if (
         condition is None
         or picture.metastatic_site_count != 1
-        or any(m.site is MetastaticSite.OTHER for m in mets)
+        or any(not m.peritoneal for m in mets)
         or not any(m.site is MetastaticSite.OMENTUM for m in mets)
     ):
         return None

@@ -22,7 +22,6 @@ from fhir_mappings.facts import (
     Intervention,
     InterventionKind,
     MarkerResult,
-    MetastaticSite,
     Scale,
     StatusReport,
     Trend,
@@ -228,7 +227,7 @@ def _done_text(interventions: Iterable[Intervention]) -> str:
 
 
 def _extra_peritoneal(picture: ClinicalPicture) -> list[str]:
-    return [f"{md(m.name)} ({m.ref})" for m in picture.metastases if m.site is MetastaticSite.OTHER]
+    return [f"{md(m.name)} ({m.ref})" for m in picture.metastases if not m.peritoneal]
 
 
 def _crs_hipec_chart(

@@ -29,7 +29,6 @@ from fhir_mappings.facts import (
     Gene,
     GeneResult,
     MedicationOrder,
-    MetastaticSite,
     Orderable,
 )
 from hooks.rules.chart import ORDER_HOOKS, VIEW_HOOKS, chart_lines, therapy_text, with_pm
@@ -211,7 +210,7 @@ def lung_palliation(picture: ClinicalPicture, context: HookContext, now: datetim
     if condition is None:
         return None
     count = picture.metastatic_site_count
-    others = [m for m in picture.metastases if m.site is MetastaticSite.OTHER]
+    others = [m for m in picture.metastases if not m.peritoneal]
     lines = chart_lines(picture, condition)
     if count == 1:
         summary = (

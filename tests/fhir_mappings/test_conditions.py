@@ -174,7 +174,7 @@ def local_first(rid: str, local_code: str, icd_code: str, display: str) -> dict[
 
 def test_local_code_first_does_not_hide_the_icd_metastasis() -> None:
     found = fact(local_first("lung-r", "MET-17", "C78.01", "Right lung metastasis"))
-    assert isinstance(found, Metastasis) and found.site is MetastaticSite.OTHER
+    assert isinstance(found, Metastasis) and found.site is MetastaticSite.LUNG
 
 
 def test_lung_metastases_coded_after_local_codes_are_one_site() -> None:

@@ -183,7 +183,7 @@ def test_build_picture_fills_every_field_from_a_chart() -> None:
     )
     assert facts.demographics is not None and facts.demographics.sex == "female"
     assert facts.primary_cancers == frozenset({Cancer.COLORECTAL})
-    assert [m.site for m in facts.metastases] == [MetastaticSite.OTHER, MetastaticSite.PERITONEUM]
+    assert [m.site for m in facts.metastases] == [MetastaticSite.LIVER, MetastaticSite.PERITONEUM]
     assert facts.metastatic_site_count == 2
     assert [c.ref for c in facts.comorbidities] == ["Condition/dvt"]
     assert [r.ref for r in facts.risk_features] == ["Condition/t4"]

@@ -47,9 +47,11 @@ def test_skin_carcinoma_is_not_a_primary_of_peritoneal_metastasis() -> None:
     [
         ("C78.6", MetastaticSite.PERITONEUM),
         ("C7B.04", MetastaticSite.PERITONEUM),
-        ("C78.7", MetastaticSite.OTHER),
-        ("C78.01", MetastaticSite.OTHER),
-        ("C79.51", MetastaticSite.OTHER),
+        ("C78.7", MetastaticSite.LIVER),
+        ("C78.01", MetastaticSite.LUNG),
+        ("C79.51", MetastaticSite.BONE),
+        ("C78.5", MetastaticSite.OTHER),
+        ("C79.2", MetastaticSite.OTHER),
     ],
 )
 def test_icd_metastasis_site(code: str, site: MetastaticSite) -> None:

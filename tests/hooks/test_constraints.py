@@ -34,11 +34,17 @@ def test_rule_ids_are_unique_and_the_foundation_rules_are_implemented() -> None:
     assert set(ids) >= FOUNDATION_RULES | DOSE_RULES
 
 
+NOT_YET_IMPLEMENTED = {"CERV-FOLLOWUP": "issue #16 (clinical logic, revision 2)"}
+"""Catalog ids whose rule lands with a later issue; an id leaves this list when its rule is implemented."""
+
+
 @pytest.mark.skipif(not CATALOG.exists(), reason="../shared/guideline-catalog.md is absent")
 def test_every_catalog_rule_id_is_implemented_and_no_other() -> None:
     catalog_ids = set(re.findall(r"^\| ([A-Z]{2,6}(?:-[A-Z0-9]+)+) \|", CATALOG.read_text(), re.MULTILINE))
-    assert len(catalog_ids) == 35
-    assert {r.id for r in ALL_RULES} == catalog_ids
+    assert len(catalog_ids) == 36
+    implemented = {r.id for r in ALL_RULES}
+    assert not implemented & set(NOT_YET_IMPLEMENTED), "implemented now: drop it from NOT_YET_IMPLEMENTED"
+    assert implemented == catalog_ids - set(NOT_YET_IMPLEMENTED)
 
 
 def test_rules_yield_only_to_rules_that_exist() -> None:
@@ -121,8 +127,9 @@ def test_every_project_code_in_a_value_set_is_defined_in_the_code_system() -> No
 
 @pytest.mark.skipif(not TERMINOLOGY.exists(), reason="../shared/terminology.md is absent")
 def test_no_code_marked_unverified_in_the_terminology_is_used() -> None:
-    """The terminology lists codes that could not be verified; none of them may stand in a value set."""
-    unverified = {"25370001", "HGNC:6407", "318350", "1792776", "1547545", "2890-2", "5804-0", "2889-4"}
+    """The terminology lists codes that could not be verified; none of them may stand in a value set unless the
+    terminology build has since confirmed it in a source (pembrolizumab 1547545: an RxNorm release extract)."""
+    unverified = {"25370001", "HGNC:6407", "318350", "1792776", "2890-2", "5804-0", "2889-4"}
     used = {c.code for vs in VALUE_SETS.values() for c in vs.codes}
     assert not unverified & used
 
