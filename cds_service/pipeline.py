@@ -121,9 +121,7 @@ def handle_hook(
     )
     lap("picture")
     now = runtime.clock()
-    findings = run_rules(
-        service.rules, picture, HookContext(service.hook, local_today(now, settings.tz)), now
-    )
+    findings = run_rules(service.rules, picture, HookContext(service.hook, local_today(now, settings.tz)))
     lap("rules")
     drafts_by_ref = {key: r for r in drafts if (key := ref_key(r)) is not None}
     builder = CardBuilder(

@@ -242,7 +242,8 @@ def write_scenario(
     timezone: str = "UTC",
 ) -> Path:
     """Write fixtures/scenarios/<rule_id>/<name>/ with the request and its scenario.json; `expect` lists
-    (rule id, indicator) of every card, in response order."""
+    (rule id, indicator) of the cards it expects, in response order; a scenario that does not expect its own
+    rule's card forbids it."""
     service = next(s for s in SERVICES if s.hook == request["hook"])
     folder = SCENARIOS / rule_id / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -254,5 +255,7 @@ def write_scenario(
         "timezone": timezone,
         "expect": [{"rule": r, "indicator": i} for r, i in expect],
     }
+    if rule_id not in {r for r, _ in expect}:
+        meta["forbid"] = [rule_id]
     (folder / "scenario.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
     return folder

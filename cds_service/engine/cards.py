@@ -19,7 +19,7 @@ from cds_service.engine.types import (
     SetMedicationDose,
     SuggestionSpec,
 )
-from cds_service.protocol.models import SUMMARY_MAX, Action, Card, Coding, Source, Suggestion
+from cds_service.protocol.models import Action, Card, Coding, Source, Suggestion
 from fhir_mappings.actions import new_service_request, with_dose, with_medication_start, with_occurrence
 from fhir_mappings.resources import Resource
 from fhir_mappings.terminology import Terminology
@@ -39,12 +39,8 @@ OVERRIDE_REASONS = (
 )
 
 
-def _fit(summary: str) -> str:
-    """The spec's summary limit as a last guard; rules already keep well under it."""
-    if len(summary) <= SUMMARY_MAX:
-        return summary
-    log.warning("summary shortened from %d characters", len(summary))
-    return summary[: SUMMARY_MAX - 1].rstrip() + "…"
+UNREVIEWED_NOTE = "\n\n_The source of this guidance calls itself pending human review._"
+"""Said on every card whose source document marks itself unreviewed."""
 
 
 class CardBuilder:
@@ -67,16 +63,17 @@ class CardBuilder:
         self._terminology = terminology
 
     def card(self, rule: Rule, finding: Finding) -> Card:
-        short_name = rule.citations[0].source
+        document = rule.document
         suggestions = [s for s in (self._suggestion(spec) for spec in finding.suggestions) if s is not None]
+        detail = finding.detail + (UNREVIEWED_NOTE if document.unreviewed else "")
         return Card(
             uuid=self._new_uuid(),
-            summary=_fit(finding.summary),
-            detail=finding.detail,
+            summary=finding.summary,
+            detail=detail,
             indicator=finding.indicator.value,
             source=Source(
-                label=f"{short_name}: {rule.title}",
-                url=f"{self._base_url}/sources/{short_name}",
+                label=document.label,
+                url=f"{self._base_url}/sources/{document.short_name}",
                 topic=Coding(system=RULES_SYSTEM, code=rule.id, display=rule.title),
             ),
             suggestions=suggestions or None,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 
 from cds_service.engine.types import Finding, HookContext, Rule
 from fhir_mappings.facts import ClinicalPicture
@@ -13,7 +12,7 @@ log = logging.getLogger(__name__)
 
 
 def run_rules(
-    rules: Sequence[Rule], picture: ClinicalPicture, context: HookContext, now: datetime
+    rules: Sequence[Rule], picture: ClinicalPicture, context: HookContext
 ) -> list[tuple[Rule, Finding]]:
     """One finding at most per rule, ordered critical → warning → info (catalog order within a level).
 
@@ -23,7 +22,7 @@ def run_rules(
     found: list[tuple[Rule, Finding]] = []
     for rule in rules:
         try:
-            finding = rule.evaluate(picture, context, now)
+            finding = rule.evaluate(picture, context)
         except Exception as exc:
             log.error("rule %s failed and was skipped: %s", rule.id, type(exc).__name__)
             continue

@@ -1,13 +1,22 @@
-"""What a rule is and what it may say. Rules are pure: (facts, context, now) -> a finding or nothing."""
+"""What a rule is and what it may say. Rules are pure: (facts, context) -> a finding or nothing; the context
+carries the call's site-local date, read from the injected clock."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
+from cds_service.engine.statements import Citation as Citation
+from cds_service.engine.statements import DOCUMENTS, SourceDocument, Statement
+from cds_service.protocol.models import SUMMARY_MAX
 from fhir_mappings.facts import ClinicalPicture, DoseUnit, Fact, Orderable
+
+ORDER_HOOKS = ("order-select", "order-sign")
+"""The hooks whose context carries draft orders."""
+VIEW_HOOKS = ("patient-view",)
+ALL_HOOKS = (*VIEW_HOOKS, *ORDER_HOOKS)
 
 
 class Indicator(StrEnum):
@@ -19,23 +28,6 @@ class Indicator(StrEnum):
     def rank(self) -> int:
         """Sort key: critical first, then warning, then info."""
         return {"critical": 0, "warning": 1, "info": 2}[self.value]
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    """Lines of one source document (1-based, inclusive) that a rule stands on."""
-
-    source: str
-    first_line: int
-    last_line: int
-
-    def __str__(self) -> str:
-        lines = (
-            f"l.{self.first_line}"
-            if self.first_line == self.last_line
-            else (f"l.{self.first_line}-{self.last_line}")
-        )
-        return f"{self.source} {lines}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,15 +91,20 @@ class SuggestionSpec:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """Everything one rule has to say in this call: it becomes exactly one card."""
+    """Everything one rule has to say in this call: it becomes exactly one card. A summary longer than the
+    spec allows (record text can be long) is cut at a word, never refused."""
 
     indicator: Indicator
     summary: str
     detail: str
     suggestions: tuple[SuggestionSpec, ...] = ()
 
+    def __post_init__(self) -> None:
+        if len(self.summary) > SUMMARY_MAX:
+            object.__setattr__(self, "summary", self.summary[: SUMMARY_MAX - 1].rstrip() + "…")
 
-RuleFn = Callable[[ClinicalPicture, HookContext, datetime], Finding | None]
+
+RuleFn = Callable[[ClinicalPicture, HookContext], Finding | None]
 
 
 @dataclass(frozen=True)
@@ -116,11 +113,25 @@ class Rule:
     title: str
     hooks: frozenset[str]
     requires: frozenset[Fact]
-    citations: tuple[Citation, ...]
+    statements: tuple[Statement, ...]
     version: str
     evaluate: RuleFn
     yields_to: frozenset[str] = frozenset()
     """Rule ids whose cards make this one redundant: it is dropped when any of them fires."""
+    cited: tuple[Citation, ...] = ()
+    """TRANSITIONAL (issue #15): citations of a rule not yet moved to statements."""
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """The lines of the source documents the rule stands on: those of its statements."""
+        return tuple(dict.fromkeys([*(s.citation for s in self.statements), *self.cited]))
+
+    @property
+    def document(self) -> SourceDocument:
+        """The document the rule's card names as its source: that of its first statement."""
+        if self.statements:
+            return self.statements[0].document
+        return DOCUMENTS[self.cited[0].source]
 
 
 def rule(
@@ -129,22 +140,27 @@ def rule(
     title: str,
     hooks: tuple[str, ...],
     requires: tuple[Fact, ...],
-    cites: tuple[Citation, ...],
+    statements: tuple[Statement, ...] = (),
     version: str,
     yields_to: tuple[str, ...] = (),
+    cites: tuple[Citation, ...] = (),
 ) -> Callable[[RuleFn], Rule]:
-    """Declare a guideline rule: its catalog id, triggers, required facts and citations."""
+    """Declare a guideline rule: its catalog id, triggers, required facts and the statements it relies on.
+    Rule modules under hooks/rules are discovered: declaring the rule is registering it."""
 
     def wrap(fn: RuleFn) -> Rule:
+        if not statements and not cites:
+            raise ValueError(f"{id}: a rule relies on at least one statement")
         return Rule(
             id=id,
             title=title,
             hooks=frozenset(hooks),
             requires=frozenset(requires),
-            citations=cites,
+            statements=statements,
             version=version,
             evaluate=fn,
             yields_to=frozenset(yields_to),
+            cited=cites,
         )
 
     return wrap

@@ -20,12 +20,12 @@ from urllib.parse import urljoin
 import orjson
 import requests
 
+from cds_service.engine.types import ORDER_HOOKS
 from cds_service.fhir_client import next_link
 from cds_service.prefetch.resolve import render
 from cds_service.tools.devkeys import DevKey
 
 HOOKS = ("patient-view", "order-select", "order-sign")
-ORDER_HOOKS = ("order-select", "order-sign")
 DEFAULT_SERVICE = "http://127.0.0.1:8000"
 DEFAULT_USER = "Practitioner/cli-user"
 MAX_PAGES = 20

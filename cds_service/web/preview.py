@@ -27,6 +27,7 @@ import orjson
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 
+from cds_service.engine.types import ORDER_HOOKS
 from cds_service.errors import NotFound
 from cds_service.settings import Settings
 from hooks.services import SERVICES
@@ -34,7 +35,6 @@ from hooks.services import SERVICES
 HERE = Path(__file__).resolve().parent
 PACKAGE_EXAMPLES = HERE.parent.parent / "fixtures" / "examples"
 WORKDIR_EXAMPLES = Path("fixtures") / "examples"
-ORDER_HOOKS = ("order-select", "order-sign")
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"

@@ -1,42 +1,28 @@
-"""Every guideline rule of the service, one module per clinical topic."""
+"""Every guideline rule of the service, one module per clinical topic.
+
+Rules register themselves: every `@rule` declared in a module of this package is found here, so adding a rule
+is adding it to its topic module (or a new module). Modules are read in name order and rules in the order they
+are declared; cards of one indicator keep that order.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
 
 from cds_service.engine.types import Rule
-from hooks.rules import (
-    bevacizumab_toxicity,
-    cervical,
-    cytoreduction,
-    hepatocellular,
-    lung,
-    pathways,
-)
-from hooks.rules.bevacizumab_perioperative import (
-    active_bevacizumab_near_planned_surgery,
-    bevacizumab_order_near_planned_surgery,
-    bevacizumab_order_soon_after_major_surgery,
-    surgery_order_soon_after_bevacizumab,
-    vegf_agent_near_planned_surgery,
-)
-from hooks.rules.dose_checks import (
-    bevacizumab_per_weight,
-    carboplatin_calvert,
-    cisplatin_per_bsa,
-    paclitaxel_per_bsa,
-)
 
-ALL_RULES: tuple[Rule, ...] = (
-    bevacizumab_order_near_planned_surgery,
-    bevacizumab_order_soon_after_major_surgery,
-    surgery_order_soon_after_bevacizumab,
-    active_bevacizumab_near_planned_surgery,
-    vegf_agent_near_planned_surgery,
-    carboplatin_calvert,
-    cisplatin_per_bsa,
-    paclitaxel_per_bsa,
-    bevacizumab_per_weight,
-    *bevacizumab_toxicity.RULES,
-    *cytoreduction.RULES,
-    *pathways.RULES,
-    *hepatocellular.RULES,
-    *lung.RULES,
-    *cervical.RULES,
-)
+
+def _discover() -> tuple[Rule, ...]:
+    found: list[Rule] = []
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        found += [
+            value
+            for value in vars(module).values()
+            if isinstance(value, Rule) and value.evaluate.__module__ == module.__name__
+        ]
+    return tuple(found)
+
+
+ALL_RULES: tuple[Rule, ...] = _discover()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from cds_service.engine.types import (
+    ORDER_HOOKS,
     Citation,
     DeleteDraft,
     Finding,
@@ -33,7 +34,6 @@ HOLD = timedelta(days=BEV_SURGICAL_HOLD_DAYS)
 
 HOLD_CITATION = Citation("CERVICAL-OMENTAL", 61, 61)
 VEGF_COMPLICATIONS_CITATION = Citation("CRC-PM-REVIEW", 438, 440)
-ORDER_HOOKS = ("order-select", "order-sign")
 COURSE_STATUSES = frozenset({"active", "on-hold", "completed", "draft"})
 VEGF_CLASS_AGENTS = (Drug.RAMUCIRUMAB, Drug.ZIV_AFLIBERCEPT)
 
@@ -192,9 +192,7 @@ def _move_suggestions(
     cites=(HOLD_CITATION, VEGF_COMPLICATIONS_CITATION),
     version="1.1.0",
 )
-def bevacizumab_order_near_planned_surgery(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def bevacizumab_order_near_planned_surgery(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Critical: a bevacizumab draft with a dose less than 28 days before a planned surgery (or after a planned
     major one), or whose stated course runs across it."""
     planned = upcoming(picture, context.today)
@@ -239,7 +237,7 @@ def bevacizumab_order_near_planned_surgery(
     version="1.1.0",
 )
 def bevacizumab_order_soon_after_major_surgery(
-    picture: ClinicalPicture, context: HookContext, now: datetime
+    picture: ClinicalPicture, context: HookContext
 ) -> Finding | None:
     """Critical: a bevacizumab draft with a dose less than 28 days after a major surgery that was done. The
     earliest restart moves the whole schedule clear of every surgery; when a planned surgery pushes it beyond
@@ -345,9 +343,7 @@ def _last_dose_before(exposure: _Exposure, surgery: date) -> tuple[date, bool] |
     cites=(HOLD_CITATION,),
     version="1.1.0",
 )
-def surgery_order_soon_after_bevacizumab(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: a surgery order dated less than 28 days after the last bevacizumab dose before it."""
     given = exposures(picture, include_drafts=True)
     lines, suggestions = [], []
@@ -412,9 +408,7 @@ def surgery_order_soon_after_bevacizumab(
     cites=(HOLD_CITATION,),
     version="1.1.0",
 )
-def active_bevacizumab_near_planned_surgery(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def active_bevacizumab_near_planned_surgery(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning on chart open: bevacizumab given or scheduled within 28 days of a planned surgery, either side."""
 
     def gap(exposure: _Exposure, surgery: Surgery) -> int:
@@ -450,9 +444,7 @@ def active_bevacizumab_near_planned_surgery(
     cites=(VEGF_COMPLICATIONS_CITATION,),
     version="1.1.0",
 )
-def vegf_agent_near_planned_surgery(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def vegf_agent_near_planned_surgery(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: a VEGF-pathway agent other than bevacizumab near a planned surgery: guidance only, since the
     sources give these agents no hold of their own."""
     found = _order_conflicts(

@@ -8,9 +8,18 @@ gives incidences, not a blood-pressure threshold: the hypertension range is the 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
-from cds_service.engine.types import Citation, Finding, HookContext, Indicator, Rule, rule
+from cds_service.engine.types import (
+    ALL_HOOKS,
+    ORDER_HOOKS,
+    Citation,
+    Finding,
+    HookContext,
+    Indicator,
+    Rule,
+    rule,
+)
 from fhir_mappings.facts import (
     BloodPressure,
     ClinicalPicture,
@@ -20,7 +29,6 @@ from fhir_mappings.facts import (
     Fact,
     MedicationOrder,
 )
-from hooks.rules.chart import ALL_HOOKS, ORDER_HOOKS
 from hooks.rules.wording import day, md, short
 
 HYPERTENSION_SYSTOLIC_MMHG = 140.0
@@ -113,9 +121,7 @@ def _order_lines(orders: Sequence[MedicationOrder]) -> list[str]:
     cites=(MONITOR_HYPERTENSION, CYCLE),
     version="1.0.0",
 )
-def bevacizumab_with_hypertension(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def bevacizumab_with_hypertension(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: bevacizumab under review (order hooks) or being given (patient-view) while the latest blood
     pressure is ≥ 140 systolic or ≥ 90 diastolic. No blood pressure on record: no card (the source asks for
     monitoring, not for a reading before each order; a card on every bevacizumab order without a reading
@@ -161,9 +167,7 @@ def _condition_line(c: ComorbidCondition) -> str:
     cites=(MONITOR_VTE_FISTULA,),
     version="1.0.0",
 )
-def bevacizumab_with_vte_or_fistula(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def bevacizumab_with_vte_or_fistula(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: a bevacizumab order under review while an active venous thromboembolism or fistula is on
     record. None on record: no card (absence is all a problem list can show)."""
     orders = picture.orders_under_review(Drug.BEVACIZUMAB)

@@ -9,9 +9,18 @@ carboplatin without prior cisplatin) need a cervical primary, as the dose checks
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from cds_service.engine.types import Citation, Finding, HookContext, Indicator, Rule, rule
+from cds_service.engine.types import (
+    ORDER_HOOKS,
+    VIEW_HOOKS,
+    Citation,
+    Finding,
+    HookContext,
+    Indicator,
+    Rule,
+    rule,
+)
 from fhir_mappings.facts import (
     Cancer,
     CancerCondition,
@@ -25,8 +34,6 @@ from fhir_mappings.facts import (
     Trend,
 )
 from hooks.rules.chart import (
-    ORDER_HOOKS,
-    VIEW_HOOKS,
     chart_lines,
     drugs_of_class,
     primary,
@@ -151,7 +158,7 @@ def _ecog_line(ecog: Score | None) -> str:
     cites=(FIRSTLINE,),
     version="1.0.0",
 )
-def first_line_therapy(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def first_line_therapy(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: recurrent cervical cancer with peritoneal/omental metastasis and none of the first-line drugs on
     record: the preferred regimen with its doses, the cisplatin-intolerant alternative, and what the
     patient's ECOG means for bevacizumab (ECOG missing: the card names it). Recurrence not on record: no card
@@ -188,9 +195,7 @@ def first_line_therapy(picture: ClinicalPicture, context: HookContext, now: date
     cites=(PERFORMANCE,),
     version="1.0.0",
 )
-def bevacizumab_with_poor_performance(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def bevacizumab_with_poor_performance(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: bevacizumab under review for cervical cancer while the latest ECOG is 2 or more. ECOG not on
     record: no card (the regimen's default, bevacizumab combination, is what the source prefers unless
     performance status is poor; the first-line card asks for the ECOG)."""
@@ -221,9 +226,7 @@ def bevacizumab_with_poor_performance(
     cites=(PLATINUM, CISPLATIN_INTOLERANT),
     version="1.0.0",
 )
-def carboplatin_without_prior_cisplatin(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def carboplatin_without_prior_cisplatin(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: carboplatin under review for cervical cancer and no cisplatin on record (no medication history
     at all reads as no cisplatin; the card says 'on record'). Cisplatin on record: no card."""
     condition = primary(picture, Cancer.CERVICAL)
@@ -277,7 +280,7 @@ def _first_line_start(picture: ClinicalPicture) -> date | None:
     cites=(SECONDLINE,),
     version="1.0.0",
 )
-def second_line_therapy(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def second_line_therapy(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: cervical cancer with peritoneal/omental metastasis, first-line drugs on record and the latest
     disease status 'progression' dated after the first first-line drug (l.77: progression *after* first-line
     therapy; a status dated the day the first drug started most likely describes the disease that led to
@@ -321,9 +324,7 @@ def second_line_therapy(picture: ClinicalPicture, context: HookContext, now: dat
     cites=(RESECTION,),
     version="1.0.0",
 )
-def isolated_omental_resection(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def isolated_omental_resection(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: recurrent cervical cancer whose single metastatic site is the omentum (every metastasis on record
     is omental or peritoneal, at least one omental) and ECOG 0-1: resection followed by systemic therapy may
     be considered. ECOG not on record: the card still shows and names it (performance status is one of four

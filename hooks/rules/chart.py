@@ -1,7 +1,7 @@
 """What pathway rules say about the chart, worded once: the primary, the peritoneal disease, scores, disease
 status and therapy; and the calendar-month arithmetic of their intervals.
 
-Every line names the record it comes from (`Condition/…`, `Observation/…`), so a clinician can check it.
+Lines name things as a clinician does (the condition's name, a value and its date), never a FHIR reference.
 """
 
 from __future__ import annotations
@@ -22,10 +22,6 @@ from fhir_mappings.facts import (
 )
 from hooks.rules.wording import dated, md
 
-ORDER_HOOKS = ("order-select", "order-sign")
-VIEW_HOOKS = ("patient-view",)
-ALL_HOOKS = ("patient-view", "order-select", "order-sign")
-
 
 def primary(picture: ClinicalPicture, cancer: Cancer) -> CancerCondition | None:
     """The first condition on record for this primary (by reference, so the choice is stable)."""
@@ -39,11 +35,11 @@ def with_pm(picture: ClinicalPicture, cancer: Cancer) -> CancerCondition | None:
 
 def primary_line(condition: CancerCondition) -> str:
     recurrent = " (recurrent)" if condition.recurrent else ""
-    return f"- Primary: {md(condition.name)}{recurrent} ({condition.ref})."
+    return f"- Primary: {md(condition.name)}{recurrent}."
 
 
 def pm_line(picture: ClinicalPicture) -> str:
-    names = "; ".join(f"{md(m.name)} ({m.ref})" for m in picture.peritoneal_metastases)
+    names = "; ".join(md(m.name) for m in picture.peritoneal_metastases)
     return f"- Peritoneal metastasis: {names}."
 
 
@@ -55,14 +51,14 @@ def chart_lines(picture: ClinicalPicture, condition: CancerCondition) -> list[st
 def score_text(score: Score | None, scale: Scale) -> str:
     if score is None:
         return f"{scale.value} not on record"
-    return f"{scale.value} {score.value}{dated(score.on)} ({score.ref})"
+    return f"{scale.value} {score.value}{dated(score.on)}"
 
 
 def status_line(status: StatusReport | None, missing: str) -> str:
     """The latest disease status; `missing` says what its absence means to the card that asks."""
     if status is None:
         return f"- Disease status: {missing}."
-    return f"- Disease status: {status.trend.value}{dated(status.on)} ({status.ref})."
+    return f"- Disease status: {status.trend.value}{dated(status.on)}."
 
 
 def therapy_text(picture: ClinicalPicture) -> str:

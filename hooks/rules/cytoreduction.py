@@ -10,9 +10,19 @@ patient-view cards speak about the chart.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 
-from cds_service.engine.types import Citation, Finding, HookContext, Indicator, Rule, rule
+from cds_service.engine.types import (
+    ALL_HOOKS,
+    ORDER_HOOKS,
+    VIEW_HOOKS,
+    Citation,
+    Finding,
+    HookContext,
+    Indicator,
+    Rule,
+    rule,
+)
 from fhir_mappings.facts import (
     Cancer,
     CancerCondition,
@@ -27,9 +37,6 @@ from fhir_mappings.facts import (
     Trend,
 )
 from hooks.rules.chart import (
-    ALL_HOOKS,
-    ORDER_HOOKS,
-    VIEW_HOOKS,
     add_months,
     chart_lines,
     pm_line,
@@ -41,7 +48,7 @@ from hooks.rules.chart import (
     therapy_text,
     with_pm,
 )
-from hooks.rules.wording import SUMMARY_LIMIT, dated, day, md, short
+from hooks.rules.wording import dated, day, md, short
 
 # --- Thresholds ---------------------------------------------------------------------------------------------
 
@@ -282,7 +289,7 @@ def _planned(shown: Iterable[Intervention]) -> bool:
     cites=(HCC_SELECTION, HCC_ALGORITHM, HCC_LUNG_NOT_STANDARD, HCC_PITFALLS),
     version="1.0.0",
 )
-def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """CRS/HIPEC is not standard for HCC with PM: a warning on order hooks (CRS or HIPEC under review) and on a
     patient-view whose chart has a CRS/HIPEC order or plan not yet done; info on a patient-view with none (no
     choice has been made). The MDT info card instead when systemic therapy is on record, AFP is normalised, a
@@ -321,7 +328,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime)
     if profound and not extra:
         summary = f"{subject}: {afp_phrase(picture.afp)}, response documented; MDT evaluation at a specialised centre"
         detail = "\n".join([*lines, "", HCC_RESPONSE_NOTE, HCC_STATEMENT])
-        return Finding(Indicator.INFO, short(summary, SUMMARY_LIMIT), detail)
+        return Finding(Indicator.INFO, summary, detail)
     reasons = [afp_phrase(picture.afp), status_phrase(picture.disease_status)]
     if not treated:
         reasons.append("no systemic therapy on record")
@@ -330,7 +337,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime)
     verdict = "CRS/HIPEC not standard" if subject == "HCC with PM" else "not standard"
     summary = f"{subject}: {verdict} ({'; '.join(reasons)})"
     indicator = _choice_indicator(context, shown)
-    return Finding(indicator, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", HCC_STATEMENT]))
+    return Finding(indicator, summary, "\n".join([*lines, "", HCC_STATEMENT]))
 
 
 @rule(
@@ -347,7 +354,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext, now: datetime)
     cites=(LUNG_SYSTEMIC_FIRST, LUNG_PITFALLS),
     version="1.0.0",
 )
-def hipec_for_lung(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def hipec_for_lung(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """CRS/HIPEC is not standard for lung cancer with PM; systemic chemotherapy comes first. Warning on order
     hooks (only with CRS or HIPEC under review) and on a patient-view whose chart has a CRS/HIPEC order or plan
     not yet done; info on any other lung + PM patient-view (no choice against the recommendation made). The
@@ -375,7 +382,7 @@ def hipec_for_lung(picture: ClinicalPicture, context: HookContext, now: datetime
     )
     summary = f"{subject}; systemic chemotherapy first ({therapy})"
     indicator = _choice_indicator(context, shown)
-    return Finding(indicator, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", LUNG_STATEMENT]))
+    return Finding(indicator, summary, "\n".join([*lines, "", LUNG_STATEMENT]))
 
 
 @rule(
@@ -392,7 +399,7 @@ def hipec_for_lung(picture: ClinicalPicture, context: HookContext, now: datetime
     cites=(COLORECTAL_EVIDENCE, EXPLORATION_AND_REPORT, HIPEC_PENETRATION, CCR_SCORE, PROGNOSTIC_FACTORS),
     version="1.0.0",
 )
-def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Colorectal PM: PCI ≥ 20 warning (outside the limited disease of the evidence); PCI < 20 info (candidate
     in an experienced centre, CCR-0/1 the prerequisite) unless the latest CCR on record is 2 or more and not
     older than the PCI (a CCR dated before the PCI is taken to be from an earlier operation, and the detail
@@ -455,7 +462,7 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext, now: da
         verdict = f"- PCI {pci.value} is below {PCI_LIMIT}."
         indicator = Indicator.INFO
     detail = "\n".join([*lines, verdict, "", PCI_STATEMENT, CCR_STATEMENT])
-    return Finding(indicator, short(summary, SUMMARY_LIMIT), detail)
+    return Finding(indicator, summary, detail)
 
 
 @rule(
@@ -466,9 +473,7 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext, now: da
     cites=(HIPEC_PENETRATION, CCR_SCORE),
     version="1.0.0",
 )
-def hipec_after_incomplete_cytoreduction(
-    picture: ClinicalPicture, context: HookContext, now: datetime
-) -> Finding | None:
+def hipec_after_incomplete_cytoreduction(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: a HIPEC order under review while the latest CCR score is 2 or more. CCR 0-1, or no CCR score
     on record: no card (the PCI card asks for the surgical assessment)."""
     reviewed = picture.interventions_under_review(InterventionKind.HIPEC)
@@ -485,7 +490,7 @@ def hipec_after_incomplete_cytoreduction(
         *intervention_lines(reviewed),
         f"- {score_text(ccr, Scale.CCR)}: residual deposits larger than 2.5 mm.",
     ]
-    return Finding(Indicator.WARNING, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", CCR_STATEMENT]))
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", CCR_STATEMENT]))
 
 
 @rule(
@@ -502,7 +507,7 @@ def hipec_after_incomplete_cytoreduction(
     cites=(PROACTIVE_HIPEC,),
     version="1.0.0",
 )
-def proactive_hipec(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def proactive_hipec(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: HIPEC ordered for colorectal cancer with no peritoneal metastasis on record and a T4 tumour or
     perforation. No risk feature on record, or PM on record: no card (HIPEC-CRC-PCI speaks for PM). The trials
     tested oxaliplatin HIPEC: the card says which drug the order names, if any."""
@@ -532,7 +537,7 @@ def proactive_hipec(picture: ClinicalPicture, context: HookContext, now: datetim
         *intervention_lines(reviewed),
     ]
     detail = "\n".join([*lines, "", PROACTIVE_STATEMENT, drug_note])
-    return Finding(Indicator.WARNING, short(summary, SUMMARY_LIMIT), detail)
+    return Finding(Indicator.WARNING, summary, detail)
 
 
 @rule(
@@ -543,7 +548,7 @@ def proactive_hipec(picture: ClinicalPicture, context: HookContext, now: datetim
     cites=(OXALIPLATIN_TRIAL,),
     version="1.0.0",
 )
-def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: an oxaliplatin-based HIPEC under review for colorectal PM, known from the order itself (its code
     or order details) or from an oxaliplatin draft in the same call. A HIPEC whose drug is unknown: no card."""
     condition = with_pm(picture, Cancer.COLORECTAL)
@@ -565,9 +570,7 @@ def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext, now: datet
         f"Oxaliplatin HIPEC {_requested(reviewed)}, colorectal PM: no survival gain over CRS alone in a "
         "randomised trial (42 vs 41 months)"
     )
-    return Finding(
-        Indicator.INFO, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", OXALIPLATIN_STATEMENT])
-    )
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", OXALIPLATIN_STATEMENT]))
 
 
 @rule(
@@ -578,7 +581,7 @@ def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext, now: datet
     cites=(POSTOP_CHEMO,),
     version="1.0.0",
 )
-def hcc_after_cytoreduction(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def hcc_after_cytoreduction(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: HCC with CRS or HIPEC done, during the 2 postoperative months (to the same day 2 months later,
     inclusive) of the latest dated one; an undated one counts only when no dated one exists, and the card then
     says the date is unknown. Peritoneal metastasis is not required: it may be recorded as resolved after
@@ -628,7 +631,7 @@ def hcc_after_cytoreduction(picture: ClinicalPicture, context: HookContext, now:
     cites=(PIPAC_PALLIATIVE,),
     version="1.0.0",
 )
-def pipac_palliative(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def pipac_palliative(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: PIPAC under review for colorectal PM is a palliative option without a clear indication yet. No
     colorectal primary or no PM on record: no card. The PCI is shown when on record, named missing otherwise."""
     condition = with_pm(picture, Cancer.COLORECTAL)
@@ -646,7 +649,7 @@ def pipac_palliative(picture: ClinicalPicture, context: HookContext, now: dateti
         f"PIPAC {_requested(reviewed)}, colorectal PM ({pci_text}): palliative, for non-resectable PM or if "
         "ineligible for radical treatment"
     )
-    return Finding(Indicator.INFO, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", PIPAC_STATEMENT]))
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", PIPAC_STATEMENT]))
 
 
 RULES: tuple[Rule, ...] = (

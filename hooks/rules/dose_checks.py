@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from cds_service.engine.types import (
+    ORDER_HOOKS,
     Citation,
     Finding,
     HookContext,
@@ -57,7 +58,6 @@ PLAUSIBLE_AGE = (18, 120)
 LONG_INFUSION_HOURS, SHORT_INFUSION_HOURS = 20.0, 4.0
 """Infusion durations read as the 24-hour (with cisplatin) and 3-hour (with carboplatin) paclitaxel schedules."""
 
-ORDER_HOOKS = ("order-select", "order-sign")
 REQUIRES = (Fact.DRAFT_ORDERS, Fact.DEMOGRAPHICS, Fact.BODY_MEASUREMENTS, Fact.PRIMARY_CANCER)
 NAMES = {
     Measure.WEIGHT: "weight",
@@ -264,7 +264,7 @@ def _cervical(picture: ClinicalPicture) -> bool:
     cites=(Citation("CERVICAL-OMENTAL", 35, 35), Citation("CARCINOMATOSIS-OVERVIEW", 33, 33)),
     version="1.0.0",
 )
-def carboplatin_calvert(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def carboplatin_calvert(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Carboplatin in the cervical regimen targets AUC 5 (CERVICAL-OMENTAL l.35, the card's primary source), in
     mg by the Calvert formula, which CARCINOMATOSIS-OVERVIEW l.33 only names: the card states the formula as
     its definition, and the GFR estimate (Cockcroft-Gault, capped at 125 mL/min) as this service's practice,
@@ -288,7 +288,7 @@ def carboplatin_calvert(picture: ClinicalPicture, context: HookContext, now: dat
     cites=(Citation("CERVICAL-OMENTAL", 28, 28),),
     version="1.0.0",
 )
-def cisplatin_per_bsa(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def cisplatin_per_bsa(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Cisplatin 50 mg/m² in the cervical regimen."""
     statement = "Guideline: in the cervical regimen cisplatin is 50 mg/m² (CERVICAL-OMENTAL l.28)."
     target = Guideline(CISPLATIN_MG_PER_M2, DoseUnit.MG_PER_M2, statement)
@@ -303,7 +303,7 @@ def cisplatin_per_bsa(picture: ClinicalPicture, context: HookContext, now: datet
     cites=(Citation("CERVICAL-OMENTAL", 29, 29), Citation("CERVICAL-OMENTAL", 36, 36)),
     version="1.0.0",
 )
-def paclitaxel_per_bsa(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def paclitaxel_per_bsa(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Paclitaxel 135 mg/m² over 24 h with cisplatin, 175 mg/m² over 3 h with carboplatin; the schedule is read
     from the order's infusion duration, else from the platinum ordered with it. Unknown: no check."""
     partners = {
@@ -346,7 +346,7 @@ def paclitaxel_per_bsa(picture: ClinicalPicture, context: HookContext, now: date
     cites=(Citation("CERVICAL-OMENTAL", 30, 30), Citation("CERVICAL-OMENTAL", 37, 37)),
     version="1.0.0",
 )
-def bevacizumab_per_weight(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def bevacizumab_per_weight(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Bevacizumab 15 mg/kg every 3 weeks in the cervical regimens."""
     statement = (
         "Guideline: in the cervical regimens bevacizumab is 15 mg/kg every 3 weeks "

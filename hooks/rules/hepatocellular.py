@@ -11,9 +11,11 @@ order hook are what is being decided, not history.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from cds_service.engine.types import (
+    ORDER_HOOKS,
+    VIEW_HOOKS,
     Citation,
     CreateServiceRequest,
     Finding,
@@ -35,15 +37,13 @@ from fhir_mappings.facts import (
     Trend,
 )
 from hooks.rules.chart import (
-    ORDER_HOOKS,
-    VIEW_HOOKS,
     add_months,
     chart_lines,
     drugs_of_class,
     therapy_line,
     with_pm,
 )
-from hooks.rules.wording import SUMMARY_LIMIT, dated, day, md, short
+from hooks.rules.wording import dated, day, md, short
 
 STANDARD_APPROACH = Citation("HCC-LUNG-PM", 2, 2)
 FIRST_LINE = Citation("HCC-LUNG-PM", 6, 7)
@@ -132,7 +132,7 @@ def _drugs(drugs: tuple[Drug, ...] | list[Drug]) -> str:
     cites=(STANDARD_APPROACH, FIRST_LINE, ALGORITHM_FRONTLINE, NO_DELAY),
     version="1.0.0",
 )
-def hcc_frontline(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def hcc_frontline(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: HCC with peritoneal metastasis and no systemic therapy on record (neither administered nor
     prescribed). A therapy history that is simply missing from the record looks the same: the card says
     "none on record", so the clinician can tell. The latest AFP, when on record, is shown with its date (the
@@ -162,7 +162,7 @@ def hcc_frontline(picture: ClinicalPicture, context: HookContext, now: datetime)
     cites=(ALGORITHM_MONITORING,),
     version="1.0.0",
 )
-def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info with an AFP order: the latest AFP is more than AFP_MONITORING_MONTHS calendar months old, or there
     is none. An undated AFP cannot show when it was measured: it is treated as no dated AFP, and the card says
     so. An AFP dated after today is within the interval."""
@@ -204,7 +204,7 @@ def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext, now: date
     cites=(GEMOX_SALVAGE, ALGORITHM_FRONTLINE, ALGORITHM_PROGRESSION),
     version="1.0.0",
 )
-def hcc_progression(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def hcc_progression(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: the latest disease status is progression. With lenvatinib or regorafenib on record (further
     progression): consider GEMOX when immunotherapy and a TKI are both on record (l.8: GEMOX is salvage after
     progression on both, the condition HCC-GEMOX-ORDER checks); otherwise the card names the missing class
@@ -240,9 +240,7 @@ def hcc_progression(picture: ClinicalPicture, context: HookContext, now: datetim
             f"HCC progression {when} on {on}, no {absent} on record: GEMOX is salvage after immunotherapy "
             "and TKIs"
         )
-        return Finding(
-            Indicator.INFO, short(summary, SUMMARY_LIMIT), "\n".join([*lines, "", SALVAGE_STATEMENT])
-        )
+        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SALVAGE_STATEMENT]))
     if frontline:
         summary = f"HCC progression {when} on {_drugs(frontline)}: switch to lenvatinib or regorafenib"
         return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SWITCH_STATEMENT]))
@@ -266,7 +264,7 @@ def _gemox_orders(picture: ClinicalPicture) -> tuple[MedicationOrder, ...]:
     cites=(GEMOX_SALVAGE, ALGORITHM_FRONTLINE, ALGORITHM_PROGRESSION),
     version="1.0.0",
 )
-def hcc_gemox_order(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def hcc_gemox_order(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: gemcitabine or oxaliplatin under review, both drugs among the call's drafts or the active orders
     (GEMOX), for HCC with peritoneal metastasis, and immunotherapy or a tyrosine kinase inhibitor (or both)
     missing from the record. One of the two drugs alone is not GEMOX: no card. A therapy history missing from

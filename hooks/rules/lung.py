@@ -8,9 +8,11 @@ response to targeted therapies. The CRS/HIPEC card of lung cancer (HIPEC-LUNG) l
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from cds_service.engine.types import (
+    ORDER_HOOKS,
+    VIEW_HOOKS,
     Citation,
     CreateServiceRequest,
     Finding,
@@ -31,8 +33,12 @@ from fhir_mappings.facts import (
     MedicationOrder,
     Orderable,
 )
-from hooks.rules.chart import ORDER_HOOKS, VIEW_HOOKS, chart_lines, therapy_text, with_pm
-from hooks.rules.wording import SUMMARY_LIMIT, day, md, short
+from hooks.rules.chart import (
+    chart_lines,
+    therapy_text,
+    with_pm,
+)
+from hooks.rules.wording import day, md, short
 
 CONTEXT_AND_PROGNOSIS = Citation("HCC-LUNG-PM", 22, 23)
 TREATMENT_APPROACH = Citation("HCC-LUNG-PM", 24, 26)
@@ -112,7 +118,7 @@ def _names(genes: list[Gene]) -> str:
     cites=(MOLECULAR_TESTING,),
     version="1.0.0",
 )
-def lung_molecular_testing(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def lung_molecular_testing(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning with an order for the testing: one or more of EGFR, ALK, ROS1 and KRAS has no conclusive
     result on record (see MOLECULAR_PANEL for why any gene counts). A result that does not say whether a
     variant was found is not conclusive: the summary says "no conclusive <gene> result" (not "no result on
@@ -129,10 +135,7 @@ def lung_molecular_testing(picture: ClinicalPicture, context: HookContext, now: 
         *([f"no {_names(absent)} result on record"] if absent else []),
         *([f"no conclusive {_names(open_)} result"] if open_ else []),
     ]
-    summary = short(
-        f"Lung cancer with peritoneal metastasis, {', '.join(gaps)}: test to guide systemic therapy",
-        SUMMARY_LIMIT,
-    )
+    summary = f"Lung cancer with peritoneal metastasis, {', '.join(gaps)}: test to guide systemic therapy"
     lines = [
         *chart_lines(picture, condition),
         *(gene_line(picture.gene_results, g) for g in MOLECULAR_PANEL),
@@ -165,7 +168,7 @@ def targeted_orders(picture: ClinicalPicture) -> tuple[MedicationOrder, ...]:
     cites=(MOLECULAR_TESTING,),
     version="1.0.0",
 )
-def lung_kras_targeted(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def lung_kras_targeted(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: a targeted therapy under review for lung cancer with peritoneal metastasis, and the latest
     conclusive KRAS result on record shows a variant. No card when the KRAS status is unknown (no result, or
     only results that do not say whether a variant was found; LUNG-MOLECULAR asks for the test on patient-view)
@@ -200,7 +203,7 @@ def lung_kras_targeted(picture: ClinicalPicture, context: HookContext, now: date
     cites=(CONTEXT_AND_PROGNOSIS, TREATMENT_APPROACH, PALLIATION_GOALS),
     version="1.0.0",
 )
-def lung_palliation(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def lung_palliation(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info for every chart with lung cancer and peritoneal metastasis: systemic chemotherapy is primary and
     the goals palliative. The metastatic sites on record are counted (peritoneum and omentum are one site);
     when peritoneum is the only one, the card says so with what the source says of isolated involvement

@@ -9,12 +9,9 @@ or liver only) is outside this service's PM scope and gets no card, like every c
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from cds_service.engine.types import Citation, Finding, HookContext, Indicator, Rule, rule
+from cds_service.engine.types import VIEW_HOOKS, Citation, Finding, HookContext, Indicator, Rule, rule
 from fhir_mappings.facts import Cancer, ClinicalPicture, Fact, Scale
 from hooks.rules.chart import (
-    VIEW_HOOKS,
     pm_line,
     primary_line,
     score_text,
@@ -80,7 +77,7 @@ PRIMARY_STATEMENT = (
     version="1.0.0",
     yields_to=PATHWAY_RULES,
 )
-def general_guidance(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def general_guidance(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: the general goals and options, with what this chart says of each consideration. Needs a primary
     on record (PM-UNKNOWN-PRIMARY speaks otherwise); a missing performance status is named as missing. The
     source's "rather than cure" (l.13, l.26) is left out: colorectal charts keep this card next to a CRS/HIPEC
@@ -113,7 +110,7 @@ def general_guidance(picture: ClinicalPicture, context: HookContext, now: dateti
     cites=(PRIMARY_DRIVES_MANAGEMENT,),
     version="1.0.0",
 )
-def unknown_primary(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def unknown_primary(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: peritoneal metastasis is recorded and no primary cancer is: management depends on it."""
     if not picture.has_peritoneal_metastasis or picture.cancer_conditions:
         return None
@@ -171,7 +168,7 @@ OLIGOMETASTATIC_NOTE = (
     cites=(OVARIAN_DOUBLET, OVARIAN_BEVACIZUMAB),
     version="1.0.0",
 )
-def ovarian_doublet(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def ovarian_doublet(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: the carboplatin/paclitaxel doublet (Calvert-dosed carboplatin, dose-dense weekly paclitaxel) and
     bevacizumab, led by what applies to this patient: a recurrent primary gets the bevacizumab statement for
     platinum-sensitive recurrence first. Missing therapy history, performance status or disease status are
@@ -228,7 +225,7 @@ def ovarian_doublet(picture: ClinicalPicture, context: HookContext, now: datetim
     cites=(BREAST_OLIGOMETASTATIC, BREAST_TASK_FORCE),
     version="1.0.0",
 )
-def breast_oligometastatic(picture: ClinicalPicture, context: HookContext, now: datetime) -> Finding | None:
+def breast_oligometastatic(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: breast cancer whose only metastatic site on record is the peritoneum (omentum included): if the
     disease is limited (oligometastatic), an aggressive multidisciplinary approach may be discussed; the
     summary carries the source's caveat (not tested in randomised trials, l.22). A single site with diffuse

@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
-SUMMARY_LIMIT = 139
 
 
 def day(value: date) -> str:

@@ -1,4 +1,4 @@
-"""The perioperative bevacizumab rules as pure functions: (facts, context, now) -> finding, at their boundaries."""
+"""The perioperative bevacizumab rules as pure functions: (facts, context) -> finding, at their boundaries."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from hooks.rules.bevacizumab_perioperative import (
     surgery_order_soon_after_bevacizumab,
     vegf_agent_near_planned_surgery,
 )
-from tests.facts import NOW, SELECT, TODAY, VIEW, medication_order
+from tests.facts import SELECT, TODAY, VIEW, medication_order
 
 
 def med(
@@ -78,7 +78,7 @@ def test_hold_is_the_28_days_of_the_source() -> None:
 
 def test_bevacizumab_order_14_days_before_surgery_is_critical_with_delete_and_move() -> None:
     picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(14)),))
-    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW)
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT)
     assert finding is not None and finding.indicator is Indicator.CRITICAL
     assert "14 days before Laparotomy on 2026-03-16" in finding.summary
     actions = [a for s in finding.suggestions for a in s.actions]
@@ -92,24 +92,24 @@ def test_bevacizumab_order_14_days_before_surgery_is_critical_with_delete_and_mo
 def test_bevacizumab_order_boundary_is_28_days_either_side(gap: int, flagged: bool) -> None:
     picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(gap)),))
     context = HookContext("order-sign", days(min(gap, 0)))  # the surgery is never in the past here
-    assert (bevacizumab_order_near_planned_surgery.evaluate(picture, context, NOW) is not None) is flagged
+    assert (bevacizumab_order_near_planned_surgery.evaluate(picture, context) is not None) is flagged
 
 
 def test_bevacizumab_order_without_dates_is_taken_to_start_today() -> None:
     picture = ClinicalPicture(medication_orders=(draft(start=None),), planned_surgeries=(surgery(days(20)),))
-    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW)
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT)
     assert finding is not None and "no start date on the order" in finding.detail
 
 
 def test_planned_surgery_in_the_past_is_ignored() -> None:
     picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(-1)),))
-    assert bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW) is None
+    assert bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT) is None
 
 
 def test_bevacizumab_orders_not_under_review_get_no_card() -> None:
     context_only = order(Drug.BEVACIZUMAB, under_review=False)
     picture = ClinicalPicture(medication_orders=(context_only,), planned_surgeries=(surgery(days(5)),))
-    assert bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW) is None
+    assert bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT) is None
 
 
 def test_first_allowed_start_clears_every_planned_and_recent_major_surgery() -> None:
@@ -133,7 +133,7 @@ def test_first_allowed_start_moves_a_whole_dose_schedule_clear_of_every_surgery(
 @pytest.mark.parametrize(("days_since", "flagged"), [(27, True), (28, False), (0, True)])
 def test_bevacizumab_after_major_surgery_boundary(days_since: int, flagged: bool) -> None:
     picture = ClinicalPicture(medication_orders=(draft(),), completed_surgeries=(surgery(days(-days_since)),))
-    finding = bevacizumab_order_soon_after_major_surgery.evaluate(picture, SELECT, NOW)
+    finding = bevacizumab_order_soon_after_major_surgery.evaluate(picture, SELECT)
     assert (finding is not None) is flagged
     if finding is not None:
         assert finding.indicator is Indicator.CRITICAL
@@ -149,7 +149,7 @@ def ten_days_after_laparotomy_with_planned(ref: str, in_days: int) -> Finding | 
         completed_surgeries=(surgery(days(-10), ref="Procedure/lap"),),
         planned_surgeries=(planned,),
     )
-    return bevacizumab_order_soon_after_major_surgery.evaluate(picture, SELECT, NOW)
+    return bevacizumab_order_soon_after_major_surgery.evaluate(picture, SELECT)
 
 
 def test_restart_pushed_past_the_hold_by_a_planned_surgery_names_that_surgery_and_date() -> None:
@@ -174,7 +174,7 @@ def test_restart_not_pushed_by_a_distant_planned_surgery_names_no_planned_surger
 
 def test_vegf_statement_cites_only_the_complication_lines_without_the_consensus_clause() -> None:
     picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(14)),))
-    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW)
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT)
     assert finding is not None
     assert "especially when VEGF inhibitors are added (CRC-PM-REVIEW l.438-440)" in finding.detail
     assert "consensus" not in finding.detail
@@ -186,7 +186,7 @@ def test_minor_surgery_does_not_trigger_the_after_surgery_hold() -> None:
     picture = ClinicalPicture(
         medication_orders=(draft(),), completed_surgeries=(surgery(days(-3), major=False),)
     )
-    assert bevacizumab_order_soon_after_major_surgery.evaluate(picture, SELECT, NOW) is None
+    assert bevacizumab_order_soon_after_major_surgery.evaluate(picture, SELECT) is None
 
 
 @pytest.mark.parametrize(("days_after_dose", "flagged"), [(27, True), (28, False), (1, True)])
@@ -194,7 +194,7 @@ def test_surgery_order_after_last_bevacizumab_dose_boundary(days_after_dose: int
     dose = Administration(ref="MedicationAdministration/a1", drug=Drug.BEVACIZUMAB, given_on=days(-5))
     order = surgery(days(-5 + days_after_dose), ref="ServiceRequest/new", under_review=True)
     picture = ClinicalPicture(administrations=(dose,), planned_surgeries=(order,))
-    finding = surgery_order_soon_after_bevacizumab.evaluate(picture, SELECT, NOW)
+    finding = surgery_order_soon_after_bevacizumab.evaluate(picture, SELECT)
     assert (finding is not None) is flagged
     if finding is not None:
         assert finding.indicator is Indicator.WARNING
@@ -206,7 +206,7 @@ def test_surgery_order_during_open_ended_course_warns_without_a_date() -> None:
     picture = ClinicalPicture(
         medication_orders=(course(days(-60)),), planned_surgeries=(surgery(days(90), under_review=True),)
     )
-    finding = surgery_order_soon_after_bevacizumab.evaluate(picture, SELECT, NOW)
+    finding = surgery_order_soon_after_bevacizumab.evaluate(picture, SELECT)
     assert finding is not None and finding.suggestions == ()
     assert "still scheduled" in finding.summary
 
@@ -216,7 +216,7 @@ def test_completed_course_without_end_date_is_not_counted() -> None:
         medication_orders=(course(days(-60), status="completed"),),
         planned_surgeries=(surgery(days(10), under_review=True),),
     )
-    assert surgery_order_soon_after_bevacizumab.evaluate(picture, SELECT, NOW) is None
+    assert surgery_order_soon_after_bevacizumab.evaluate(picture, SELECT) is None
 
 
 @pytest.mark.parametrize(("gap_after_end", "flagged"), [(27, True), (28, False)])
@@ -226,7 +226,7 @@ def test_chart_view_course_end_to_surgery_boundary(gap_after_end: int, flagged: 
         medication_orders=(course(days(-60), end=end),),
         planned_surgeries=(surgery(end + timedelta(days=gap_after_end)),),
     )
-    finding = active_bevacizumab_near_planned_surgery.evaluate(picture, VIEW, NOW)
+    finding = active_bevacizumab_near_planned_surgery.evaluate(picture, VIEW)
     assert (finding is not None) is flagged
     if finding is not None:
         assert finding.indicator is Indicator.WARNING and finding.suggestions == ()
@@ -234,40 +234,40 @@ def test_chart_view_course_end_to_surgery_boundary(gap_after_end: int, flagged: 
 
 def test_chart_view_without_bevacizumab_is_silent() -> None:
     picture = ClinicalPicture(planned_surgeries=(surgery(days(5)),))
-    assert active_bevacizumab_near_planned_surgery.evaluate(picture, VIEW, NOW) is None
+    assert active_bevacizumab_near_planned_surgery.evaluate(picture, VIEW) is None
 
 
 @pytest.mark.parametrize("drug", [Drug.RAMUCIRUMAB, Drug.ZIV_AFLIBERCEPT])
 def test_other_vegf_agent_near_surgery_is_info_only(drug: Drug) -> None:
     picture = ClinicalPicture(medication_orders=(draft(drug=drug),), planned_surgeries=(surgery(days(14)),))
-    finding = vegf_agent_near_planned_surgery.evaluate(picture, SELECT, NOW)
+    finding = vegf_agent_near_planned_surgery.evaluate(picture, SELECT)
     assert finding is not None and finding.indicator is Indicator.INFO and finding.suggestions == ()
-    assert bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW) is None
+    assert bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT) is None
 
 
 def test_bevacizumab_never_gets_the_class_card() -> None:
     picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(14)),))
-    assert vegf_agent_near_planned_surgery.evaluate(picture, SELECT, NOW) is None
+    assert vegf_agent_near_planned_surgery.evaluate(picture, SELECT) is None
 
 
 def test_an_order_for_a_drug_outside_the_vegf_pathway_gets_no_card() -> None:
     other = order(Drug.CARBOPLATIN, under_review=True)
     picture = ClinicalPicture(medication_orders=(other,), planned_surgeries=(surgery(days(5)),))
-    assert bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW) is None
-    assert vegf_agent_near_planned_surgery.evaluate(picture, SELECT, NOW) is None
+    assert bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT) is None
+    assert vegf_agent_near_planned_surgery.evaluate(picture, SELECT) is None
 
 
 def test_a_later_dose_near_surgery_is_caught_not_only_the_first() -> None:
     order = med(doses=(TODAY, days(21)))
     picture = ClinicalPicture(medication_orders=(order,), planned_surgeries=(surgery(days(34)),))
-    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW)
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT)
     assert finding is not None and "dose 2026-03-23 is 13 days before" in finding.summary
 
 
 def test_a_course_running_across_the_surgery_is_caught() -> None:
     order = med(start=TODAY, end=days(180))
     picture = ClinicalPicture(medication_orders=(order,), planned_surgeries=(surgery(days(60)),))
-    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW)
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT)
     assert finding is not None and "runs across it" in finding.detail
 
 
@@ -280,7 +280,7 @@ def test_a_dose_after_a_planned_surgery_is_held_only_after_major_surgery(
     picture = ClinicalPicture(
         medication_orders=(med(start=days(days_after)),), planned_surgeries=(surgery(TODAY, major=major),)
     )
-    assert (bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW) is not None) is flagged
+    assert (bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT) is not None) is flagged
 
 
 def test_several_conflicting_orders_get_one_card_whose_suggestions_fix_all_of_them() -> None:
@@ -288,7 +288,7 @@ def test_several_conflicting_orders_get_one_card_whose_suggestions_fix_all_of_th
         medication_orders=(med(ref="MedicationRequest/a"), med(ref="MedicationRequest/b", start=days(3))),
         planned_surgeries=(surgery(days(10)),),
     )
-    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT, NOW)
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT)
     assert finding is not None
     remove, move = finding.suggestions
     assert [a.ref for a in remove.actions if isinstance(a, DeleteDraft)] == [
@@ -306,12 +306,12 @@ def test_surgery_before_a_future_course_is_not_a_schedule_conflict() -> None:
         medication_orders=(course(days(49), end=days(150)),),
         planned_surgeries=(surgery(days(39), under_review=True),),
     )
-    assert surgery_order_soon_after_bevacizumab.evaluate(picture, SELECT, NOW) is None
+    assert surgery_order_soon_after_bevacizumab.evaluate(picture, SELECT) is None
 
 
 def test_chart_view_names_the_bevacizumab_closest_to_the_surgery() -> None:
     old = Administration(ref="MedicationAdministration/old", drug=Drug.BEVACIZUMAB, given_on=days(-20))
     recent = Administration(ref="MedicationAdministration/new", drug=Drug.BEVACIZUMAB, given_on=days(-2))
     picture = ClinicalPicture(administrations=(old, recent), planned_surgeries=(surgery(days(5)),))
-    finding = active_bevacizumab_near_planned_surgery.evaluate(picture, VIEW, NOW)
+    finding = active_bevacizumab_near_planned_surgery.evaluate(picture, VIEW)
     assert finding is not None and "dose given 2026-02-28" in finding.summary

@@ -23,7 +23,7 @@ from hooks.rules.bevacizumab_toxicity import (
     bevacizumab_with_hypertension,
     bevacizumab_with_vte_or_fistula,
 )
-from tests.facts import NOW, SELECT, SIGN, TODAY, VIEW, medication_order
+from tests.facts import SELECT, SIGN, TODAY, VIEW, medication_order
 
 
 def order(
@@ -65,7 +65,8 @@ def test_bevacizumab_order_warns_at_140_systolic_or_90_diastolic(
     systolic: float | None, diastolic: float | None, fires: bool
 ) -> None:
     found = bevacizumab_with_hypertension.evaluate(
-        picture(order(), pressure=bp(systolic, diastolic)), SELECT, NOW
+        picture(order(), pressure=bp(systolic, diastolic)),
+        SELECT,
     )
     assert (found is not None) is fires
     if found is not None:
@@ -73,7 +74,7 @@ def test_bevacizumab_order_warns_at_140_systolic_or_90_diastolic(
 
 
 def test_hypertension_card_shows_reading_date_ref_and_threshold_source() -> None:
-    found = bevacizumab_with_hypertension.evaluate(picture(order(), pressure=bp(152, 94)), SIGN, NOW)
+    found = bevacizumab_with_hypertension.evaluate(picture(order(), pressure=bp(152, 94)), SIGN)
     assert found is not None
     assert "152/94 mm Hg on 2026-02-27" in found.summary
     assert "(Observation/bp-1)" in found.detail
@@ -85,28 +86,28 @@ def test_hypertension_card_shows_reading_date_ref_and_threshold_source() -> None
 
 
 def test_no_blood_pressure_on_record_gives_no_card() -> None:
-    assert bevacizumab_with_hypertension.evaluate(picture(order()), SELECT, NOW) is None
+    assert bevacizumab_with_hypertension.evaluate(picture(order()), SELECT) is None
 
 
 def test_other_drug_or_unselected_bevacizumab_gives_no_card() -> None:
     high = bp(170, 100)
     assert (
-        bevacizumab_with_hypertension.evaluate(picture(order(Drug.CARBOPLATIN), pressure=high), SELECT, NOW)
+        bevacizumab_with_hypertension.evaluate(picture(order(Drug.CARBOPLATIN), pressure=high), SELECT)
         is None
     )
     assert (
-        bevacizumab_with_hypertension.evaluate(picture(order(under_review=False), pressure=high), SELECT, NOW)
+        bevacizumab_with_hypertension.evaluate(picture(order(under_review=False), pressure=high), SELECT)
         is None
     )
 
 
 def test_patient_view_needs_bevacizumab_now() -> None:
-    assert bevacizumab_with_hypertension.evaluate(picture(pressure=bp(170, 100)), VIEW, NOW) is None
+    assert bevacizumab_with_hypertension.evaluate(picture(pressure=bp(170, 100)), VIEW) is None
 
 
 def test_patient_view_active_course_with_high_pressure_warns() -> None:
     course = order(status="active", under_review=False, ref="MedicationRequest/c1")
-    found = bevacizumab_with_hypertension.evaluate(picture(course, pressure=bp(150, 85)), VIEW, NOW)
+    found = bevacizumab_with_hypertension.evaluate(picture(course, pressure=bp(150, 85)), VIEW)
     assert found is not None
     assert found.indicator is Indicator.WARNING
     assert "on bevacizumab" in found.summary
@@ -118,14 +119,15 @@ def test_patient_view_course_that_ended_or_a_draft_is_not_on_bevacizumab() -> No
     draft = order(under_review=False)
     stopped = order(status="stopped", under_review=False)
     for o in (ended, draft, stopped):
-        assert bevacizumab_with_hypertension.evaluate(picture(o, pressure=bp(150, 95)), VIEW, NOW) is None
+        assert bevacizumab_with_hypertension.evaluate(picture(o, pressure=bp(150, 95)), VIEW) is None
 
 
 @pytest.mark.parametrize(("days_ago", "fires"), [(0, True), (BEVACIZUMAB_CYCLE_DAYS - 1, True), (21, False)])
 def test_patient_view_dose_given_within_the_3_week_cycle_counts(days_ago: int, fires: bool) -> None:
     given = Administration("MedicationAdministration/a1", Drug.BEVACIZUMAB, TODAY - timedelta(days=days_ago))
     found = bevacizumab_with_hypertension.evaluate(
-        picture(pressure=bp(150, 95), administrations=(given,)), VIEW, NOW
+        picture(pressure=bp(150, 95), administrations=(given,)),
+        VIEW,
     )
     assert (found is not None) is fires
     if found is not None:
@@ -141,7 +143,7 @@ def fistula(ref: str = "Condition/fistula-1") -> ComorbidCondition:
 
 
 def test_bevacizumab_order_with_active_vte_warns_with_rate() -> None:
-    found = bevacizumab_with_vte_or_fistula.evaluate(picture(order(), comorbidities=(vte(),)), SELECT, NOW)
+    found = bevacizumab_with_vte_or_fistula.evaluate(picture(order(), comorbidities=(vte(),)), SELECT)
     assert found is not None
     assert found.indicator is Indicator.WARNING
     assert "active Pulmonary embolism (onset or recorded 2026-01-10): VTE is" in found.summary
@@ -152,7 +154,8 @@ def test_bevacizumab_order_with_active_vte_warns_with_rate() -> None:
 
 def test_vte_and_fistula_are_both_named_in_one_card() -> None:
     found = bevacizumab_with_vte_or_fistula.evaluate(
-        picture(order(), comorbidities=(vte(), fistula())), SIGN, NOW
+        picture(order(), comorbidities=(vte(), fistula())),
+        SIGN,
     )
     assert found is not None
     assert "Pulmonary embolism and Rectovaginal fistula" in found.summary
@@ -162,11 +165,11 @@ def test_vte_and_fistula_are_both_named_in_one_card() -> None:
 
 
 def test_no_vte_or_fistula_on_record_gives_no_card() -> None:
-    assert bevacizumab_with_vte_or_fistula.evaluate(picture(order()), SELECT, NOW) is None
+    assert bevacizumab_with_vte_or_fistula.evaluate(picture(order()), SELECT) is None
 
 
 def test_vte_without_a_bevacizumab_order_under_review_gives_no_card() -> None:
     other = picture(order(Drug.PACLITAXEL), comorbidities=(vte(),))
     context_only = picture(order(under_review=False), comorbidities=(vte(),))
-    assert bevacizumab_with_vte_or_fistula.evaluate(other, SELECT, NOW) is None
-    assert bevacizumab_with_vte_or_fistula.evaluate(context_only, SELECT, NOW) is None
+    assert bevacizumab_with_vte_or_fistula.evaluate(other, SELECT) is None
+    assert bevacizumab_with_vte_or_fistula.evaluate(context_only, SELECT) is None

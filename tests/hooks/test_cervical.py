@@ -30,7 +30,7 @@ from hooks.rules.cervical import (
     isolated_omental_resection,
     second_line_therapy,
 )
-from tests.facts import LIVER, NOW, SELECT, SIGN, TODAY, VIEW, medication_order, with_primaries
+from tests.facts import LIVER, SELECT, SIGN, TODAY, VIEW, medication_order, with_primaries
 
 RECURRENT = CancerCondition("Condition/cervix", Cancer.CERVICAL, "Malignant tumor of cervix", True)
 NOT_RECURRENT = CancerCondition("Condition/cervix", Cancer.CERVICAL, "Malignant tumor of cervix", False)
@@ -91,7 +91,7 @@ def test_first_line_drugs_are_the_regimen_drugs() -> None:
 
 
 def test_recurrent_cervical_with_omental_metastasis_and_no_therapy_gets_regimen_with_doses() -> None:
-    found = first_line_therapy.evaluate(chart(score=ecog(1)), VIEW, NOW)
+    found = first_line_therapy.evaluate(chart(score=ecog(1)), VIEW)
     assert found is not None
     assert found.indicator is Indicator.INFO
     assert "(ECOG 1): paclitaxel-cisplatin-bevacizumab preferred" in found.summary
@@ -111,33 +111,33 @@ def test_recurrent_cervical_with_omental_metastasis_and_no_therapy_gets_regimen_
 
 
 def test_first_line_ecog_2_points_to_single_agent_or_dose_modification() -> None:
-    found = first_line_therapy.evaluate(chart(score=ecog(2)), VIEW, NOW)
+    found = first_line_therapy.evaluate(chart(score=ecog(2)), VIEW)
     assert found is not None
     assert "ECOG 2: consider single-agent therapy or dose modification" in found.summary
     assert "poor performance status: consider single-agent therapy" in found.detail
 
 
 def test_first_line_without_ecog_names_it_missing() -> None:
-    found = first_line_therapy.evaluate(chart(), VIEW, NOW)
+    found = first_line_therapy.evaluate(chart(), VIEW)
     assert found is not None
     assert "ECOG not on record" in found.summary
     assert "ECOG not on record; record it" in found.detail
 
 
 def test_first_line_needs_documented_recurrence() -> None:
-    assert first_line_therapy.evaluate(chart(primary=NOT_RECURRENT), VIEW, NOW) is None
+    assert first_line_therapy.evaluate(chart(primary=NOT_RECURRENT), VIEW) is None
 
 
 def test_first_line_needs_peritoneal_metastasis_and_cervical_primary() -> None:
-    assert first_line_therapy.evaluate(chart(mets=(LIVER,)), VIEW, NOW) is None
-    assert first_line_therapy.evaluate(chart(mets=()), VIEW, NOW) is None
-    assert first_line_therapy.evaluate(chart(primary=OVARIAN), VIEW, NOW) is None
+    assert first_line_therapy.evaluate(chart(mets=(LIVER,)), VIEW) is None
+    assert first_line_therapy.evaluate(chart(mets=()), VIEW) is None
+    assert first_line_therapy.evaluate(chart(primary=OVARIAN), VIEW) is None
 
 
 @pytest.mark.parametrize("drug", FIRST_LINE_DRUGS)
 def test_any_first_line_drug_on_record_silences_first_line(drug: Drug) -> None:
-    assert first_line_therapy.evaluate(chart(administrations=(given(drug),)), VIEW, NOW) is None
-    assert first_line_therapy.evaluate(chart(orders=(order(drug, "completed", False),)), VIEW, NOW) is None
+    assert first_line_therapy.evaluate(chart(administrations=(given(drug),)), VIEW) is None
+    assert first_line_therapy.evaluate(chart(orders=(order(drug, "completed", False),)), VIEW) is None
 
 
 def test_other_therapy_or_a_cancelled_order_does_not_count_as_first_line() -> None:
@@ -146,7 +146,6 @@ def test_other_therapy_or_a_cancelled_order_does_not_count_as_first_line() -> No
             orders=(order(Drug.CISPLATIN, "cancelled", False),), administrations=(given(Drug.PEMBROLIZUMAB),)
         ),
         VIEW,
-        NOW,
     )
     assert found is not None
     assert "other anticancer therapy on record: pembrolizumab" in found.detail
@@ -158,7 +157,8 @@ def test_other_therapy_or_a_cancelled_order_does_not_count_as_first_line() -> No
 @pytest.mark.parametrize(("value", "fires"), [(0, False), (1, False), (2, True), (4, True)])
 def test_bevacizumab_for_cervical_warns_from_ecog_2(value: int, fires: bool) -> None:
     found = bevacizumab_with_poor_performance.evaluate(
-        chart(score=ecog(value), orders=(order(Drug.BEVACIZUMAB),)), SELECT, NOW
+        chart(score=ecog(value), orders=(order(Drug.BEVACIZUMAB),)),
+        SELECT,
     )
     assert (found is not None) is fires
     if found is not None:
@@ -170,23 +170,22 @@ def test_bevacizumab_for_cervical_warns_from_ecog_2(value: int, fires: bool) -> 
 
 
 def test_bevacizumab_with_ecog_unknown_gives_no_card() -> None:
-    assert (
-        bevacizumab_with_poor_performance.evaluate(chart(orders=(order(Drug.BEVACIZUMAB),)), SIGN, NOW)
-        is None
-    )
+    assert bevacizumab_with_poor_performance.evaluate(chart(orders=(order(Drug.BEVACIZUMAB),)), SIGN) is None
 
 
 def test_bevacizumab_ecog_rule_needs_cervical_primary_and_a_reviewed_order() -> None:
     poor = ecog(3)
     assert (
         bevacizumab_with_poor_performance.evaluate(
-            chart(primary=OVARIAN, score=poor, orders=(order(Drug.BEVACIZUMAB),)), SELECT, NOW
+            chart(primary=OVARIAN, score=poor, orders=(order(Drug.BEVACIZUMAB),)),
+            SELECT,
         )
         is None
     )
     assert (
         bevacizumab_with_poor_performance.evaluate(
-            chart(score=poor, orders=(order(Drug.BEVACIZUMAB, under_review=False),)), SELECT, NOW
+            chart(score=poor, orders=(order(Drug.BEVACIZUMAB, under_review=False),)),
+            SELECT,
         )
         is None
     )
@@ -197,7 +196,8 @@ def test_bevacizumab_ecog_rule_needs_cervical_primary_and_a_reviewed_order() -> 
 
 def test_carboplatin_without_cisplatin_on_record_gets_the_trial_figures() -> None:
     found = carboplatin_without_prior_cisplatin.evaluate(
-        chart(orders=(order(Drug.CARBOPLATIN),)), SELECT, NOW
+        chart(orders=(order(Drug.CARBOPLATIN),)),
+        SELECT,
     )
     assert found is not None
     assert found.indicator is Indicator.INFO
@@ -212,13 +212,15 @@ def test_carboplatin_after_cisplatin_gives_no_card() -> None:
     prior = order(Drug.CISPLATIN, "completed", False, ref="MedicationRequest/old")
     assert (
         carboplatin_without_prior_cisplatin.evaluate(
-            chart(orders=(order(Drug.CARBOPLATIN), prior)), SIGN, NOW
+            chart(orders=(order(Drug.CARBOPLATIN), prior)),
+            SIGN,
         )
         is None
     )
     assert (
         carboplatin_without_prior_cisplatin.evaluate(
-            chart(orders=(order(Drug.CARBOPLATIN),), administrations=(given(Drug.CISPLATIN),)), SIGN, NOW
+            chart(orders=(order(Drug.CARBOPLATIN),), administrations=(given(Drug.CISPLATIN),)),
+            SIGN,
         )
         is None
     )
@@ -227,14 +229,16 @@ def test_carboplatin_after_cisplatin_gives_no_card() -> None:
 def test_cisplatin_draft_is_not_prior_cisplatin() -> None:
     cis = order(Drug.CISPLATIN, ref="MedicationRequest/d2")
     found = carboplatin_without_prior_cisplatin.evaluate(
-        chart(orders=(order(Drug.CARBOPLATIN), cis)), SIGN, NOW
+        chart(orders=(order(Drug.CARBOPLATIN), cis)),
+        SIGN,
     )
     assert found is not None
 
 
 def test_prior_carboplatin_only_is_named_as_prior_platinum() -> None:
     found = carboplatin_without_prior_cisplatin.evaluate(
-        chart(orders=(order(Drug.CARBOPLATIN),), administrations=(given(Drug.CARBOPLATIN),)), SELECT, NOW
+        chart(orders=(order(Drug.CARBOPLATIN),), administrations=(given(Drug.CARBOPLATIN),)),
+        SELECT,
     )
     assert found is not None
     assert "Prior platinum on record: carboplatin (no cisplatin)" in found.detail
@@ -245,7 +249,8 @@ def test_prior_carboplatin_only_is_named_as_prior_platinum() -> None:
 def test_carboplatin_outside_cervical_cancer_gives_no_card() -> None:
     assert (
         carboplatin_without_prior_cisplatin.evaluate(
-            chart(primary=OVARIAN, orders=(order(Drug.CARBOPLATIN),)), SELECT, NOW
+            chart(primary=OVARIAN, orders=(order(Drug.CARBOPLATIN),)),
+            SELECT,
         )
         is None
     )
@@ -268,7 +273,6 @@ def test_progression_after_first_line_lists_second_line_options() -> None:
             status=progression(),
         ),
         VIEW,
-        NOW,
     )
     assert found is not None
     assert found.indicator is Indicator.INFO
@@ -286,7 +290,7 @@ def test_progression_after_first_line_lists_second_line_options() -> None:
 
 
 def test_progression_without_first_line_therapy_gives_no_second_line_card() -> None:
-    assert second_line_therapy.evaluate(chart(status=progression()), VIEW, NOW) is None
+    assert second_line_therapy.evaluate(chart(status=progression()), VIEW) is None
 
 
 @pytest.mark.parametrize("trend", [Trend.STABLE, Trend.RESPONSE, Trend.UNDETERMINED])
@@ -294,14 +298,15 @@ def test_no_progression_gives_no_second_line_card(trend: Trend) -> None:
     status = StatusReport("Observation/status-1", trend, date(2026, 2, 20))
     assert (
         second_line_therapy.evaluate(
-            chart(administrations=(given(Drug.PACLITAXEL),), status=status), VIEW, NOW
+            chart(administrations=(given(Drug.PACLITAXEL),), status=status),
+            VIEW,
         )
         is None
     )
 
 
 def test_disease_status_unknown_gives_no_second_line_card() -> None:
-    assert second_line_therapy.evaluate(chart(administrations=(given(Drug.PACLITAXEL),)), VIEW, NOW) is None
+    assert second_line_therapy.evaluate(chart(administrations=(given(Drug.PACLITAXEL),)), VIEW) is None
 
 
 @pytest.mark.parametrize(
@@ -312,7 +317,8 @@ def test_progression_must_be_dated_after_the_first_first_line_dose_same_day_does
     on: date | None, fires: bool
 ) -> None:
     found = second_line_therapy.evaluate(
-        chart(administrations=(given(Drug.PACLITAXEL),), status=progression(on)), VIEW, NOW
+        chart(administrations=(given(Drug.PACLITAXEL),), status=progression(on)),
+        VIEW,
     )
     assert (found is not None) is fires
 
@@ -322,7 +328,7 @@ def test_progression_must_be_dated_after_the_first_first_line_dose_same_day_does
 
 @pytest.mark.parametrize(("value", "fires"), [(0, True), (1, True), (2, False)])
 def test_isolated_omental_recurrence_with_ecog_0_1_may_be_resected(value: int, fires: bool) -> None:
-    found = isolated_omental_resection.evaluate(chart(score=ecog(value)), VIEW, NOW)
+    found = isolated_omental_resection.evaluate(chart(score=ecog(value)), VIEW)
     assert (found is not None) is fires
     if found is not None:
         assert found.indicator is Indicator.INFO
@@ -332,25 +338,25 @@ def test_isolated_omental_recurrence_with_ecog_0_1_may_be_resected(value: int, f
 
 
 def test_resection_with_ecog_unknown_names_it() -> None:
-    found = isolated_omental_resection.evaluate(chart(), VIEW, NOW)
+    found = isolated_omental_resection.evaluate(chart(), VIEW)
     assert found is not None
     assert "ECOG not on record" in found.summary
     assert "record it, good performance status favours surgery" in found.detail
 
 
 def test_a_second_metastatic_site_rules_out_resection() -> None:
-    assert isolated_omental_resection.evaluate(chart(mets=(OMENTUM, LIVER), score=ecog(0)), VIEW, NOW) is None
+    assert isolated_omental_resection.evaluate(chart(mets=(OMENTUM, LIVER), score=ecog(0)), VIEW) is None
 
 
 def test_peritoneal_metastasis_without_omental_one_is_not_isolated_omental() -> None:
-    assert isolated_omental_resection.evaluate(chart(mets=(PERITONEUM,), score=ecog(0)), VIEW, NOW) is None
+    assert isolated_omental_resection.evaluate(chart(mets=(PERITONEUM,), score=ecog(0)), VIEW) is None
 
 
 def test_peritoneal_record_beside_the_omental_one_is_shown_for_checking() -> None:
-    found = isolated_omental_resection.evaluate(chart(mets=(OMENTUM, PERITONEUM), score=ecog(0)), VIEW, NOW)
+    found = isolated_omental_resection.evaluate(chart(mets=(OMENTUM, PERITONEUM), score=ecog(0)), VIEW)
     assert found is not None
     assert "Also on record: Carcinomatosis of peritoneum (Condition/perit)" in found.detail
 
 
 def test_resection_needs_documented_recurrence() -> None:
-    assert isolated_omental_resection.evaluate(chart(primary=NOT_RECURRENT, score=ecog(0)), VIEW, NOW) is None
+    assert isolated_omental_resection.evaluate(chart(primary=NOT_RECURRENT, score=ecog(0)), VIEW) is None

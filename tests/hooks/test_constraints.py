@@ -162,15 +162,18 @@ def test_no_source_text_is_copied_into_the_code() -> None:
 @pytest.mark.skipif(not (SHARED / "guidelines").is_dir(), reason="../shared/guidelines is absent")
 def test_bibliography_names_the_journal_publisher_and_review_status_the_documents_state() -> None:
     """CRC-PM-REVIEW's running header names its journal (l.468-476); the Dr.Oracle disclaimers (000 l.48,
-    002 l.104); CERVICAL-OMENTAL's review status (l.4) is shown with what it covers."""
+    002 l.104); the review status the two Dr.Oracle documents state (002 l.4, 000 l.4-6); HCC-LUNG-PM names
+    no publisher and no date."""
 
     def line(short_name: str, number: int) -> str:
         return (SHARED / SOURCES[short_name].file).read_text(encoding="utf-8").splitlines()[number - 1]
 
-    assert "Annals of Coloproctology" in SOURCES["CRC-PM-REVIEW"].publisher
+    assert "Annals of Coloproctology" in (SOURCES["CRC-PM-REVIEW"].publisher or "")
     assert line("CRC-PM-REVIEW", 468) == "Annals of" and line("CRC-PM-REVIEW", 470) == "Coloproctology"
     for short_name, number in (("CARCINOMATOSIS-OVERVIEW", 48), ("CERVICAL-OMENTAL", 104)):
-        assert SOURCES[short_name].publisher.startswith("Dr.Oracle")
+        assert (SOURCES[short_name].publisher or "").startswith("Dr.Oracle")
         assert "Dr.Oracle" in line(short_name, number)
     assert "pending human review" in line("CERVICAL-OMENTAL", 4)
-    assert "pending human review" in SOURCES["CERVICAL-OMENTAL"].covers
+    assert "Under Review" in line("CARCINOMATOSIS-OVERVIEW", 6)
+    assert [s.short_name for s in SOURCES.values() if s.unreviewed] == ["CARCINOMATOSIS-OVERVIEW", "CERVICAL-OMENTAL"]
+    assert (SOURCES["HCC-LUNG-PM"].publisher, SOURCES["HCC-LUNG-PM"].date) == (None, None)

@@ -41,7 +41,7 @@ from hooks.rules.cytoreduction import (
     pipac_palliative,
     proactive_hipec,
 )
-from tests.facts import NOW, PM, SELECT, SIGN, TODAY, VIEW, given, medication_order, with_primaries
+from tests.facts import PM, SELECT, SIGN, TODAY, VIEW, given, medication_order, with_primaries
 
 LUNG_MET = Metastasis(
     "Condition/lung-met", MetastaticSite.OTHER, "lung", "Secondary malignant neoplasm of lung"
@@ -87,7 +87,7 @@ def chart(
 
 
 def run(r: Rule, picture: ClinicalPicture, context: HookContext = SELECT) -> Finding | None:
-    return r.evaluate(picture, context, NOW)
+    return r.evaluate(picture, context)
 
 
 def fired(r: Rule, picture: ClinicalPicture, context: HookContext = SELECT) -> Finding:

@@ -30,7 +30,7 @@ from hooks.rules.dosing import (
     rounded_dose_mg,
     usable,
 )
-from tests.facts import NOW, TODAY, medication_order
+from tests.facts import TODAY, medication_order
 
 EXAMPLES = 500
 FINITE = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6)
@@ -129,7 +129,7 @@ def test_no_dose_is_ever_suggested_from_an_unusable_input(
         picture = _picture(
             weight, height, creatinine, OrderedDose(ordered, DoseUnit.MG, f"{ordered} mg"), drug
         )
-        finding = rule.evaluate(picture, context, NOW)
+        finding = rule.evaluate(picture, context)
         fixes = [a for s in (finding.suggestions if finding else ()) for a in s.actions]
         if fixes:
             assert usable(*needs)
@@ -151,7 +151,7 @@ def test_calvert_card_credits_only_the_formula_name_to_the_overview_and_the_cap_
     formula's definition, and the 125 mL/min cap as the service's practice; CERVICAL-OMENTAL l.35 (AUC 5) is
     the card's primary source."""
     picture = _picture(110, 165, 0.6, OrderedDose(1000, DoseUnit.MG, "1000 mg"), Drug.CARBOPLATIN)
-    finding = carboplatin_calvert.evaluate(picture, HookContext("order-select", TODAY), NOW)
+    finding = carboplatin_calvert.evaluate(picture, HookContext("order-select", TODAY))
     assert finding is not None and finding.indicator is Indicator.WARNING
     assert (
         "Calvert formula (CARCINOMATOSIS-OVERVIEW l.33): dose = AUC × (GFR + 25), the formula's definition"

@@ -32,7 +32,6 @@ from tests.facts import (
     HCC,
     LIVER,
     LUNG,
-    NOW,
     PM,
     SIGN,
     TODAY,
@@ -79,7 +78,7 @@ def progression(on: date | None = date(2026, 2, 20)) -> StatusReport:
 
 
 def test_hcc_with_pm_and_no_therapy_is_a_frontline_warning() -> None:
-    finding = hcc_frontline.evaluate(chart(), VIEW, NOW)
+    finding = hcc_frontline.evaluate(chart(), VIEW)
     assert finding is not None
     assert finding.indicator is Indicator.WARNING
     assert "atezolizumab/bevacizumab or sorafenib" in finding.summary
@@ -90,7 +89,7 @@ def test_hcc_with_pm_and_no_therapy_is_a_frontline_warning() -> None:
 
 
 def test_frontline_summary_shows_the_latest_afp_with_its_date() -> None:
-    finding = hcc_frontline.evaluate(chart(afp=afp_on(date(2026, 2, 1))), VIEW, NOW)
+    finding = hcc_frontline.evaluate(chart(afp=afp_on(date(2026, 2, 1))), VIEW)
     assert finding is not None
     assert finding.summary.startswith(
         "HCC with PM (AFP 412 ng/mL on 2026-02-01), no systemic therapy on record"
@@ -101,24 +100,24 @@ def test_frontline_summary_shows_the_latest_afp_with_its_date() -> None:
 
 @pytest.mark.parametrize("drug", [Drug.SORAFENIB, Drug.ATEZOLIZUMAB, Drug.GEMCITABINE])
 def test_any_systemic_therapy_on_record_silences_frontline(drug: Drug) -> None:
-    assert hcc_frontline.evaluate(chart(administrations=given(drug)), VIEW, NOW) is None
+    assert hcc_frontline.evaluate(chart(administrations=given(drug)), VIEW) is None
 
 
 def test_an_active_sorafenib_order_counts_as_therapy_on_record() -> None:
     picture = chart(orders=(order(Drug.SORAFENIB, status="active"),))
-    assert hcc_frontline.evaluate(picture, VIEW, NOW) is None
+    assert hcc_frontline.evaluate(picture, VIEW) is None
 
 
 def test_a_cancelled_order_is_not_therapy_on_record() -> None:
     picture = chart(orders=(order(Drug.SORAFENIB, status="cancelled"),))
-    assert hcc_frontline.evaluate(picture, VIEW, NOW) is not None
+    assert hcc_frontline.evaluate(picture, VIEW) is not None
 
 
 @pytest.mark.parametrize(("cancer", "metastases"), [(HCC, ()), (HCC, (LIVER,)), (LUNG, (PM,)), (None, (PM,))])
 def test_frontline_needs_hcc_and_peritoneal_metastasis(
     cancer: CancerCondition | None, metastases: tuple[Metastasis, ...]
 ) -> None:
-    assert hcc_frontline.evaluate(chart(cancer, metastases), VIEW, NOW) is None
+    assert hcc_frontline.evaluate(chart(cancer, metastases), VIEW) is None
 
 
 # HCC-AFP-MONITOR
@@ -130,11 +129,11 @@ def test_monitoring_interval_is_three_calendar_months() -> None:
 
 def test_afp_exactly_three_months_old_is_within_the_interval() -> None:
     assert add_months(date(2025, 12, 2), 3) == TODAY
-    assert hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2025, 12, 2))), VIEW, NOW) is None
+    assert hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2025, 12, 2))), VIEW) is None
 
 
 def test_afp_three_months_and_one_day_old_is_overdue() -> None:
-    finding = hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2025, 12, 1))), VIEW, NOW)
+    finding = hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2025, 12, 1))), VIEW)
     assert finding is not None
     assert finding.indicator is Indicator.INFO
     assert "2025-12-01" in finding.summary
@@ -156,22 +155,22 @@ def test_add_months_crosses_the_year() -> None:
 
 
 def test_a_recent_afp_gives_no_card() -> None:
-    assert hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2026, 2, 1))), VIEW, NOW) is None
+    assert hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2026, 2, 1))), VIEW) is None
 
 
 def test_an_afp_dated_after_today_is_within_the_interval() -> None:
-    assert hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2026, 3, 5))), VIEW, NOW) is None
+    assert hcc_afp_monitoring.evaluate(chart(afp=afp_on(date(2026, 3, 5))), VIEW) is None
 
 
 def test_no_afp_on_record_asks_for_one() -> None:
-    finding = hcc_afp_monitoring.evaluate(chart(), VIEW, NOW)
+    finding = hcc_afp_monitoring.evaluate(chart(), VIEW)
     assert finding is not None
     assert "no AFP on record" in finding.summary
     assert "- AFP: none on record." in finding.detail
 
 
 def test_an_undated_afp_is_treated_as_no_dated_afp_and_says_so() -> None:
-    finding = hcc_afp_monitoring.evaluate(chart(afp=afp_on(None)), VIEW, NOW)
+    finding = hcc_afp_monitoring.evaluate(chart(afp=afp_on(None)), VIEW)
     assert finding is not None
     assert "undated" in finding.summary
     assert "has no date" in finding.detail
@@ -179,8 +178,8 @@ def test_an_undated_afp_is_treated_as_no_dated_afp_and_says_so() -> None:
 
 
 def test_afp_monitoring_needs_hcc_with_pm() -> None:
-    assert hcc_afp_monitoring.evaluate(chart(LUNG), VIEW, NOW) is None
-    assert hcc_afp_monitoring.evaluate(chart(metastases=()), VIEW, NOW) is None
+    assert hcc_afp_monitoring.evaluate(chart(LUNG), VIEW) is None
+    assert hcc_afp_monitoring.evaluate(chart(metastases=()), VIEW) is None
 
 
 # HCC-PROGRESSION
@@ -188,7 +187,7 @@ def test_afp_monitoring_needs_hcc_with_pm() -> None:
 
 def test_progression_on_sorafenib_switches_to_lenvatinib_or_regorafenib() -> None:
     picture = chart(administrations=given(Drug.SORAFENIB), status=progression())
-    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    finding = hcc_progression.evaluate(picture, VIEW)
     assert finding is not None
     assert finding.indicator is Indicator.INFO
     assert "on sorafenib" in finding.summary
@@ -199,21 +198,21 @@ def test_progression_on_sorafenib_switches_to_lenvatinib_or_regorafenib() -> Non
 
 def test_progression_on_atezolizumab_bevacizumab_switches() -> None:
     picture = chart(administrations=given(Drug.ATEZOLIZUMAB, Drug.BEVACIZUMAB), status=progression())
-    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    finding = hcc_progression.evaluate(picture, VIEW)
     assert finding is not None
     assert "atezolizumab/bevacizumab" in finding.summary
 
 
 def test_atezolizumab_without_bevacizumab_is_not_the_frontline_regimen() -> None:
     picture = chart(administrations=given(Drug.ATEZOLIZUMAB), status=progression())
-    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
+    assert hcc_progression.evaluate(picture, VIEW) is None
 
 
 def test_further_progression_after_immunotherapy_and_lenvatinib_considers_gemox() -> None:
     picture = chart(
         administrations=given(Drug.ATEZOLIZUMAB, Drug.BEVACIZUMAB, Drug.LENVATINIB), status=progression()
     )
-    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    finding = hcc_progression.evaluate(picture, VIEW)
     assert finding is not None
     assert (
         finding.summary
@@ -225,7 +224,7 @@ def test_further_progression_after_immunotherapy_and_lenvatinib_considers_gemox(
 def test_further_progression_without_immunotherapy_does_not_offer_gemox_and_names_what_is_missing() -> None:
     """HCC-LUNG-PM l.8: GEMOX is salvage after immunotherapy and TKIs, as HCC-GEMOX-ORDER checks."""
     picture = chart(administrations=given(Drug.SORAFENIB, Drug.LENVATINIB), status=progression())
-    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    finding = hcc_progression.evaluate(picture, VIEW)
     assert finding is not None and finding.indicator is Indicator.INFO
     assert "consider GEMOX" not in finding.summary
     assert finding.summary.startswith(
@@ -242,30 +241,30 @@ def test_progression_after_gemox_has_no_further_step() -> None:
         administrations=given(Drug.SORAFENIB, Drug.REGORAFENIB, Drug.GEMCITABINE, Drug.OXALIPLATIN),
         status=progression(),
     )
-    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
+    assert hcc_progression.evaluate(picture, VIEW) is None
 
 
 def test_progression_with_no_therapy_on_record_is_left_to_frontline() -> None:
     picture = chart(status=progression())
-    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
-    assert hcc_frontline.evaluate(picture, VIEW, NOW) is not None
+    assert hcc_progression.evaluate(picture, VIEW) is None
+    assert hcc_frontline.evaluate(picture, VIEW) is not None
 
 
 @pytest.mark.parametrize("trend", [Trend.RESPONSE, Trend.STABLE, Trend.UNDETERMINED])
 def test_no_progression_no_card(trend: Trend) -> None:
     status = StatusReport("Observation/status-1", trend, date(2026, 2, 20))
     picture = chart(administrations=given(Drug.SORAFENIB), status=status)
-    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
+    assert hcc_progression.evaluate(picture, VIEW) is None
 
 
 def test_unknown_disease_status_gives_no_progression_card() -> None:
     picture = chart(administrations=given(Drug.SORAFENIB))
-    assert hcc_progression.evaluate(picture, VIEW, NOW) is None
+    assert hcc_progression.evaluate(picture, VIEW) is None
 
 
 def test_undated_progression_says_undated() -> None:
     picture = chart(administrations=given(Drug.SORAFENIB), status=progression(None))
-    finding = hcc_progression.evaluate(picture, VIEW, NOW)
+    finding = hcc_progression.evaluate(picture, VIEW)
     assert finding is not None
     assert "(undated)" in finding.summary
 
@@ -278,7 +277,7 @@ def gemox_drafts(under_review: bool = True) -> tuple[MedicationOrder, ...]:
 
 
 def test_gemox_with_no_prior_therapy_is_salvage_info() -> None:
-    finding = hcc_gemox_order.evaluate(chart(orders=gemox_drafts()), SIGN, NOW)
+    finding = hcc_gemox_order.evaluate(chart(orders=gemox_drafts()), SIGN)
     assert finding is not None
     assert finding.indicator is Indicator.INFO
     assert "no prior immunotherapy or TKI" in finding.summary
@@ -288,7 +287,7 @@ def test_gemox_with_no_prior_therapy_is_salvage_info() -> None:
 
 def test_gemox_after_immunotherapy_only_names_the_missing_tki() -> None:
     picture = chart(administrations=given(Drug.ATEZOLIZUMAB, Drug.BEVACIZUMAB), orders=gemox_drafts())
-    finding = hcc_gemox_order.evaluate(picture, SIGN, NOW)
+    finding = hcc_gemox_order.evaluate(picture, SIGN)
     assert finding is not None
     assert "no prior TKI" in finding.summary
     assert "- Prior immunotherapy: atezolizumab." in finding.detail
@@ -296,45 +295,45 @@ def test_gemox_after_immunotherapy_only_names_the_missing_tki() -> None:
 
 def test_gemox_after_tki_only_names_the_missing_immunotherapy() -> None:
     picture = chart(administrations=given(Drug.SORAFENIB, Drug.LENVATINIB), orders=gemox_drafts())
-    finding = hcc_gemox_order.evaluate(picture, SIGN, NOW)
+    finding = hcc_gemox_order.evaluate(picture, SIGN)
     assert finding is not None
     assert "no prior immunotherapy on record" in finding.summary
 
 
 def test_gemox_after_immunotherapy_and_tki_is_salvage_as_the_source_says() -> None:
     picture = chart(administrations=given(Drug.ATEZOLIZUMAB, Drug.SORAFENIB), orders=gemox_drafts())
-    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is None
+    assert hcc_gemox_order.evaluate(picture, SIGN) is None
 
 
 def test_gemcitabine_draft_with_an_active_oxaliplatin_order_is_gemox() -> None:
     picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, status="active")))
-    finding = hcc_gemox_order.evaluate(picture, SIGN, NOW)
+    finding = hcc_gemox_order.evaluate(picture, SIGN)
     assert finding is not None
     assert "active order" in finding.detail
 
 
 def test_a_completed_oxaliplatin_order_does_not_make_gemox() -> None:
     picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, status="completed")))
-    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is None
+    assert hcc_gemox_order.evaluate(picture, SIGN) is None
 
 
 def test_oxaliplatin_alone_is_not_gemox() -> None:
     picture = chart(orders=(order(Drug.OXALIPLATIN),))
-    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is None
+    assert hcc_gemox_order.evaluate(picture, SIGN) is None
 
 
 def test_gemox_drafts_not_under_review_give_no_card() -> None:
     picture = chart(
         orders=(order(Drug.GEMCITABINE, under_review=False), order(Drug.OXALIPLATIN, under_review=False))
     )
-    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is None
+    assert hcc_gemox_order.evaluate(picture, SIGN) is None
 
 
 def test_selecting_one_gemox_drug_with_the_other_an_unselected_draft_fires() -> None:
     picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, under_review=False)))
-    assert hcc_gemox_order.evaluate(picture, SIGN, NOW) is not None
+    assert hcc_gemox_order.evaluate(picture, SIGN) is not None
 
 
 def test_gemox_for_another_primary_gives_no_card() -> None:
-    assert hcc_gemox_order.evaluate(chart(LUNG, orders=gemox_drafts()), SIGN, NOW) is None
-    assert hcc_gemox_order.evaluate(chart(metastases=(), orders=gemox_drafts()), SIGN, NOW) is None
+    assert hcc_gemox_order.evaluate(chart(LUNG, orders=gemox_drafts()), SIGN) is None
+    assert hcc_gemox_order.evaluate(chart(metastases=(), orders=gemox_drafts()), SIGN) is None

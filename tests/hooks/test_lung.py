@@ -28,7 +28,6 @@ from tests.facts import (
     HCC,
     LIVER,
     LUNG,
-    NOW,
     OMENTUM,
     PM,
     SELECT,
@@ -78,7 +77,7 @@ def chart(
 
 
 def test_no_molecular_results_is_a_warning_naming_all_four_genes() -> None:
-    finding = lung_molecular_testing.evaluate(chart(), VIEW, NOW)
+    finding = lung_molecular_testing.evaluate(chart(), VIEW)
     assert finding is not None
     assert finding.indicator is Indicator.WARNING
     assert "no EGFR, ALK, ROS1 or KRAS result" in finding.summary
@@ -92,7 +91,7 @@ def test_no_molecular_results_is_a_warning_naming_all_four_genes() -> None:
 
 def test_one_gene_missing_fires_and_names_only_that_gene() -> None:
     genes = tuple(result(g) for g in (Gene.EGFR, Gene.ALK, Gene.KRAS))
-    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW)
+    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW)
     assert finding is not None
     assert "no ROS1 result" in finding.summary
     assert "EGFR" not in finding.summary
@@ -101,23 +100,23 @@ def test_one_gene_missing_fires_and_names_only_that_gene() -> None:
 
 def test_two_genes_missing_are_named_together() -> None:
     genes = (result(Gene.EGFR), result(Gene.KRAS))
-    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW)
+    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW)
     assert finding is not None
     assert "no ALK or ROS1 result" in finding.summary
 
 
 def test_all_four_answered_gives_no_card() -> None:
-    assert lung_molecular_testing.evaluate(chart(genes=all_negative()), VIEW, NOW) is None
+    assert lung_molecular_testing.evaluate(chart(genes=all_negative()), VIEW) is None
 
 
 def test_a_positive_result_counts_as_answered() -> None:
     genes = (*all_negative()[:3], result(Gene.KRAS, True, "p.Gly12Ala"))
-    assert lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW) is None
+    assert lung_molecular_testing.evaluate(chart(genes=genes), VIEW) is None
 
 
 def test_a_result_that_does_not_say_is_not_an_answer() -> None:
     genes = (*all_negative()[:3], result(Gene.KRAS, None, ref="Observation/kras-open"))
-    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW)
+    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW)
     assert finding is not None
     assert "no conclusive KRAS result:" in finding.summary
     assert "result on record" not in finding.summary
@@ -126,7 +125,7 @@ def test_a_result_that_does_not_say_is_not_an_answer() -> None:
 
 def test_an_inconclusive_kras_and_a_missing_ros1_are_worded_apart() -> None:
     genes = (result(Gene.EGFR), result(Gene.ALK), result(Gene.KRAS, None, ref="Observation/kras-open"))
-    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW)
+    finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW)
     assert finding is not None
     assert "no ROS1 result on record, no conclusive KRAS result:" in finding.summary
     assert "- ROS1: no result on record." in finding.detail
@@ -134,7 +133,7 @@ def test_an_inconclusive_kras_and_a_missing_ros1_are_worded_apart() -> None:
 
 def test_an_undated_result_still_answers_the_gene() -> None:
     genes = (*all_negative()[:3], result(Gene.KRAS, False, on=None))
-    assert lung_molecular_testing.evaluate(chart(genes=genes), VIEW, NOW) is None
+    assert lung_molecular_testing.evaluate(chart(genes=genes), VIEW) is None
 
 
 @pytest.mark.parametrize(
@@ -143,7 +142,7 @@ def test_an_undated_result_still_answers_the_gene() -> None:
 def test_molecular_card_needs_lung_cancer_with_pm(
     cancer: CancerCondition | None, metastases: tuple[Metastasis, ...]
 ) -> None:
-    assert lung_molecular_testing.evaluate(chart(cancer, metastases), VIEW, NOW) is None
+    assert lung_molecular_testing.evaluate(chart(cancer, metastases), VIEW) is None
 
 
 # LUNG-KRAS
@@ -155,7 +154,8 @@ def kras_mutated(on: date | None = date(2026, 1, 15)) -> tuple[GeneResult, ...]:
 
 def test_gefitinib_with_kras_g12a_is_a_warning_with_variant_and_date() -> None:
     finding = lung_kras_targeted.evaluate(
-        chart(genes=kras_mutated(), orders=(draft(Drug.GEFITINIB),)), SELECT, NOW
+        chart(genes=kras_mutated(), orders=(draft(Drug.GEFITINIB),)),
+        SELECT,
     )
     assert finding is not None
     assert finding.indicator is Indicator.WARNING
@@ -171,33 +171,33 @@ def test_gefitinib_with_kras_g12a_is_a_warning_with_variant_and_date() -> None:
 @pytest.mark.parametrize("drug", [Drug.OSIMERTINIB, Drug.ALECTINIB, Drug.CETUXIMAB])
 def test_every_targeted_therapy_counts(drug: Drug) -> None:
     picture = chart(genes=kras_mutated(), orders=(draft(drug),))
-    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is not None
+    assert lung_kras_targeted.evaluate(picture, SELECT) is not None
 
 
 @pytest.mark.parametrize("drug", [Drug.CARBOPLATIN, Drug.PEMBROLIZUMAB, Drug.BEVACIZUMAB])
 def test_non_targeted_therapy_gives_no_kras_card(drug: Drug) -> None:
     picture = chart(genes=kras_mutated(), orders=(draft(drug),))
-    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT) is None
 
 
 def test_targeted_draft_not_under_review_gives_no_card() -> None:
     picture = chart(genes=kras_mutated(), orders=(draft(Drug.GEFITINIB, under_review=False),))
-    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT) is None
 
 
 def test_kras_wild_type_gives_no_card() -> None:
     picture = chart(genes=(result(Gene.KRAS, False),), orders=(draft(Drug.GEFITINIB),))
-    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT) is None
 
 
 def test_kras_result_that_does_not_say_gives_no_card() -> None:
     picture = chart(genes=(result(Gene.KRAS, None),), orders=(draft(Drug.GEFITINIB),))
-    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT) is None
 
 
 def test_no_kras_result_gives_no_card() -> None:
     picture = chart(genes=(result(Gene.EGFR, True, "p.Leu858Arg"),), orders=(draft(Drug.GEFITINIB),))
-    assert lung_kras_targeted.evaluate(picture, SELECT, NOW) is None
+    assert lung_kras_targeted.evaluate(picture, SELECT) is None
 
 
 def test_the_latest_conclusive_kras_result_decides() -> None:
@@ -206,11 +206,11 @@ def test_the_latest_conclusive_kras_result_decides() -> None:
     newer_open = result(Gene.KRAS, None, on=date(2026, 2, 1), ref="Observation/k3")
     orders = (draft(Drug.GEFITINIB),)
     assert (
-        lung_kras_targeted.evaluate(chart(genes=(older_mutated, newer_wild), orders=orders), SELECT, NOW)
-        is None
+        lung_kras_targeted.evaluate(chart(genes=(older_mutated, newer_wild), orders=orders), SELECT) is None
     )
     finding = lung_kras_targeted.evaluate(
-        chart(genes=(older_mutated, newer_open), orders=orders), SELECT, NOW
+        chart(genes=(older_mutated, newer_open), orders=orders),
+        SELECT,
     )
     assert finding is not None
     assert "Observation/k1" in finding.detail
@@ -218,7 +218,7 @@ def test_the_latest_conclusive_kras_result_decides() -> None:
 
 def test_mutation_without_variant_or_date_is_worded_as_such() -> None:
     genes = (result(Gene.KRAS, True, None, on=None),)
-    finding = lung_kras_targeted.evaluate(chart(genes=genes, orders=(draft(Drug.GEFITINIB),)), SELECT, NOW)
+    finding = lung_kras_targeted.evaluate(chart(genes=genes, orders=(draft(Drug.GEFITINIB),)), SELECT)
     assert finding is not None
     assert "KRAS mutation on record (undated)" in finding.summary
     assert "variant not stated" in finding.detail
@@ -226,10 +226,9 @@ def test_mutation_without_variant_or_date_is_worded_as_such() -> None:
 
 def test_kras_card_needs_lung_cancer_with_pm() -> None:
     orders = (draft(Drug.GEFITINIB),)
-    assert lung_kras_targeted.evaluate(chart(HCC, genes=kras_mutated(), orders=orders), SELECT, NOW) is None
+    assert lung_kras_targeted.evaluate(chart(HCC, genes=kras_mutated(), orders=orders), SELECT) is None
     assert (
-        lung_kras_targeted.evaluate(chart(metastases=(), genes=kras_mutated(), orders=orders), SELECT, NOW)
-        is None
+        lung_kras_targeted.evaluate(chart(metastases=(), genes=kras_mutated(), orders=orders), SELECT) is None
     )
 
 
@@ -237,7 +236,7 @@ def test_kras_card_needs_lung_cancer_with_pm() -> None:
 
 
 def test_peritoneum_as_the_only_site_is_isolated_involvement() -> None:
-    finding = lung_palliation.evaluate(chart(), VIEW, NOW)
+    finding = lung_palliation.evaluate(chart(), VIEW)
     assert finding is not None
     assert finding.indicator is Indicator.INFO
     assert "peritoneum the only metastatic site on record" in finding.summary
@@ -248,13 +247,13 @@ def test_peritoneum_as_the_only_site_is_isolated_involvement() -> None:
 
 
 def test_peritoneum_and_omentum_are_one_site() -> None:
-    finding = lung_palliation.evaluate(chart(metastases=(PM, OMENTUM)), VIEW, NOW)
+    finding = lung_palliation.evaluate(chart(metastases=(PM, OMENTUM)), VIEW)
     assert finding is not None
     assert "only metastatic site" in finding.summary
 
 
 def test_a_second_site_is_counted_and_not_called_isolated() -> None:
-    finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER)), VIEW, NOW)
+    finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER)), VIEW)
     assert finding is not None
     assert "2 metastatic sites on record" in finding.summary
     assert "Condition/liver-met" in finding.detail
@@ -263,11 +262,11 @@ def test_a_second_site_is_counted_and_not_called_isolated() -> None:
 
 
 def test_three_sites_are_counted() -> None:
-    finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER, BONE)), VIEW, NOW)
+    finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER, BONE)), VIEW)
     assert finding is not None
     assert "3 metastatic sites" in finding.summary
 
 
 def test_palliation_needs_lung_cancer_with_pm() -> None:
-    assert lung_palliation.evaluate(chart(metastases=(LIVER,)), VIEW, NOW) is None
-    assert lung_palliation.evaluate(chart(HCC), VIEW, NOW) is None
+    assert lung_palliation.evaluate(chart(metastases=(LIVER,)), VIEW) is None
+    assert lung_palliation.evaluate(chart(HCC), VIEW) is None

@@ -26,7 +26,7 @@ from hooks.rules.pathways import (
     ovarian_doublet,
     unknown_primary,
 )
-from tests.facts import LIVER, NOW, OMENTUM, VIEW, with_primaries
+from tests.facts import LIVER, OMENTUM, VIEW, with_primaries
 from tests.facts import given as administered
 
 PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Peritoneal carcinomatosis")
@@ -57,7 +57,7 @@ def chart(
 
 
 def fired(picture: ClinicalPicture) -> list[tuple[str, str]]:
-    return [(r.id, f.indicator.value) for r, f in run_rules(RULES, picture, VIEW, NOW)]
+    return [(r.id, f.indicator.value) for r, f in run_rules(RULES, picture, VIEW)]
 
 
 # PM-GENERAL
@@ -65,7 +65,8 @@ def fired(picture: ClinicalPicture) -> list[tuple[str, str]]:
 
 def test_general_guidance_for_gastric_pm_names_the_patient_values() -> None:
     finding = general_guidance.evaluate(
-        chart(cancer(Cancer.OTHER, "Malignant neoplasm of stomach"), scores=(ECOG_1,)), VIEW, NOW
+        chart(cancer(Cancer.OTHER, "Malignant neoplasm of stomach"), scores=(ECOG_1,)),
+        VIEW,
     )
     assert finding is not None and finding.indicator is Indicator.INFO
     assert "stomach" in finding.summary and "ECOG 1" in finding.summary
@@ -75,14 +76,14 @@ def test_general_guidance_for_gastric_pm_names_the_patient_values() -> None:
 
 
 def test_general_guidance_without_performance_status_says_it_is_missing() -> None:
-    finding = general_guidance.evaluate(chart(cancer(Cancer.COLORECTAL)), VIEW, NOW)
+    finding = general_guidance.evaluate(chart(cancer(Cancer.COLORECTAL)), VIEW)
     assert finding is not None
     assert "no ECOG on record" in finding.summary
     assert "ECOG not on record; Karnofsky not on record" in finding.detail
 
 
 def test_general_guidance_drops_rather_than_cure_and_keeps_survival_and_quality_of_life() -> None:
-    finding = general_guidance.evaluate(chart(cancer(Cancer.COLORECTAL)), VIEW, NOW)
+    finding = general_guidance.evaluate(chart(cancer(Cancer.COLORECTAL)), VIEW)
     assert finding is not None
     assert "cure" not in finding.summary + finding.detail
     assert "aim for survival and quality of life" in finding.summary
@@ -90,7 +91,7 @@ def test_general_guidance_drops_rather_than_cure_and_keeps_survival_and_quality_
 
 
 def test_general_guidance_counts_sites_in_the_plural() -> None:
-    finding = general_guidance.evaluate(chart(cancer(Cancer.COLORECTAL), metastases=(PM, LIVER)), VIEW, NOW)
+    finding = general_guidance.evaluate(chart(cancer(Cancer.COLORECTAL), metastases=(PM, LIVER)), VIEW)
     assert finding is not None and "2 metastatic sites" in finding.summary
 
 
@@ -101,18 +102,19 @@ def test_general_guidance_summary_stays_under_140_with_a_long_name_and_no_ecog()
         for i in range(11)
     )
     finding = general_guidance.evaluate(
-        chart(cancer(Cancer.OTHER, long_name), metastases=(PM, *sites)), VIEW, NOW
+        chart(cancer(Cancer.OTHER, long_name), metastases=(PM, *sites)),
+        VIEW,
     )
     assert finding is not None and len(finding.summary) < 140
     assert "12 metastatic sites, no ECOG on record" in finding.summary
 
 
 def test_general_guidance_needs_pm() -> None:
-    assert general_guidance.evaluate(chart(cancer(Cancer.OTHER), metastases=(LIVER,)), VIEW, NOW) is None
+    assert general_guidance.evaluate(chart(cancer(Cancer.OTHER), metastases=(LIVER,)), VIEW) is None
 
 
 def test_general_guidance_needs_a_primary() -> None:
-    assert general_guidance.evaluate(chart(), VIEW, NOW) is None
+    assert general_guidance.evaluate(chart(), VIEW) is None
 
 
 def test_general_guidance_gives_way_to_a_pathway_card() -> None:
@@ -127,7 +129,7 @@ def test_general_guidance_stays_for_breast_pm_with_two_sites() -> None:
 
 
 def test_pm_without_primary_is_a_warning_naming_the_metastasis() -> None:
-    finding = unknown_primary.evaluate(chart(metastases=(LIVER, PM)), VIEW, NOW)
+    finding = unknown_primary.evaluate(chart(metastases=(LIVER, PM)), VIEW)
     assert finding is not None and finding.indicator is Indicator.WARNING
     assert finding.summary.startswith("Peritoneal carcinomatosis is on record but no primary")
     assert "Primary cancer: none on record" in finding.detail
@@ -135,7 +137,7 @@ def test_pm_without_primary_is_a_warning_naming_the_metastasis() -> None:
 
 
 def test_pm_with_an_other_primary_is_not_unknown() -> None:
-    assert unknown_primary.evaluate(chart(cancer(Cancer.OTHER)), VIEW, NOW) is None
+    assert unknown_primary.evaluate(chart(cancer(Cancer.OTHER)), VIEW) is None
     assert fired(chart(cancer(Cancer.OTHER))) == [("PM-GENERAL", "info")]
 
 
@@ -151,7 +153,7 @@ def test_omental_metastasis_alone_counts_as_pm_without_primary() -> None:
 
 
 def test_ovarian_pm_without_therapy_gets_the_doublet_first() -> None:
-    finding = ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN), scores=(ECOG_1,)), VIEW, NOW)
+    finding = ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN), scores=(ECOG_1,)), VIEW)
     assert finding is not None and finding.indicator is Indicator.INFO
     assert finding.summary.startswith("Ovarian cancer with PM, no systemic therapy on record (ECOG 1)")
     assert "- Systemic therapy on record: none on record." in finding.detail
@@ -169,7 +171,7 @@ def test_recurrent_ovarian_pm_leads_with_bevacizumab_for_platinum_sensitive_recu
         scores=(ECOG_1,),
         status=StatusReport("Observation/status", Trend.PROGRESSION, date(2026, 2, 1)),
     )
-    finding = ovarian_doublet.evaluate(picture, VIEW, NOW)
+    finding = ovarian_doublet.evaluate(picture, VIEW)
     assert finding is not None
     assert finding.summary.startswith("Recurrent ovarian cancer with PM (ECOG 1): if platinum-sensitive")
     assert "(recurrent)" in finding.detail
@@ -181,13 +183,13 @@ def test_recurrent_ovarian_pm_leads_with_bevacizumab_for_platinum_sensitive_recu
 
 
 def test_ovarian_pm_with_therapy_on_record_names_it_in_the_summary() -> None:
-    finding = ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN), given=(Drug.CARBOPLATIN,)), VIEW, NOW)
+    finding = ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN), given=(Drug.CARBOPLATIN,)), VIEW)
     assert finding is not None
     assert finding.summary.startswith("Ovarian cancer with PM (no ECOG on record), on record carboplatin")
 
 
 def test_ovarian_without_ecog_or_status_names_them_as_missing() -> None:
-    finding = ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN)), VIEW, NOW)
+    finding = ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN)), VIEW)
     assert finding is not None
     assert "no ECOG on record" in finding.summary
     assert "- Performance status: ECOG not on record." in finding.detail
@@ -195,12 +197,12 @@ def test_ovarian_without_ecog_or_status_names_them_as_missing() -> None:
 
 
 def test_ovarian_without_pm_gets_no_doublet_card() -> None:
-    assert ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN), metastases=(LIVER,)), VIEW, NOW) is None
-    assert ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN), metastases=()), VIEW, NOW) is None
+    assert ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN), metastases=(LIVER,)), VIEW) is None
+    assert ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN), metastases=()), VIEW) is None
 
 
 def test_other_primary_with_pm_gets_no_doublet_card() -> None:
-    assert ovarian_doublet.evaluate(chart(cancer(Cancer.CERVICAL)), VIEW, NOW) is None
+    assert ovarian_doublet.evaluate(chart(cancer(Cancer.CERVICAL)), VIEW) is None
 
 
 def test_ovarian_summaries_stay_under_140() -> None:
@@ -210,7 +212,7 @@ def test_ovarian_summaries_stay_under_140() -> None:
         chart(cancer(Cancer.OVARIAN, recurrent=True), given=long_therapy),
         chart(cancer(Cancer.OVARIAN)),
     ):
-        finding = ovarian_doublet.evaluate(picture, VIEW, NOW)
+        finding = ovarian_doublet.evaluate(picture, VIEW)
         assert finding is not None
         assert len(finding.summary) < 140, finding.summary
 
@@ -220,7 +222,7 @@ def test_ovarian_summaries_stay_under_140() -> None:
 
 def test_breast_with_pm_as_the_only_site_gets_the_oligometastatic_card() -> None:
     picture = chart(cancer(Cancer.BREAST), scores=(ECOG_1, PCI_12))
-    finding = breast_oligometastatic.evaluate(picture, VIEW, NOW)
+    finding = breast_oligometastatic.evaluate(picture, VIEW)
     assert finding is not None and finding.indicator is Indicator.INFO
     expected = (
         "Breast cancer, PM only (ECOG 1): if disease is limited (oligometastatic), an aggressive approach"
@@ -237,32 +239,27 @@ def test_single_site_threshold_is_one() -> None:
 
 
 def test_breast_with_pm_and_a_second_site_gets_no_oligometastatic_card() -> None:
-    assert (
-        breast_oligometastatic.evaluate(chart(cancer(Cancer.BREAST), metastases=(PM, LIVER)), VIEW, NOW)
-        is None
-    )
+    assert breast_oligometastatic.evaluate(chart(cancer(Cancer.BREAST), metastases=(PM, LIVER)), VIEW) is None
 
 
 def test_peritoneal_and_omental_metastases_are_one_site() -> None:
     picture = chart(cancer(Cancer.BREAST), metastases=(PM, OMENTUM))
     assert picture.metastatic_site_count == 1
-    assert breast_oligometastatic.evaluate(picture, VIEW, NOW) is not None
+    assert breast_oligometastatic.evaluate(picture, VIEW) is not None
 
 
 def test_breast_with_a_single_site_outside_the_peritoneum_gets_no_card() -> None:
     """The service's scope is PM: a liver-only breast chart is outside it."""
-    assert (
-        breast_oligometastatic.evaluate(chart(cancer(Cancer.BREAST), metastases=(LIVER,)), VIEW, NOW) is None
-    )
+    assert breast_oligometastatic.evaluate(chart(cancer(Cancer.BREAST), metastases=(LIVER,)), VIEW) is None
     assert fired(chart(cancer(Cancer.BREAST), metastases=(LIVER,))) == []
 
 
 def test_breast_without_metastasis_gets_no_card() -> None:
-    assert breast_oligometastatic.evaluate(chart(cancer(Cancer.BREAST), metastases=()), VIEW, NOW) is None
+    assert breast_oligometastatic.evaluate(chart(cancer(Cancer.BREAST), metastases=()), VIEW) is None
 
 
 def test_breast_without_ecog_or_pci_names_them_as_missing() -> None:
-    finding = breast_oligometastatic.evaluate(chart(cancer(Cancer.BREAST, recurrent=True)), VIEW, NOW)
+    finding = breast_oligometastatic.evaluate(chart(cancer(Cancer.BREAST, recurrent=True)), VIEW)
     assert finding is not None
     assert finding.summary.startswith("Breast cancer, PM only (no ECOG)")
     assert "not tested in RCTs" in finding.summary and len(finding.summary) < 140
@@ -278,14 +275,14 @@ def test_breast_pm_as_only_site_with_another_pm_primary_card_still_shows() -> No
 
 def test_unknown_primary_summary_stays_under_140_with_a_long_metastasis_name() -> None:
     long_pm = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Secondary malignant " * 8)
-    finding = unknown_primary.evaluate(chart(metastases=(long_pm,)), VIEW, NOW)
+    finding = unknown_primary.evaluate(chart(metastases=(long_pm,)), VIEW)
     assert finding is not None and len(finding.summary) < 140
     assert finding.summary.endswith("is on record but no primary cancer: record the primary type")
 
 
 def test_ovarian_detail_introduces_the_first_statement_as_guideline() -> None:
     for recurrent in (False, True):
-        finding = ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN, recurrent=recurrent)), VIEW, NOW)
+        finding = ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN, recurrent=recurrent)), VIEW)
         assert finding is not None
         assert finding.detail.split("\n\n", 1)[1].startswith("Guideline: ")
         assert finding.detail.count("Guideline: ") == 1
