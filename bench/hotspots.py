@@ -46,7 +46,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("web framework", ("fastapi/", "starlette/", "anyio/")),
     (
         "our web layer",
-        ("cds_service/web/routes", "cds_service/app", "cds_service/admission", "cds_service/slots"),
+        ("cds_service/web/routes", "cds_service/app", "cds_service/serving"),
     ),
     ("JSON parse", ("cds_service/protocol/parse",)),
     (

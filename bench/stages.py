@@ -2,7 +2,7 @@
 
 The server's CPU per request (the benchmark's table) includes HTTP, middleware and the audit line; this profile
 times the rest in one process set up like a worker (same app factory, garbage-collector settings and freeze),
-calling the code that serves calls (`handle_hook`, which names its stages as they end). Each stage is the
+calling the code that serves calls (`Serving.evaluate_parsed`, which names its stages as they end). Each stage is the
 median of its CPU time over many calls, so one noisy call does not move it.
 
     python -m bench.stages BODY_FILE SERVICE_ID CALLS    # prints {"stage": ms, ...} as JSON
@@ -21,12 +21,13 @@ from typing import TYPE_CHECKING
 import orjson
 
 if TYPE_CHECKING:
-    from cds_service.pipeline import Runtime
+    from cds_service.serving import Serving
     from hooks.services import ServiceDeclaration
 
 STAGES = ("parse", "envelope", "prefetch", "picture", "rules", "cards", "response", "free")
 """parse: the body's JSON; envelope: the CDS Hooks request validated; prefetch: resolved; picture: facts extracted;
-rules: run; cards: built, suggestions validated as FHIR; response: serialized; free: the parsed body released."""
+rules: run; cards: built, suggestions validated as FHIR; response: the cards' JSON form made and serialized; free:
+the parsed body released."""
 WARM_UP_CALLS = 3
 BASE_URL = "http://127.0.0.1/"
 
@@ -38,31 +39,31 @@ def profile(body: bytes, service_id: str, calls: int) -> dict[str, float]:
     from cds_service.gc_settings import raise_gen0_threshold
     from hooks.services import SERVICES_BY_ID
 
-    runtime = create_app().state.runtime
+    serving = create_app().state.serving
     service = SERVICES_BY_ID[service_id]
     raise_gen0_threshold()
     load_deferred()
     spent: dict[str, list[int]] = {stage: [] for stage in STAGES}
     for call in range(WARM_UP_CALLS + calls):
-        marks = _one_call(body, service, runtime)
+        marks = _one_call(body, service, serving)
         if call >= WARM_UP_CALLS:
             for (_, before), (stage, after) in itertools.pairwise(marks):
                 spent[stage].append(after - before)
     return {stage: statistics.median(ns) / 1e6 for stage, ns in spent.items()}
 
 
-def _one_call(body: bytes, service: ServiceDeclaration, runtime: Runtime) -> list[tuple[str, int]]:
+def _one_call(body: bytes, service: ServiceDeclaration, serving: Serving) -> list[tuple[str, int]]:
     """The CPU clock at the end of each stage of one call, after a start mark."""
-    from cds_service.pipeline import handle_hook
-
     clock = time.thread_time_ns
     marks: list[tuple[str, int]] = [("", clock())]
     data = orjson.loads(body)
     marks.append(("parse", clock()))
-    answer = handle_hook(service, data, runtime, BASE_URL, lap=lambda stage: marks.append((stage, clock())))
-    orjson.dumps(answer)
+    result = serving.evaluate_parsed(
+        service, data, BASE_URL, lap=lambda stage: marks.append((stage, clock()))
+    )
+    orjson.dumps(result.to_json())
     marks.append(("response", clock()))
-    del data, answer
+    del data, result
     marks.append(("free", clock()))
     return marks
 

@@ -19,7 +19,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from cds_service.admission import LargeCalls
 from cds_service.auth.caller import AuthFailed
 from cds_service.auth.clients import TrustedClients, load_trusted_clients
 from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
@@ -29,11 +28,11 @@ from cds_service.errors import CdsError, ConfigError, operation_outcome
 from cds_service.gc_settings import freeze_start_up, raise_gen0_threshold
 from cds_service.metrics import Metrics, request_observer
 from cds_service.pipeline import Runtime
+from cds_service.serving import Serving
 from cds_service.settings import Settings
 from cds_service.site_codes import site_terminology
-from cds_service.slots import HookSlots
 from cds_service.store import DeferredSqlStore, Store
-from cds_service.web import ops, preview, routes, terminology
+from cds_service.web import ops, preview, routes, sources, terminology
 from cds_service.web.audit import AuditMiddleware, clip
 
 if TYPE_CHECKING:
@@ -46,8 +45,8 @@ EMITTED_RESOURCE_TYPES = ("MedicationRequest", "ServiceRequest")
 """Resource types that suggestion actions carry (validated with fhir.resources): their models are loaded once
 after start-up rather than inside the first call that needs them."""
 SETTLE_AFTER_SECONDS = 1.0
-"""How long after start-up the models load: loading them at once held the interpreter lock while uvicorn opened
-its socket, and delayed the first answer by 0.1-0.2 s."""
+"""How long after start-up the models load: loading them at once would hold the interpreter lock while uvicorn
+opens its socket, and delay the first answer."""
 LOADED_BEFORE_FREEZE = ("cds_service.sql_store", "cds_service.instruments")
 """Modules kept off the start-up path (SQLAlchemy for the store, prometheus-client for the metrics: each is
 imported at its first use) that the settle timer imports, so that the freeze covers their objects."""
@@ -121,9 +120,8 @@ def create_app(
         executor=executor,
         observe_fetch=app.state.metrics.prefetch_fetched,
         terminology=site_codes,
-        slots=HookSlots(settings.max_concurrent_hooks),
     )
-    app.state.large_calls = LargeCalls(settings.max_concurrent_hooks)
+    app.state.serving = Serving(app.state.runtime, settings.max_concurrent_hooks)
     app.state.store = store if store is not None else DeferredSqlStore(settings.database_url, clock)
     app.state.card_log = ShownCardLog(app.state.store)
     app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)
@@ -138,6 +136,7 @@ def create_app(
     )
     _install_error_handlers(app)
     app.include_router(routes.router)
+    app.include_router(sources.router)  # /sources, /sources/{short_name}: HTML or JSON (no JWT)
     app.include_router(ops.router)  # /healthz, /readyz, /metrics (no JWT); /analytics/feedback (JWT)
     app.include_router(terminology.router)  # /fhir/CodeSystem/pm-concepts, /fhir/ValueSet[/{id}] (no JWT)
     preview.install(app, settings)  # GET /preview: on in --dev, else only with CDS_PREVIEW=true

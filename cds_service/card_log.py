@@ -1,8 +1,8 @@
 """The cards each hook call shows, written to the store in batches off the request path.
 
 Recording a card is for the feedback report, not for the answer: a hook call only appends to a list, and one
-thread writes what has gathered every `flush_seconds` (one transaction per service instead of one per call,
-which was the largest cost of a small hook call). Readers of the records in this process flush first, so a
+thread writes what has gathered every `flush_seconds` (one transaction per service instead of one per call:
+a transaction costs more than a small hook call's own work). Readers of the records in this process flush first, so a
 feedback post always finds the cards shown just before it. A record that cannot be written is logged and lost,
 never the answer; a process that dies loses at most the last `flush_seconds` of records.
 """

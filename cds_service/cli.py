@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 # The tools (PyJWT and cryptography among them) are imported by the functions that use them, not with this module:
 # every worker of `serve --workers N` is a spawned interpreter that re-runs the `peritoneal-cds` script, so
-# imports this module, and paid ~65-95 ms of start-up for them.
+# imports this module, and would pay for them at each start.
 
 log = logging.getLogger("peritoneal-cds")
 

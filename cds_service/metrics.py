@@ -31,8 +31,8 @@ class Metrics:
     do not share counters; in multiprocess mode the samples of every process are read from the directory).
 
     The prometheus-client objects are made at their first use, not at start-up: importing prometheus-client
-    cost every worker ~20 ms (68 M instructions) before its first answer, and the first request is only
-    recorded once it is answered. The settle timer of the app imports it a second after start-up."""
+    would delay every worker's first answer, and the first request is only recorded once it is answered. The
+    settle timer of the app imports it a second after start-up."""
 
     def __init__(self, multiprocess_dir: str | None = None) -> None:
         self.multiprocess_dir = multiprocess_dir or os.environ.get(MULTIPROC_ENV) or None

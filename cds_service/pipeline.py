@@ -1,32 +1,36 @@
-"""One hook call, stage by stage: validate → prefetch → facts → rules → cards. Callable without the web app."""
+"""One hook call, stage by stage: envelope → prefetch → picture → rules → cards. Callable without the web app,
+and blind to how calls are served (admission, evaluation slots, threads: cds_service.serving)."""
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from concurrent.futures import Executor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cds_service.auth.caller import Caller
 from cds_service.clock import Clock, UuidFactory
 from cds_service.engine.cards import CardBuilder
 from cds_service.engine.run import run_rules
-from cds_service.engine.types import HookContext
+from cds_service.engine.statements import Statement
+from cds_service.engine.types import Finding, HookContext, Rule
 from cds_service.fhir_client import FhirClient, FhirLimits
 from cds_service.prefetch.resolve import FetchObserver, resolve, resolve_medications
-from cds_service.protocol.models import CardsResponse, HookRequest, OrderSelectContext, OrderSignContext
-from cds_service.protocol.parse import parse_hook_request
-from cds_service.settings import DEFAULT_CONCURRENT_HOOKS, Settings
-from cds_service.slots import HookSlots
+from cds_service.protocol.models import Card, CardsResponse, HookRequest, OrderSelectContext
+from cds_service.protocol.parse import ParsedRequest, parse_hook_request
+from cds_service.settings import Settings
 from fhir_mappings.dates import local_today
 from fhir_mappings.extract import build_picture
-from fhir_mappings.resources import Resource, ResourceIndex, bundle_resources, ref_key
+from fhir_mappings.facts import ClinicalPicture
+from fhir_mappings.resources import Resource, ResourceIndex
 from fhir_mappings.terminology import BUILT_IN, Terminology
 from hooks.services import ServiceDeclaration
 
 log = logging.getLogger(__name__)
+
+STAGES = ("envelope", "prefetch", "picture", "rules", "cards")
+"""The stages of a hook call, in order (each a function of this module)."""
 
 
 @dataclass(frozen=True)
@@ -41,17 +45,38 @@ class Runtime:
     """Told of every prefetch key fetched from fhirServer (the metrics)."""
     terminology: Terminology = BUILT_IN
     """The value sets in force: built-in plus the site's mappings (CDS_SITE_CODES)."""
-    slots: HookSlots = field(default_factory=lambda: HookSlots(DEFAULT_CONCURRENT_HOOKS))
-    """How many hook calls evaluate at once (CDS_MAX_CONCURRENT_HOOKS); see cds_service.slots."""
 
 
-Lap = Callable[[str], None]
-"""Told the name of each stage of a hook call as it ends: the benchmark's stage profile (`bench/stages.py`)
-times the pipeline with the very code that serves calls, not a copy of it."""
+@dataclass(frozen=True, slots=True)
+class RuledCard:
+    """A card and the rule that made it."""
+
+    rule: Rule
+    card: Card
+
+    @property
+    def rule_id(self) -> str:
+        return self.rule.id
+
+    @property
+    def statements(self) -> tuple[Statement, ...]:
+        """The guideline statements the card rests on."""
+        return self.rule.statements
 
 
-def _no_lap(stage: str) -> None:
-    """Serving calls: nothing listens."""
+@dataclass(frozen=True, slots=True)
+class HookResult:
+    """The answer to one hook call: its validated request and its cards, critical first."""
+
+    request: HookRequest
+    cards: tuple[RuledCard, ...]
+
+    def response(self) -> CardsResponse:
+        return CardsResponse(cards=[c.card for c in self.cards])
+
+    def to_json(self) -> dict[str, Any]:
+        """The CDS Hooks response body."""
+        return self.response().to_json()
 
 
 def fhir_client_for(request: HookRequest, settings: Settings, caller: Caller | None) -> FhirClient | None:
@@ -77,26 +102,21 @@ def fhir_client_for(request: HookRequest, settings: Settings, caller: Caller | N
     )
 
 
-def handle_hook(
-    service: ServiceDeclaration,
-    data: Any,
-    runtime: Runtime,
-    base_url: str,
-    caller: Caller | None = None,
-    lap: Lap = _no_lap,
-) -> dict[str, Any]:
-    """The cards response for one parsed JSON body, or a CdsError. `lap` hears the end of each stage: envelope,
-    prefetch, picture, rules, cards."""
-    parsed = parse_hook_request(data, service.hook, runtime.settings.max_bundle_entries)
-    lap("envelope")
-    request, context = parsed.request, parsed.context
-    drafts: list[Resource] = []
-    under_review: list[str] | None = None
-    if isinstance(context, OrderSignContext):
-        drafts = list(bundle_resources(request.context["draftOrders"]))
-    if isinstance(context, OrderSelectContext):
-        under_review = context.selections
+def envelope(service: ServiceDeclaration, data: Any, runtime: Runtime) -> ParsedRequest:
+    """The request validated against the CDS Hooks model of the service's hook, its draft orders indexed."""
+    return parse_hook_request(data, service.hook, runtime.settings.max_bundle_entries)
 
+
+def may_fetch(call: ParsedRequest) -> bool:
+    """Whether the prefetch stage may wait on a FHIR server (the request names one)."""
+    return call.request.fhirServer is not None
+
+
+def prefetch(
+    service: ServiceDeclaration, call: ParsedRequest, runtime: Runtime, caller: Caller | None
+) -> list[Resource]:
+    """The record: the prefetched resources, and what was missing fetched from fhirServer (blocking I/O)."""
+    request = call.request
     client = fhir_client_for(request, runtime.settings, caller)
     try:
         record = resolve(
@@ -107,39 +127,68 @@ def handle_hook(
             runtime.executor,
             runtime.settings.max_bundle_entries,
             observe=runtime.observe_fetch,
-            waiting=runtime.slots.released,
         )
-        record += resolve_medications(drafts + record, client, runtime.executor, runtime.slots.released)
+        record += resolve_medications([*call.drafts, *record], client, runtime.executor)
     finally:
         if client is not None:
             client.close()
-    lap("prefetch")
+    return record
 
-    settings = runtime.settings
-    picture = build_picture(
-        ResourceIndex(drafts + record), drafts, under_review, settings.tz, runtime.terminology
+
+def picture(
+    service: ServiceDeclaration, call: ParsedRequest, record: list[Resource], runtime: Runtime
+) -> ClinicalPicture:
+    """The clinical picture, built once from the draft orders and the record; the resources it could not read
+    are logged (their count, never their content)."""
+    context = call.context
+    under_review = context.selections if isinstance(context, OrderSelectContext) else None
+    drafts = list(call.drafts)
+    facts = build_picture(
+        ResourceIndex(drafts + record), drafts, under_review, runtime.settings.tz, runtime.terminology
     )
-    lap("picture")
-    now = runtime.clock()
-    findings = run_rules(service.rules, picture, HookContext(service.hook, local_today(now, settings.tz)))
-    lap("rules")
-    drafts_by_ref = {key: r for r in drafts if (key := ref_key(r)) is not None}
-    builder = CardBuilder(
-        base_url,
-        runtime.new_uuid,
-        drafts_by_ref,
-        settings.tz,
-        str(request.context.get("patientId", "")),
-        runtime.terminology,
-    )
-    response = CardsResponse(cards=[builder.card(rule, finding) for rule, finding in findings])
-    if picture.skipped_resources:
+    if facts.skipped_resources:
         log.warning(
             "hook %s hookInstance=%s skipped_resources=%d",
             service.id,
-            request.hookInstance[:64],
-            picture.skipped_resources,
+            call.request.hookInstance[:64],
+            facts.skipped_resources,
         )
-    answer = response.to_json()
-    lap("cards")
-    return answer
+    return facts
+
+
+def rules(
+    service: ServiceDeclaration, facts: ClinicalPicture, runtime: Runtime
+) -> list[tuple[Rule, Finding]]:
+    """The service's rules run on the picture, on the site-local date of the clock's now."""
+    today = local_today(runtime.clock(), runtime.settings.tz)
+    return run_rules(service.rules, facts, HookContext(service.hook, today))
+
+
+def cards(
+    call: ParsedRequest, findings: list[tuple[Rule, Finding]], runtime: Runtime, base_url: str
+) -> HookResult:
+    """One card per finding, its suggestions validated as FHIR."""
+    builder = CardBuilder(
+        base_url,
+        runtime.new_uuid,
+        call.drafts_by_ref,
+        runtime.settings.tz,
+        str(call.request.context.get("patientId", "")),
+        runtime.terminology,
+    )
+    return HookResult(call.request, tuple(RuledCard(rule, builder.card(rule, f)) for rule, f in findings))
+
+
+def handle_hook(
+    service: ServiceDeclaration,
+    data: Any,
+    runtime: Runtime,
+    base_url: str,
+    caller: Caller | None = None,
+) -> HookResult:
+    """The answer to one parsed JSON body, or a CdsError: every stage in order. (Serving calls the same stages
+    through cds_service.serving, which adds evaluation slots and the benchmark's laps.)"""
+    call = envelope(service, data, runtime)
+    record = prefetch(service, call, runtime, caller)
+    facts = picture(service, call, record, runtime)
+    return cards(call, rules(service, facts, runtime), runtime, base_url)

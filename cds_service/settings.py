@@ -30,8 +30,8 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite:///{DEFAULT_DATABASE}"
     public_base_url: str | None = None
     """Public URL of this service (for card source links); the request's own base URL when unset."""
-    # Plain list defaults (pydantic copies them for each instance): with default_factory=list, pydantic parsed the
-    # builtin's text signature at import, compiling tokenize's large regex (~5 ms of start-up with DraftOrders).
+    # Plain list defaults (pydantic copies them for each instance): with default_factory=list, pydantic parses the
+    # builtin's text signature at import, compiling tokenize's large regex at start-up.
     cors_origins: Annotated[list[str], NoDecode] = []
     fhir_servers: Annotated[list[str], NoDecode] = []
     """Allowed fhirServer base URLs (prefixes). Empty: any https:// server (plus loopback http in dev)."""

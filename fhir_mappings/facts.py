@@ -452,9 +452,6 @@ class ClinicalPicture:
     def metastatic_site_count(self) -> int:
         return len({m.site_key for m in self.metastases})
 
-    def has_primary(self, cancer: Cancer) -> bool:
-        return cancer in self.primary_cancers
-
     def score(self, scale: Scale) -> Score | None:
         return next((s for s in self.scores if s.scale is scale), None)
 

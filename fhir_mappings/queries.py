@@ -72,10 +72,6 @@ FACT_QUERIES: dict[Fact, tuple[Query | ObservationQuery, ...]] = {
 }
 
 
-def query_keys(fact: Fact) -> set[str]:
-    return {q.key for q in FACT_QUERIES[fact]}
-
-
 def prefetch_for(facts: set[Fact], terminology: Terminology = BUILT_IN) -> dict[str, str]:
     """Prefetch templates (key → relative FHIR query) covering every fact, in a stable order."""
     queries: dict[str, str] = {}

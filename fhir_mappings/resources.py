@@ -88,8 +88,7 @@ class ResourceIndex:
     """Every resource of one hook call by type, and by type and id for reference resolution.
 
     Resources are keyed by the id strings they carry rather than by a `Type/id` string built per resource:
-    most resources of a large prefetch are never referenced, and building their keys was a third of the cost
-    of indexing."""
+    most resources of a large prefetch are never referenced, so their keys are never built."""
 
     def __init__(self, resources: Iterable[Resource]) -> None:
         self.by_type: dict[str, list[Resource]] = {}

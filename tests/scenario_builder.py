@@ -3,24 +3,37 @@
 Used to write fixtures/scenarios/<RULE-ID>/<kind-name>/ (request.json + scenario.json); the golden
 expected.json is then written by the scenario test with CDS_UPDATE_GOLDEN=1 and reviewed. Every prefetch key of
 the service is filled (an empty searchset where the chart has nothing), so a scenario never needs a FHIR server.
+
+Scenarios are described in the modules of the package `tests.scenarios` (each exposes `SCENARIOS`: specs with
+their `rule`, `name` and a `write(root)` method). One command (re)writes the folders of the named rules from
+their descriptions, then the goldens are rewritten and reviewed:
+
+    .venv/bin/python -m tests.scenario_builder RULE-ID [RULE-ID ...]    # or --all
+    CDS_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_scenarios.py -k RULE-ID
+
+`tests/test_scenario_descriptions.py` checks that the descriptions write exactly the folders on disk.
 """
 
 from __future__ import annotations
 
+import argparse
+import importlib
 import json
+import pkgutil
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fhir_mappings.queries import FACT_QUERIES
 from fhir_mappings.resources import codings_of
 from fhir_mappings.systems import ICD10CM, LOINC, PM_CONCEPTS, RXNORM, SNOMED
 from fhir_mappings.terminology import BUILT_IN
+from hooks.rules import ALL_RULES
 from hooks.services import SERVICES
 
 PATIENT_ID = "pm-patient-1"
-SCENARIOS = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
+SCENARIO_ROOT = Path(__file__).resolve().parent.parent / "fixtures" / "scenarios"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 OBS_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
@@ -240,14 +253,17 @@ def write_scenario(
     expect: list[tuple[str, str]],
     now: str = "2026-03-02T09:00:00Z",
     timezone: str = "UTC",
+    root: Path = SCENARIO_ROOT,
 ) -> Path:
-    """Write fixtures/scenarios/<rule_id>/<name>/ with the request and its scenario.json; `expect` lists
-    (rule id, indicator) of the cards it expects, in response order; a scenario that does not expect its own
-    rule's card forbids it."""
+    """Write <root>/<rule_id>/<name>/ (root: fixtures/scenarios) with the request and its scenario.json;
+    `expect` lists (rule id, indicator) of the cards it expects, in response order; a scenario that does not
+    expect its own rule's card forbids it."""
     service = next(s for s in SERVICES if s.hook == request["hook"])
-    folder = SCENARIOS / rule_id / name
+    folder = root / rule_id / name
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "request.json").write_text(json.dumps(request, indent=2, ensure_ascii=False) + "\n")
+    (folder / "request.json").write_text(
+        json.dumps(request, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     meta = {
         "description": description,
         "service": service.id,
@@ -257,5 +273,75 @@ def write_scenario(
     }
     if rule_id not in {r for r, _ in expect}:
         meta["forbid"] = [rule_id]
-    (folder / "scenario.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+    (folder / "scenario.json").write_text(
+        json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return folder
+
+
+class ScenarioSpec(Protocol):
+    """One scenario folder as a description module states it."""
+
+    @property
+    def rule(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    def write(self, root: Path = SCENARIO_ROOT) -> Path:
+        """Write the folder <root>/<rule>/<name>/ and return it."""
+        ...
+
+
+def described_scenarios() -> tuple[ScenarioSpec, ...]:
+    """Every scenario of the description modules of `tests.scenarios`, in module name order; a folder is
+    described once."""
+    import tests.scenarios as package
+
+    specs: list[ScenarioSpec] = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        if not hasattr(module, "SCENARIOS"):
+            raise TypeError(f"{module.__name__} describes no SCENARIOS")
+        specs += module.SCENARIOS
+    folders = [(s.rule, s.name) for s in specs]
+    duplicates = sorted({f for f in folders if folders.count(f) > 1})
+    if duplicates:
+        raise ValueError(f"scenario folders described twice: {duplicates}")
+    return tuple(specs)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.scenario_builder",
+        description="(Re)write the scenario folders of the named rules from their descriptions in tests.scenarios; "
+        "then rewrite their goldens with CDS_UPDATE_GOLDEN=1 and review the diff.",
+    )
+    parser.add_argument("rules", nargs="*", metavar="RULE-ID", help="catalog ids of the rules to (re)write")
+    parser.add_argument("--all", action="store_true", help="every described scenario")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=SCENARIO_ROOT,
+        help="the folder of rule folders (default: fixtures/scenarios)",
+    )
+    args = parser.parse_args(argv)
+    if bool(args.rules) == args.all:
+        parser.error("name one or more rule ids, or --all")
+    specs = described_scenarios()
+    if not args.all:
+        known = {r.id for r in ALL_RULES}
+        described = {s.rule for s in specs}
+        for rule_id in args.rules:
+            if rule_id not in known:
+                parser.error(f"unknown rule id {rule_id!r}")
+            if rule_id not in described:
+                parser.error(f"no scenario of {rule_id} is described in tests.scenarios")
+        specs = tuple(s for s in specs if s.rule in args.rules)
+    for spec in specs:
+        print(spec.write(args.root))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

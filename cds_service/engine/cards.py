@@ -40,7 +40,7 @@ OVERRIDE_REASONS = (
 
 
 UNREVIEWED_NOTE = "\n\n_The source of this guidance calls itself pending human review._"
-"""Said on every card whose source document marks itself unreviewed."""
+"""Said on every card resting on a document that marks itself unreviewed."""
 
 
 class CardBuilder:
@@ -65,7 +65,9 @@ class CardBuilder:
     def card(self, rule: Rule, finding: Finding) -> Card:
         document = rule.document
         suggestions = [s for s in (self._suggestion(spec) for spec in finding.suggestions) if s is not None]
-        detail = finding.detail + (UNREVIEWED_NOTE if document.unreviewed else "")
+        detail = finding.detail + (
+            UNREVIEWED_NOTE if any(s.document.unreviewed for s in rule.statements) else ""
+        )
         return Card(
             uuid=self._new_uuid(),
             summary=finding.summary,
@@ -87,7 +89,9 @@ class CardBuilder:
         except Exception as exc:  # a draft too odd to rewrite costs its suggestion, never the card
             log.warning("suggestion dropped: %s", type(exc).__name__)
             return None
-        return Suggestion(label=spec.label, uuid=self._new_uuid(), actions=actions)
+        return Suggestion(
+            label=spec.label, uuid=self._new_uuid(), isRecommended=spec.is_recommended, actions=actions
+        )
 
     def _action(self, spec: ActionSpec) -> Action:
         if isinstance(spec, DeleteDraft):

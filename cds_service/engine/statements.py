@@ -31,10 +31,6 @@ class Citation:
         return f"{self.source} {lines}"
 
 
-DOCUMENTS: dict[str, SourceDocument] = {}
-"""TRANSITIONAL (issue #15): documents by short name, while some rules still cite lines directly."""
-
-
 @dataclass(frozen=True, slots=True)
 class SourceDocument:
     """One source document (shared/guidelines), as far as the document itself states these facts."""
@@ -51,9 +47,6 @@ class SourceDocument:
     unreviewed: bool = False
     """The document calls itself pending human review: every card resting on it says so."""
 
-    def __post_init__(self) -> None:
-        DOCUMENTS[self.short_name] = self  # TRANSITIONAL (issue #15): for rules not yet on statements
-
     @property
     def label(self) -> str:
         """How a card names the document: its title and, when stated, its date."""
@@ -68,7 +61,7 @@ class Param:
     unit: str = ""
 
     def __str__(self) -> str:
-        number = f"{self.value:g}"
+        number = str(self.value)  # as the source states it: 13.0 months stays 13.0
         if not self.unit:
             return number
         return f"{number}{self.unit}" if self.unit in ("%", "×") else f"{number} {self.unit}"

@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 
 from cds_service.engine.statements import Citation as Citation
-from cds_service.engine.statements import DOCUMENTS, SourceDocument, Statement
+from cds_service.engine.statements import SourceDocument, Statement
 from cds_service.protocol.models import SUMMARY_MAX
 from fhir_mappings.facts import ClinicalPicture, DoseUnit, Fact, Orderable
 
@@ -87,6 +87,8 @@ class SuggestionSpec:
     label: str
     actions: tuple[ActionSpec, ...]
     is_recommended: bool = False
+    """The card's `isRecommended`: said on every suggestion (some clients' models require it), true for the one
+    the card recommends."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,20 +120,16 @@ class Rule:
     evaluate: RuleFn
     yields_to: frozenset[str] = frozenset()
     """Rule ids whose cards make this one redundant: it is dropped when any of them fires."""
-    cited: tuple[Citation, ...] = ()
-    """TRANSITIONAL (issue #15): citations of a rule not yet moved to statements."""
 
     @property
     def citations(self) -> tuple[Citation, ...]:
         """The lines of the source documents the rule stands on: those of its statements."""
-        return tuple(dict.fromkeys([*(s.citation for s in self.statements), *self.cited]))
+        return tuple(dict.fromkeys(s.citation for s in self.statements))
 
     @property
     def document(self) -> SourceDocument:
         """The document the rule's card names as its source: that of its first statement."""
-        if self.statements:
-            return self.statements[0].document
-        return DOCUMENTS[self.cited[0].source]
+        return self.statements[0].document
 
 
 def rule(
@@ -140,16 +138,15 @@ def rule(
     title: str,
     hooks: tuple[str, ...],
     requires: tuple[Fact, ...],
-    statements: tuple[Statement, ...] = (),
+    statements: tuple[Statement, ...],
     version: str,
     yields_to: tuple[str, ...] = (),
-    cites: tuple[Citation, ...] = (),
 ) -> Callable[[RuleFn], Rule]:
     """Declare a guideline rule: its catalog id, triggers, required facts and the statements it relies on.
     Rule modules under hooks/rules are discovered: declaring the rule is registering it."""
 
     def wrap(fn: RuleFn) -> Rule:
-        if not statements and not cites:
+        if not statements:
             raise ValueError(f"{id}: a rule relies on at least one statement")
         return Rule(
             id=id,
@@ -160,7 +157,6 @@ def rule(
             version=version,
             evaluate=fn,
             yields_to=frozenset(yields_to),
-            cited=cites,
         )
 
     return wrap

@@ -15,7 +15,6 @@ import re
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from cds_service.errors import MalformedRequest, PrefetchUnobtainable
@@ -24,9 +23,6 @@ from cds_service.settings import MAX_BUNDLE_ENTRIES
 from fhir_mappings.resources import Resource, bundle_resources, reference_target
 
 log = logging.getLogger(__name__)
-
-Waiting = Callable[[], AbstractContextManager[object]]
-"""Entered around the wait for fetches (a hook call gives back its evaluation slot meanwhile)."""
 
 FetchObserver = Callable[[str, bool], None]
 """Told once per prefetch key fetched from fhirServer: the key, and whether the fetch succeeded (metrics)."""
@@ -58,7 +54,6 @@ def resolve(
     executor: Executor,
     max_entries: int = MAX_BUNDLE_ENTRIES,
     observe: FetchObserver | None = None,
-    waiting: Waiting = nullcontext,
 ) -> list[Resource]:
     """Every resource the service's templates ask for, or PrefetchUnobtainable naming the keys that failed.
     A given Bundle with more than `max_entries` entries is refused (400) rather than read."""
@@ -106,12 +101,12 @@ def resolve(
             "required data was not prefetched and cannot be fetched: no usable fhirServer",
             [f"prefetch.{k}" for k in sorted(unobtainable)],
         )
-    resources += _run(jobs, client, executor, observe, waiting)
+    resources += _run(jobs, client, executor, observe)
     return resources
 
 
 def resolve_medications(
-    resources: list[Resource], client: FhirClient | None, executor: Executor, waiting: Waiting = nullcontext
+    resources: list[Resource], client: FhirClient | None, executor: Executor
 ) -> list[Resource]:
     """Fetch Medications that orders reference but no bundle carried; failures cost only that drug's identity."""
     if client is None:
@@ -127,7 +122,7 @@ def resolve_medications(
         return []
     jobs = {target: _fetch(client, target) for target in sorted(wanted)}
     try:
-        return _run(jobs, client, executor, waiting=waiting)
+        return _run(jobs, client, executor)
     except PrefetchUnobtainable as exc:
         log.warning("medication references unresolved: %d", len(exc.fields))
         return []
@@ -155,24 +150,22 @@ def _run(
     client: FhirClient | None,
     executor: Executor,
     observe: FetchObserver | None = None,
-    waiting: Waiting = nullcontext,
 ) -> list[Resource]:
     if not jobs or client is None:
         return []
     futures: dict[str, Future[list[Resource]]] = {key: executor.submit(job) for key, job in jobs.items()}
     out: list[Resource] = []
     failed: list[str] = []
-    with waiting():  # the caller's evaluation slot is free while the FHIR server answers
-        for key, future in futures.items():
-            try:
-                out += future.result(timeout=max(client.remaining(), 0.0))
-            except FhirUnavailable as exc:
-                log.warning("prefetch key %s unobtainable: %s", key, exc)
-                failed.append(key)
-            except FutureTimeout:
-                log.warning("prefetch key %s unobtainable: deadline passed", key)
-                future.cancel()
-                failed.append(key)
+    for key, future in futures.items():
+        try:
+            out += future.result(timeout=max(client.remaining(), 0.0))
+        except FhirUnavailable as exc:
+            log.warning("prefetch key %s unobtainable: %s", key, exc)
+            failed.append(key)
+        except FutureTimeout:
+            log.warning("prefetch key %s unobtainable: deadline passed", key)
+            future.cancel()
+            failed.append(key)
     if observe is not None:
         for key in futures:
             observe(key, key not in failed)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import orjson
@@ -18,7 +18,7 @@ from cds_service.protocol.models import (
     PatientViewContext,
 )
 from cds_service.settings import MAX_BUNDLE_ENTRIES
-from fhir_mappings.resources import ref_key
+from fhir_mappings.resources import Resource, ref_key
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -59,6 +59,10 @@ def validate(model: type[M], data: Any, prefix: str = "") -> M:
 class ParsedRequest:
     request: HookRequest
     context: PatientViewContext
+    drafts: tuple[Resource, ...] = ()
+    """The resources of the context's draftOrders (order hooks), in their order."""
+    drafts_by_ref: Mapping[str, Resource] = field(default_factory=dict)
+    """The same by `Type/id` (those that have an id): selections, and the orders a suggestion may rewrite."""
 
 
 def parse_hook_request(data: Any, expected_hook: str, max_entries: int = MAX_BUNDLE_ENTRIES) -> ParsedRequest:
@@ -73,20 +77,19 @@ def parse_hook_request(data: Any, expected_hook: str, max_entries: int = MAX_BUN
     if request.fhirAuthorization is not None and request.fhirServer is None:
         raise MalformedRequest("fhirAuthorization requires fhirServer", ["fhirServer"])
     context = validate(HOOK_CONTEXTS[expected_hook], request.context, prefix="context")
-    if isinstance(context, OrderSignContext) and len(context.draftOrders.entry) > max_entries:
-        raise MalformedRequest(
-            f"draftOrders has more than {max_entries} entries", ["context.draftOrders.entry"]
-        )
+    drafts: tuple[Resource, ...] = ()
+    if isinstance(context, OrderSignContext):
+        if len(context.draftOrders.entry) > max_entries:
+            raise MalformedRequest(
+                f"draftOrders has more than {max_entries} entries", ["context.draftOrders.entry"]
+            )
+        drafts = tuple(r for e in context.draftOrders.entry if isinstance(r := e.get("resource"), dict))
+    by_ref = {key: r for r in drafts if (key := ref_key(r)) is not None}
     if isinstance(context, OrderSelectContext):
-        drafts = {
-            key
-            for e in context.draftOrders.entry
-            if isinstance(r := e.get("resource"), dict) and (key := ref_key(r)) is not None
-        }
         for i, selection in enumerate(context.selections):
-            if selection not in drafts:
+            if selection not in by_ref:
                 raise MalformedRequest(
                     f"selection '{selection[:64]}' names no resource in draftOrders",
                     [f"context.selections[{i}]"],
                 )
-    return ParsedRequest(request=request, context=context)
+    return ParsedRequest(request=request, context=context, drafts=drafts, drafts_by_ref=by_ref)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 from fastapi import Request
 
@@ -14,16 +14,19 @@ from cds_service.metrics import metrics_of
 from cds_service.protocol.models import FeedbackItem
 from cds_service.store import ShownCard, Store
 
+if TYPE_CHECKING:
+    from cds_service.pipeline import RuledCard
+
 log = logging.getLogger(__name__)
 
 
-def cards_returned(request: Request, service_id: str, cards: Sequence[dict[str, Any]]) -> None:
+def cards_returned(request: Request, service_id: str, cards: Sequence[RuledCard]) -> None:
     """Record the cards a hook call returns (uuid and rule id, for the feedback report; written in batches by
     the card log) and count them."""
     shown = [
-        ShownCard(card_uuid=c["uuid"], rule_id=c["source"]["topic"]["code"], indicator=c["indicator"])
+        ShownCard(card_uuid=c.card.uuid, rule_id=c.rule_id, indicator=c.card.indicator)
         for c in cards
-        if c.get("uuid") and (c.get("source") or {}).get("topic")
+        if c.card.uuid
     ]
     metrics = metrics_of(request.app.state)
     if metrics is not None:

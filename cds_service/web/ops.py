@@ -16,8 +16,8 @@ from fastapi.responses import Response
 from cds_service.analytics import feedback_report
 from cds_service.errors import operation_outcome
 from cds_service.metrics import metrics_of
+from cds_service.serving import json_response as _json
 from cds_service.web.routes import Authenticated
-from cds_service.web.routes import json_response as _json
 
 log = logging.getLogger(__name__)
 router = APIRouter()

@@ -1,9 +1,8 @@
-"""Perioperative bevacizumab: the 28-day hold before elective and after major surgery.
+"""Perioperative bevacizumab: the hold before elective and after major surgery, and the complications the
+sources expect when VEGF inhibitors are given around surgery.
 
-Source: CERVICAL-OMENTAL l.61 (withhold at least 28 days before elective surgery and 28 days following major
-surgery); CRC-PM-REVIEW l.438-440 (perioperative systemic chemotherapy may increase postoperative
-complications, especially when VEGF inhibitors are added). Days are whole calendar days in the site's time
-zone; exactly 28 days apart is allowed, 27 is not.
+Days are whole calendar days in the site's time zone; a dose exactly the hold away from the surgery is allowed,
+one day less is not.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from datetime import date, timedelta
 
 from cds_service.engine.types import (
     ORDER_HOOKS,
-    Citation,
     DeleteDraft,
     Finding,
     HookContext,
@@ -27,27 +25,22 @@ from cds_service.engine.types import (
 from fhir_mappings.dates import days_between
 from fhir_mappings.facts import ClinicalPicture, Drug, Fact, MedicationOrder, Surgery
 from hooks.rules.wording import day, md, plural_days, short
+from hooks.statements.bevacizumab import BEVACIZUMAB_SURGICAL_HOLD as HOLD
+from hooks.statements.bevacizumab import VEGF_INHIBITOR_COMPLICATIONS as VEGF
 
-BEV_SURGICAL_HOLD_DAYS = 28
-"""CERVICAL-OMENTAL l.61: withhold bevacizumab ≥ 28 days before elective surgery and 28 days after major surgery."""
-HOLD = timedelta(days=BEV_SURGICAL_HOLD_DAYS)
+HOLD_DAYS = HOLD.param("days")
+"""The hold as a card says it: its number of days with the unit."""
+HOLD_SPAN = timedelta(days=HOLD["days"])
 
-HOLD_CITATION = Citation("CERVICAL-OMENTAL", 61, 61)
-VEGF_COMPLICATIONS_CITATION = Citation("CRC-PM-REVIEW", 438, 440)
+VERSION = "1.1.0"
+"""The version of this module's rules (major, minor, patch), kept as numbers: digits in a rule module's strings
+are reserved to statements (tests/hooks/test_statements.py)."""
 COURSE_STATUSES = frozenset({"active", "on-hold", "completed", "draft"})
 VEGF_CLASS_AGENTS = (Drug.RAMUCIRUMAB, Drug.ZIV_AFLIBERCEPT)
 
-HOLD_STATEMENT = (
-    "Guideline: bevacizumab is withheld for at least 28 days before elective surgery and for 28 days after "
-    "major surgery (CERVICAL-OMENTAL l.61)."
-)
-VEGF_STATEMENT = (
-    "Perioperative systemic chemotherapy can have toxic effects: it may increase postoperative complications, "
-    "especially when VEGF inhibitors are added (CRC-PM-REVIEW l.438-440)."
-)
 VEGF_WINDOW_NOTE = (
-    "The sources give no interval for VEGF inhibitors other than bevacizumab; the 28 days used to raise this "
-    "card are bevacizumab's."
+    f"The sources give no interval for VEGF inhibitors other than bevacizumab; the {HOLD_DAYS} used to raise "
+    "this card are bevacizumab's."
 )
 
 
@@ -55,13 +48,13 @@ def conflicts(dose: date, surgery: Surgery) -> bool:
     """A dose less than the hold before an elective surgery, or less than the hold after a major one."""
     gap = days_between(dose, surgery.on)
     if gap >= 0:
-        return gap < BEV_SURGICAL_HOLD_DAYS
-    return surgery.major and -gap < BEV_SURGICAL_HOLD_DAYS
+        return gap < HOLD["days"]
+    return surgery.major and -gap < HOLD["days"]
 
 
 def recently_after(dose: date, surgery: Surgery) -> bool:
     """A dose less than the hold after a major surgery that was done."""
-    return surgery.major and 0 <= days_between(surgery.on, dose) < BEV_SURGICAL_HOLD_DAYS
+    return surgery.major and 0 <= days_between(surgery.on, dose) < HOLD["days"]
 
 
 def doses_of(order: MedicationOrder, today: date) -> tuple[date, ...]:
@@ -95,17 +88,17 @@ def allowed_start_and_planned_blockers(
         if end is not None:
             for surgery in planned:
                 if doses[0] + shift <= surgery.on <= end + shift:
-                    needed = max(needed, surgery.on + HOLD - (doses[0] + shift))
+                    needed = max(needed, surgery.on + HOLD_SPAN - (doses[0] + shift))
                     blockers[surgery.ref] = surgery
         for dose in doses:
             moved = dose + shift
             for surgery in planned:
                 if conflicts(moved, surgery):
-                    needed = max(needed, surgery.on + HOLD - moved)
+                    needed = max(needed, surgery.on + HOLD_SPAN - moved)
                     blockers[surgery.ref] = surgery
             for surgery in completed:
                 if recently_after(moved, surgery):
-                    needed = max(needed, surgery.on + HOLD - moved)
+                    needed = max(needed, surgery.on + HOLD_SPAN - moved)
         if not needed:
             return doses[0] + shift, tuple(sorted(blockers.values(), key=lambda b: (b.on, b.ref)))
         shift += needed
@@ -186,15 +179,15 @@ def _move_suggestions(
 
 @rule(
     id="BEV-SURG-BEFORE",
-    title="Bevacizumab ordered within 28 days of a planned surgery",
+    title=f"Bevacizumab ordered within {HOLD_DAYS} of a planned surgery",
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.PLANNED_SURGERY, Fact.COMPLETED_SURGERY),
-    cites=(HOLD_CITATION, VEGF_COMPLICATIONS_CITATION),
-    version="1.1.0",
+    statements=(HOLD, VEGF),
+    version=VERSION,
 )
 def bevacizumab_order_near_planned_surgery(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Critical: a bevacizumab draft with a dose less than 28 days before a planned surgery (or after a planned
-    major one), or whose stated course runs across it."""
+    """Critical: a bevacizumab draft with a dose less than the hold before a planned surgery (or after a
+    planned major one), or whose stated course runs across it."""
     planned = upcoming(picture, context.today)
     found = _order_conflicts(picture.orders_under_review(Drug.BEVACIZUMAB), planned, context.today)
     if not found:
@@ -202,7 +195,7 @@ def bevacizumab_order_near_planned_surgery(picture: ClinicalPicture, context: Ho
     worst = min(found, key=lambda c: c.gap)
     dose, surgery = worst.nearest
     if conflicts(dose, surgery):
-        summary = f"Withhold bevacizumab: dose {day(dose)} is {_relation(dose, surgery)} (hold ≥28 days)"
+        summary = f"Withhold bevacizumab: dose {day(dose)} is {_relation(dose, surgery)} (hold ≥{HOLD_DAYS})"
     else:
         summary = f"Withhold bevacizumab: its course runs across {short(surgery.name)} on {day(surgery.on)}"
     lines, moves = [], []
@@ -210,36 +203,34 @@ def bevacizumab_order_near_planned_surgery(picture: ClinicalPicture, context: Ho
         course_end = None if conflict.order.doses else conflict.order.end
         allowed = first_allowed_start(conflict.doses, planned, picture.completed_surgeries, course_end)
         moves.append((conflict.order, conflict.doses[0], allowed))
-        lines.append(
-            f"- **Bevacizumab order** ({conflict.order.ref}): {_schedule_line(conflict.order, conflict.doses)}."
-        )
+        lines.append(f"- **Bevacizumab order**: {_schedule_line(conflict.order, conflict.doses)}.")
         for s in conflict.surgeries:
             nearest = min(conflict.doses, key=lambda d: abs(days_between(d, s.on)))
             if conflicts(nearest, s):
                 where = f"the dose of {day(nearest)} is {_relation(nearest, s).split(' on ')[0]}"
             else:
                 where = "the course runs across it"
-            lines.append(f"  - Planned surgery: {md(s.name)} on {day(s.on)} ({s.ref}); {where}.")
+            lines.append(f"  - Planned surgery: {md(s.name)} on {day(s.on)}; {where}.")
         lines.append(
             f"  - Moving the whole schedule, the first dose clear of every surgery on record is {day(allowed)}."
         )
-    detail = "\n".join([*lines, "", HOLD_STATEMENT, VEGF_STATEMENT])
-    suggestions = _move_suggestions(moves, "bevacizumab", "28 days clear of surgery")
+    detail = "\n".join([*lines, "", HOLD.said(), VEGF.said()])
+    suggestions = _move_suggestions(moves, "bevacizumab", f"{HOLD_DAYS} clear of surgery")
     return Finding(Indicator.CRITICAL, summary, detail, suggestions)
 
 
 @rule(
     id="BEV-SURG-AFTER",
-    title="Bevacizumab ordered within 28 days after major surgery",
+    title=f"Bevacizumab ordered within {HOLD_DAYS} after major surgery",
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.COMPLETED_SURGERY, Fact.PLANNED_SURGERY),
-    cites=(HOLD_CITATION,),
-    version="1.1.0",
+    statements=(HOLD,),
+    version=VERSION,
 )
 def bevacizumab_order_soon_after_major_surgery(
     picture: ClinicalPicture, context: HookContext
 ) -> Finding | None:
-    """Critical: a bevacizumab draft with a dose less than 28 days after a major surgery that was done. The
+    """Critical: a bevacizumab draft with a dose less than the hold after a major surgery that was done. The
     earliest restart moves the whole schedule clear of every surgery; when a planned surgery pushes it beyond
     the hold after the completed ones, summary and detail name that planned surgery and its date."""
     planned = upcoming(picture, context.today)
@@ -276,21 +267,21 @@ def bevacizumab_order_soon_after_major_surgery(
     lines = []
     for (order, doses, dose, surgery), (after_done, allowed, blockers) in zip(hits, restarts, strict=True):
         lines += [
-            f"- **Bevacizumab order** ({order.ref}): {_schedule_line(order, doses)}.",
-            f"  - Major surgery done: {md(surgery.name)} on {day(surgery.on)} ({surgery.ref}), "
+            f"- **Bevacizumab order**: {_schedule_line(order, doses)}.",
+            f"  - Major surgery done: {md(surgery.name)} on {day(surgery.on)}, "
             f"{plural_days(days_between(surgery.on, dose))} before the dose of {day(dose)}.",
         ]
         if blockers:
             lines += [
                 f"  - Earliest restart after the surgery done, moving the whole schedule: {day(after_done)}.",
-                "  - That schedule would fall within 28 days of "
-                + "; ".join(f"planned {md(b.name)} on {day(b.on)} ({b.ref})" for b in blockers)
+                f"  - That schedule would fall within {HOLD_DAYS} of "
+                + "; ".join(f"planned {md(b.name)} on {day(b.on)}" for b in blockers)
                 + f": the earliest restart clear of it is {day(allowed)}.",
             ]
         else:
             lines.append(f"  - Earliest restart, moving the whole schedule: {day(allowed)}.")
-    detail = "\n".join([*lines, "", HOLD_STATEMENT])
-    suggestions = _move_suggestions(moves, "bevacizumab", "28 days after surgery")[1:]
+    detail = "\n".join([*lines, "", HOLD.said()])
+    suggestions = _move_suggestions(moves, "bevacizumab", f"{HOLD_DAYS} after surgery")[1:]
     return Finding(Indicator.CRITICAL, summary, detail, suggestions)
 
 
@@ -337,14 +328,14 @@ def _last_dose_before(exposure: _Exposure, surgery: date) -> tuple[date, bool] |
 
 @rule(
     id="BEV-SURG-SCHEDULE",
-    title="Surgery ordered within 28 days of bevacizumab",
+    title=f"Surgery ordered within {HOLD_DAYS} of bevacizumab",
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.MEDICATION_HISTORY),
-    cites=(HOLD_CITATION,),
-    version="1.1.0",
+    statements=(HOLD,),
+    version=VERSION,
 )
 def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Warning: a surgery order dated less than 28 days after the last bevacizumab dose before it."""
+    """Warning: a surgery order dated less than the hold after the last bevacizumab dose before it."""
     given = exposures(picture, include_drafts=True)
     lines, suggestions = [], []
     summary = ""
@@ -353,32 +344,30 @@ def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: Hook
             (e, *found)
             for e in given
             if (found := _last_dose_before(e, surgery.on)) is not None
-            and days_between(found[0], surgery.on) < BEV_SURGICAL_HOLD_DAYS
+            and days_between(found[0], surgery.on) < HOLD["days"]
         ]
         if not recent:
             continue
         running = any(still_running for _, _, still_running in recent)
         last_dose = max(last for _, last, _ in recent)
-        safe = last_dose + HOLD
+        safe = last_dose + HOLD_SPAN
         summary = summary or (
             f"{short(surgery.name, 30)} on {day(surgery.on)}: bevacizumab "
             + (
-                "still scheduled then; pause it ≥28 days before"
+                f"still scheduled then; pause it ≥{HOLD_DAYS} before"
                 if running
                 else f"last dose {day(last_dose)}; earliest surgery {day(safe)}"
             )
         )
-        lines.append(
-            f"- **Surgery order** ({surgery.ref}): {md(surgery.name)} requested for {day(surgery.on)}."
-        )
-        lines += [f"  - Bevacizumab {e.label} ({e.ref})." for e, _, _ in recent]
+        lines.append(f"- **Surgery order**: {md(surgery.name)} requested for {day(surgery.on)}.")
+        lines += [f"  - Bevacizumab {e.label}." for e, _, _ in recent]
         if running:
             lines.append(
-                "  - Bevacizumab is still scheduled on the requested date: it must be paused at least 28 days "
-                "before the operation, so no surgery date alone can be suggested."
+                "  - Bevacizumab is still scheduled on the requested date: it must be paused at least "
+                f"{HOLD_DAYS} before the operation, so no surgery date alone can be suggested."
             )
             continue
-        lines.append(f"  - Earliest date 28 days after the last bevacizumab dose: {day(safe)}.")
+        lines.append(f"  - Earliest date {HOLD_DAYS} after the last bevacizumab dose: {day(safe)}.")
         suggestions.append(
             SuggestionSpec(
                 label=f"Request the surgery for {day(safe)}",
@@ -391,7 +380,7 @@ def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: Hook
         )
     if not lines:
         return None
-    detail = "\n".join([*lines, "", HOLD_STATEMENT])
+    detail = "\n".join([*lines, "", HOLD.said()])
     moves = (
         SuggestionSpec(
             "Move the surgery orders clear of bevacizumab", tuple(a for s in suggestions for a in s.actions)
@@ -402,38 +391,32 @@ def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: Hook
 
 @rule(
     id="BEV-SURG-VIEW",
-    title="Active bevacizumab course within 28 days of a planned surgery",
+    title=f"Active bevacizumab course within {HOLD_DAYS} of a planned surgery",
     hooks=("patient-view",),
     requires=(Fact.MEDICATION_HISTORY, Fact.PLANNED_SURGERY),
-    cites=(HOLD_CITATION,),
-    version="1.1.0",
+    statements=(HOLD,),
+    version=VERSION,
 )
 def active_bevacizumab_near_planned_surgery(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Warning on chart open: bevacizumab given or scheduled within 28 days of a planned surgery, either side."""
+    """Warning on chart open: bevacizumab given or scheduled within the hold of a planned surgery, either side."""
 
-    def gap(exposure: _Exposure, surgery: Surgery) -> int:
-        """Days between the surgery and the nearest bevacizumab on the side the source holds it."""
+    def gap(exposure: _Exposure, surgery: Surgery) -> int | float:
+        """Days between the surgery and the nearest bevacizumab on the side the source holds it (the hold
+        itself when bevacizumab only follows a minor surgery: no hold applies then)."""
         before = _last_dose_before(exposure, surgery.on)
         if before is not None:
             return days_between(before[0], surgery.on)
-        return days_between(surgery.on, exposure.first) if surgery.major else BEV_SURGICAL_HOLD_DAYS
+        return days_between(surgery.on, exposure.first) if surgery.major else HOLD["days"]
 
     given = exposures(picture, include_drafts=False)
-    pairs = [
-        (s, e) for s in upcoming(picture, context.today) for e in given if gap(e, s) < BEV_SURGICAL_HOLD_DAYS
-    ]
+    pairs = [(s, e) for s in upcoming(picture, context.today) for e in given if gap(e, s) < HOLD["days"]]
     if not pairs:
         return None
     surgery = min((s for s, _ in pairs), key=lambda s: (s.on, s.ref))
     exposure = min((e for s, e in pairs if s == surgery), key=lambda e: gap(e, surgery))
-    summary = (
-        f"{short(surgery.name, 30)} on {day(surgery.on)} is within 28 days of bevacizumab ({exposure.label})"
-    )
-    lines = [
-        f"- Planned surgery: {md(s.name)} on {day(s.on)} ({s.ref}); bevacizumab {e.label} ({e.ref})."
-        for s, e in pairs
-    ]
-    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", HOLD_STATEMENT]))
+    summary = f"{short(surgery.name, 30)} on {day(surgery.on)} is within {HOLD_DAYS} of bevacizumab ({exposure.label})"
+    lines = [f"- Planned surgery: {md(s.name)} on {day(s.on)}; bevacizumab {e.label}." for s, e in pairs]
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", HOLD.said()]))
 
 
 @rule(
@@ -441,8 +424,8 @@ def active_bevacizumab_near_planned_surgery(picture: ClinicalPicture, context: H
     title="Other VEGF-pathway agent ordered near a planned surgery",
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.PLANNED_SURGERY),
-    cites=(VEGF_COMPLICATIONS_CITATION,),
-    version="1.1.0",
+    statements=(VEGF, HOLD),
+    version=VERSION,
 )
 def vegf_agent_near_planned_surgery(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: a VEGF-pathway agent other than bevacizumab near a planned surgery: guidance only, since the
@@ -456,9 +439,9 @@ def vegf_agent_near_planned_surgery(picture: ClinicalPicture, context: HookConte
     dose, surgery = worst.nearest
     summary = f"{worst.order.drug.value.capitalize()} dose {day(dose)} is {_relation(dose, surgery)}"
     lines = [
-        f"- **{c.order.drug.value} order** ({c.order.ref}): {_schedule_line(c.order, c.doses)}; "
-        + "; ".join(f"{md(s.name)} on {day(s.on)} ({s.ref})" for s in c.surgeries)
+        f"- **{c.order.drug.value} order**: {_schedule_line(c.order, c.doses)}; "
+        + "; ".join(f"{md(s.name)} on {day(s.on)}" for s in c.surgeries)
         + "."
         for c in found
     ]
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", VEGF_STATEMENT, VEGF_WINDOW_NOTE]))
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", VEGF.said(), VEGF_WINDOW_NOTE]))

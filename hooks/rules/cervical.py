@@ -1,24 +1,23 @@
 """Recurrent cervical cancer with omental (peritoneal) metastasis: first- and second-line systemic therapy,
 platinum choice, performance status and the surgical option for isolated omental disease (catalog §3).
 
-Source: CERVICAL-OMENTAL, a document on RECURRENT cervical cancer with omental metastases. The first-line and
-resection cards therefore need recurrence on record (clinicalStatus recurrence/relapse or a local-recurrence
-code); without it PM-GENERAL gives the general guidance. The order cards (bevacizumab with ECOG ≥ 2,
-carboplatin without prior cisplatin) need a cervical primary, as the dose checks of the same regimen do.
+The source is a document on RECURRENT cervical cancer with omental metastases. The first-line and resection cards
+therefore need recurrence on record (clinicalStatus recurrence/relapse or a local-recurrence code); without it
+PM-GENERAL gives the general guidance. The order cards (bevacizumab with poor performance status, carboplatin
+without prior cisplatin) need a cervical primary, as the dose checks of the same regimen do.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
+from cds_service.engine.statements import Statement
 from cds_service.engine.types import (
     ORDER_HOOKS,
     VIEW_HOOKS,
-    Citation,
     Finding,
     HookContext,
     Indicator,
-    Rule,
     rule,
 )
 from fhir_mappings.facts import (
@@ -28,6 +27,7 @@ from fhir_mappings.facts import (
     Drug,
     DrugClass,
     Fact,
+    MedicationOrder,
     MetastaticSite,
     Scale,
     Score,
@@ -42,84 +42,58 @@ from hooks.rules.chart import (
     with_pm,
 )
 from hooks.rules.wording import day, md, short
+from hooks.statements.cervical import (
+    ALTERNATIVE_REGIMEN,
+    BEVACIZUMAB_DOSE,
+    CARBOPLATIN_AUC,
+    CISPLATIN_DOSE,
+    CISPLATIN_NAIVE,
+    OMENTAL_RESECTION,
+    OTHER_REGIMENS,
+    PACLITAXEL_WITH_CARBOPLATIN,
+    PACLITAXEL_WITH_CISPLATIN,
+    PERFORMANCE_STATUS,
+    PLATINUM_PRETREATED,
+    PREFERRED_REGIMEN,
+    PREFERRED_REGIMEN_SURVIVAL,
+    SECOND_LINE,
+)
+
+VERSION = "1.0.0"
+"""The version of this module's rules (major, minor, patch), kept as numbers: digits in a rule module's strings
+are reserved to statements (tests/hooks/test_statements.py)."""
 
 FIRST_LINE_DRUGS = (Drug.CISPLATIN, Drug.CARBOPLATIN, Drug.PACLITAXEL, Drug.BEVACIZUMAB)
-"""CERVICAL-OMENTAL l.20-43: every first-line regimen (preferred and other recommended) is built from
-cisplatin or carboplatin, paclitaxel and bevacizumab; any of them on record means first-line therapy started."""
+"""Every first-line regimen of the source (preferred and other recommended) is built from cisplatin or
+carboplatin, paclitaxel and bevacizumab: any of them on record means first-line therapy started."""
 
-CISPLATIN_MG_PER_M2 = 50
-"""CERVICAL-OMENTAL l.28: cisplatin 50 mg/m² on day 2 (paclitaxel-cisplatin-bevacizumab)."""
-PACLITAXEL_WITH_CISPLATIN_MG_PER_M2 = 135
-"""CERVICAL-OMENTAL l.29: paclitaxel 135 mg/m² over 24 hours on day 1."""
-PACLITAXEL_WITH_CISPLATIN_HOURS = 24
-"""CERVICAL-OMENTAL l.29: the 135 mg/m² paclitaxel infusion runs over 24 hours."""
-CARBOPLATIN_AUC = 5
-"""CERVICAL-OMENTAL l.35: carboplatin AUC 5 on day 1 (carboplatin-paclitaxel-bevacizumab)."""
-PACLITAXEL_WITH_CARBOPLATIN_MG_PER_M2 = 175
-"""CERVICAL-OMENTAL l.36: paclitaxel 175 mg/m² over 3 hours on day 1."""
-PACLITAXEL_WITH_CARBOPLATIN_HOURS = 3
-"""CERVICAL-OMENTAL l.36: the 175 mg/m² paclitaxel infusion runs over 3 hours."""
-BEVACIZUMAB_MG_PER_KG = 15
-"""CERVICAL-OMENTAL l.30, l.37: bevacizumab 15 mg/kg every 3 weeks."""
-BEVACIZUMAB_EVERY_WEEKS = 3
-"""CERVICAL-OMENTAL l.30, l.37: bevacizumab every 3 weeks."""
-GOOD_PERFORMANCE_MAX_ECOG = 1
-"""CERVICAL-OMENTAL l.53 (and l.71 for surgery): good performance status is ECOG 0-1; the source's 'poor
-performance status' (l.54) is read as ECOG 2 or more."""
-
-FIRSTLINE = Citation("CERVICAL-OMENTAL", 20, 54)
-PERFORMANCE = Citation("CERVICAL-OMENTAL", 51, 54)
-PLATINUM = Citation("CERVICAL-OMENTAL", 47, 50)
-CISPLATIN_INTOLERANT = Citation("CERVICAL-OMENTAL", 34, 34)
-SECONDLINE = Citation("CERVICAL-OMENTAL", 75, 84)
-RESECTION = Citation("CERVICAL-OMENTAL", 63, 73)
-
-PREFERRED_STATEMENT = (
-    "Guideline: in recurrent cervical cancer with omental metastases, first-line systemic therapy is "
-    "preferably paclitaxel-cisplatin-bevacizumab (category I): cisplatin "
-    f"{CISPLATIN_MG_PER_M2} mg/m² day 2, paclitaxel {PACLITAXEL_WITH_CISPLATIN_MG_PER_M2} mg/m² over "
-    f"{PACLITAXEL_WITH_CISPLATIN_HOURS} hours day 1, bevacizumab {BEVACIZUMAB_MG_PER_KG} mg/kg every "
-    f"{BEVACIZUMAB_EVERY_WEEKS} weeks; it improved overall survival over chemotherapy alone (16.8 vs 13.3 "
-    "months) (CERVICAL-OMENTAL l.20-31)."
-)
-ALTERNATIVE_STATEMENT = (
-    "For patients who cannot tolerate cisplatin: carboplatin-paclitaxel-bevacizumab (category 2B): carboplatin "
-    f"AUC {CARBOPLATIN_AUC} on day 1, paclitaxel {PACLITAXEL_WITH_CARBOPLATIN_MG_PER_M2} mg/m² over "
-    f"{PACLITAXEL_WITH_CARBOPLATIN_HOURS} hours day 1, bevacizumab {BEVACIZUMAB_MG_PER_KG} mg/kg every "
-    f"{BEVACIZUMAB_EVERY_WEEKS} weeks (CERVICAL-OMENTAL l.32-37). Other recommended regimens: "
-    "cisplatin-paclitaxel or carboplatin-paclitaxel without bevacizumab, single-agent cisplatin or carboplatin "
-    "(CERVICAL-OMENTAL l.39-43)."
-)
-PERFORMANCE_STATEMENT = (
-    "Performance status: a bevacizumab-containing combination is preferred when performance status is good "
-    "(ECOG 0-1); when it is poor, single-agent therapy or modified doses are to be considered "
-    "(CERVICAL-OMENTAL l.51-54)."
-)
+GOOD_PERFORMANCE = f"ECOG {PERFORMANCE_STATUS.param('good_from')}-{PERFORMANCE_STATUS.param('good_to')}"
+"""Good performance status as the source bounds it, as a card says it."""
+POOR_PERFORMANCE_FROM = int(PERFORMANCE_STATUS["good_to"]) + 1
+"""The source does not grade 'poor' performance status: this service reads any ECOG above its good range as
+poor."""
 ECOG_READING_NOTE = (
-    "The source does not grade 'poor' performance status; this service reads it as ECOG 2 or more."
+    f"The source does not grade 'poor' performance status; this service reads it as ECOG {POOR_PERFORMANCE_FROM} "
+    "or more."
 )
-PLATINUM_STATEMENT = (
-    "Guideline: in cisplatin-naive patients, regimens built on cisplatin are superior (median OS 23.2 vs 13.0 "
-    "months); after prior platinum treatment, regimens built on carboplatin are non-inferior to cisplatin "
-    "(HR 0.994) (CERVICAL-OMENTAL l.47-50). Carboplatin-paclitaxel-bevacizumab is the alternative when "
-    "cisplatin is not tolerated (CERVICAL-OMENTAL l.34)."
-)
-SECONDLINE_OPTIONS = (
-    "paclitaxel (single agent)",
-    "topotecan",
-    "gemcitabine",
-    "cisplatin-gemcitabine (category 2B)",
-    "cemiplimab (after progression on prior therapy)",
-    "pembrolizumab (for recurrent or metastatic disease with progression)",
-)
-"""CERVICAL-OMENTAL l.77-84, in the source's order."""
-RESECTION_STATEMENT = (
-    "Guideline: when omental metastasis is isolated, resecting it may be considered in highly selected "
-    "cases; resection and then systemic therapy is an option for select isolated recurrences, and case "
-    "reports suggest long-term complete remission is possible after resection and adjuvant chemotherapy. "
-    "Factors in favour of surgery: a single metastatic site, good performance status, a long disease-free "
-    "interval, and disease that is technically resectable (CERVICAL-OMENTAL l.63-73)."
-)
+
+
+def said_together(*statements: Statement) -> str:
+    """Statements said together, each with its evidence grade, and the sections they rest on named once."""
+    texts = []
+    for statement in statements:
+        text = statement.text()
+        if statement.grade:
+            text = f"{text.removesuffix('.')} ({statement.grade})."
+        texts.append(text)
+    sections = dict.fromkeys(s.section for s in statements)
+    return f"{' '.join(texts)} ({'; '.join(sections)})"
+
+
+def order_line(drug: str, order: MedicationOrder) -> str:
+    """An order under review as a clinician names it: the drug, and its start when the order states one."""
+    start = f", starting {day(order.start)}" if order.start else ""
+    return f"- **{drug} order** under review{start}."
 
 
 def recurrent_cervical_with_pm(picture: ClinicalPicture) -> CancerCondition | None:
@@ -134,7 +108,7 @@ def first_line_on_record(picture: ClinicalPicture) -> tuple[Drug, ...]:
 
 
 def good_performance(ecog: Score) -> bool:
-    return ecog.value <= GOOD_PERFORMANCE_MAX_ECOG
+    return ecog.value <= PERFORMANCE_STATUS["good_to"]
 
 
 def _ecog_line(ecog: Score | None) -> str:
@@ -150,13 +124,23 @@ def _ecog_line(ecog: Score | None) -> str:
     return f"- Performance status: {score_text(ecog, Scale.ECOG)}; {verdict}."
 
 
+PREFERRED = (PREFERRED_REGIMEN, CISPLATIN_DOSE, PACLITAXEL_WITH_CISPLATIN, PREFERRED_REGIMEN_SURVIVAL)
+ALTERNATIVES = (
+    ALTERNATIVE_REGIMEN,
+    CARBOPLATIN_AUC,
+    PACLITAXEL_WITH_CARBOPLATIN,
+    BEVACIZUMAB_DOSE,
+    OTHER_REGIMENS,
+)
+
+
 @rule(
     id="CERV-FIRSTLINE",
     title="Recurrent cervical cancer with omental metastasis: first-line systemic therapy",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY, Fact.PERFORMANCE_STATUS),
-    cites=(FIRSTLINE,),
-    version="1.0.0",
+    statements=(*PREFERRED, *ALTERNATIVES, PERFORMANCE_STATUS),
+    version=VERSION,
 )
 def first_line_therapy(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: recurrent cervical cancer with peritoneal/omental metastasis and none of the first-line drugs on
@@ -181,40 +165,47 @@ def first_line_therapy(picture: ClinicalPicture, context: HookContext) -> Findin
         + (f"; other anticancer therapy on record: {', '.join(others)}." if others else "."),
         _ecog_line(ecog),
     ]
-    statements = [PREFERRED_STATEMENT, ALTERNATIVE_STATEMENT, PERFORMANCE_STATEMENT]
+    guideline = [
+        "Guideline: " + said_together(*PREFERRED),
+        said_together(*ALTERNATIVES),
+        said_together(PERFORMANCE_STATUS),
+    ]
     if ecog is not None and not good_performance(ecog):
-        statements.append(ECOG_READING_NOTE)
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", *statements]))
+        guideline.append(ECOG_READING_NOTE)
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", *guideline]))
 
 
 @rule(
     id="CERV-BEV-ECOG",
-    title="Bevacizumab ordered for cervical cancer with ECOG 2 or more",
+    title=f"Bevacizumab ordered for cervical cancer with ECOG {POOR_PERFORMANCE_FROM} or more",
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.PRIMARY_CANCER, Fact.PERFORMANCE_STATUS),
-    cites=(PERFORMANCE,),
-    version="1.0.0",
+    statements=(PERFORMANCE_STATUS,),
+    version=VERSION,
 )
 def bevacizumab_with_poor_performance(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Warning: bevacizumab under review for cervical cancer while the latest ECOG is 2 or more. ECOG not on
-    record: no card (the regimen's default, bevacizumab combination, is what the source prefers unless
-    performance status is poor; the first-line card asks for the ECOG)."""
+    """Warning: bevacizumab under review for cervical cancer while the latest ECOG is poor (above the source's
+    good range). ECOG not on record: no card (the regimen's default, bevacizumab combination, is what the source
+    prefers unless performance status is poor; the first-line card asks for the ECOG)."""
     condition = primary(picture, Cancer.CERVICAL)
     orders = picture.orders_under_review(Drug.BEVACIZUMAB)
     ecog = picture.score(Scale.ECOG)
     if condition is None or not orders or ecog is None or good_performance(ecog):
         return None
     when = f" on {day(ecog.on)}" if ecog.on else ""
-    summary = f"Bevacizumab ordered with ECOG {ecog.value}{when}: bevacizumab combinations are preferred for ECOG 0-1"
+    summary = (
+        f"Bevacizumab ordered with ECOG {ecog.value}{when}: bevacizumab combinations are preferred for "
+        f"{GOOD_PERFORMANCE}"
+    )
     lines = [
-        *(f"- **Bevacizumab order** under review ({o.ref})." for o in orders),
+        *(order_line("Bevacizumab", o) for o in orders),
         primary_line(condition),
         f"- Performance status: {score_text(ecog, Scale.ECOG)}.",
     ]
     return Finding(
         Indicator.WARNING,
         summary,
-        "\n".join([*lines, "", "Guideline: " + PERFORMANCE_STATEMENT.split(": ", 1)[1], ECOG_READING_NOTE]),
+        "\n".join([*lines, "", "Guideline: " + said_together(PERFORMANCE_STATUS), ECOG_READING_NOTE]),
     )
 
 
@@ -223,8 +214,8 @@ def bevacizumab_with_poor_performance(picture: ClinicalPicture, context: HookCon
     title="Carboplatin ordered for cervical cancer with no prior cisplatin",
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.PRIMARY_CANCER, Fact.MEDICATION_HISTORY),
-    cites=(PLATINUM, CISPLATIN_INTOLERANT),
-    version="1.0.0",
+    statements=(CISPLATIN_NAIVE, PLATINUM_PRETREATED, ALTERNATIVE_REGIMEN),
+    version=VERSION,
 )
 def carboplatin_without_prior_cisplatin(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: carboplatin under review for cervical cancer and no cisplatin on record (no medication history
@@ -233,11 +224,12 @@ def carboplatin_without_prior_cisplatin(picture: ClinicalPicture, context: HookC
     orders = picture.orders_under_review(Drug.CARBOPLATIN)
     if condition is None or not orders or Drug.CISPLATIN in picture.therapy_history():
         return None
+    survival = f"OS {CISPLATIN_NAIVE['cisplatin_based']} vs {CISPLATIN_NAIVE['other']} mo"
     platinum = [d.value for d in drugs_of_class(picture, DrugClass.PLATINUM)]
     if platinum:
         summary = (
             f"Carboplatin ordered; prior platinum ({short(', '.join(platinum), 30)}) but no cisplatin on record: "
-            "weigh OS 23.2 vs 13.0 mo and HR 0.994"
+            f"weigh {survival} and HR {PLATINUM_PRETREATED['hazard_ratio']:g}"
         )
         prior = (
             f"- Prior platinum on record: {', '.join(platinum)} (no cisplatin): the patient is cisplatin-naive "
@@ -246,17 +238,21 @@ def carboplatin_without_prior_cisplatin(picture: ClinicalPicture, context: HookC
     else:
         summary = (
             "Carboplatin ordered, no prior cisplatin on record: cisplatin-based regimens are superior in "
-            "cisplatin-naive patients (OS 23.2 vs 13.0 mo)"
+            f"cisplatin-naive patients ({survival})"
         )
         prior = "- Prior platinum on record: none (no cisplatin, no other platinum)."
     lines = [
-        *(f"- **Carboplatin order** under review ({o.ref})." for o in orders),
+        *(order_line("Carboplatin", o) for o in orders),
         primary_line(condition),
         prior,
         "- Cisplatin intolerance: not read from the record by this service; if it is why carboplatin was "
         "chosen, carboplatin-paclitaxel-bevacizumab is the source's alternative.",
     ]
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", PLATINUM_STATEMENT]))
+    guideline = [
+        "Guideline: " + said_together(CISPLATIN_NAIVE, PLATINUM_PRETREATED),
+        said_together(ALTERNATIVE_REGIMEN),
+    ]
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", *guideline]))
 
 
 def _first_line_start(picture: ClinicalPicture) -> date | None:
@@ -277,14 +273,14 @@ def _first_line_start(picture: ClinicalPicture) -> date | None:
     title="Cervical cancer progressing after first-line therapy: second-line options",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY, Fact.DISEASE_STATUS),
-    cites=(SECONDLINE,),
-    version="1.0.0",
+    statements=(SECOND_LINE,),
+    version=VERSION,
 )
 def second_line_therapy(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: cervical cancer with peritoneal/omental metastasis, first-line drugs on record and the latest
-    disease status 'progression' dated after the first first-line drug (l.77: progression *after* first-line
-    therapy; a status dated the day the first drug started most likely describes the disease that led to
-    treatment: no card), or undated, or with no start date on record for the first-line drugs. Disease status
+    disease status 'progression' dated after the first first-line drug (the source: progression *after*
+    first-line therapy; a status dated the day the first drug started most likely describes the disease that led
+    to treatment: no card), or undated, or with no start date on record for the first-line drugs. Disease status
     not on record, or not progression: no card."""
     condition = with_pm(picture, Cancer.CERVICAL)
     status = picture.disease_status
@@ -298,22 +294,15 @@ def second_line_therapy(picture: ClinicalPicture, context: HookContext) -> Findi
     summary = (
         f"Cervical cancer progression {when} after {', '.join(d.value for d in given)}: second-line options"
     )
-    refs = sorted(
-        {a.ref for a in picture.administrations if a.drug in given}
-        | {o.ref for o in picture.medication_orders if o.drug in given and not o.is_draft}
-    )
     since = f", since {day(started)}" if started else ""
     lines = [
         *chart_lines(picture, condition),
-        f"- First-line therapy on record: {', '.join(d.value for d in given)}{since} ({', '.join(refs)}).",
-        f"- Latest disease status: progression {when} ({status.ref}).",
+        f"- First-line therapy on record: {', '.join(d.value for d in given)}{since}.",
+        f"- Latest disease status: progression {when}.",
     ]
-    statement = (
-        "Guideline: on progression after first-line therapy, the second-line options are "
-        + "; ".join(SECONDLINE_OPTIONS)
-        + " (CERVICAL-OMENTAL l.77-84)."
+    return Finding(
+        Indicator.INFO, summary, "\n".join([*lines, "", "Guideline: " + said_together(SECOND_LINE)])
     )
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", statement]))
 
 
 @rule(
@@ -321,14 +310,14 @@ def second_line_therapy(picture: ClinicalPicture, context: HookContext) -> Findi
     title="Recurrent cervical cancer with isolated omental metastasis: surgical resection",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.PERFORMANCE_STATUS),
-    cites=(RESECTION,),
-    version="1.0.0",
+    statements=(OMENTAL_RESECTION, PERFORMANCE_STATUS),
+    version=VERSION,
 )
 def isolated_omental_resection(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: recurrent cervical cancer whose single metastatic site is the omentum (every metastasis on record
-    is omental or peritoneal, at least one omental) and ECOG 0-1: resection followed by systemic therapy may
-    be considered. ECOG not on record: the card still shows and names it (performance status is one of four
-    favouring factors, l.69-73, not a condition); ECOG 2 or more: no card."""
+    is omental or peritoneal, at least one omental) and good performance status: resection followed by systemic
+    therapy may be considered. ECOG not on record: the card still shows and names it (performance status is one
+    of four favouring factors, not a condition); poor performance status: no card."""
     condition = recurrent_cervical_with_pm(picture)
     mets = picture.metastases
     if (
@@ -350,25 +339,19 @@ def isolated_omental_resection(picture: ClinicalPicture, context: HookContext) -
     lines = [
         primary_line(condition),
         "- Omental metastasis: "
-        + "; ".join(f"{md(m.name)} ({m.ref})" for m in mets if m.site is MetastaticSite.OMENTUM)
+        + "; ".join(md(m.name) for m in mets if m.site is MetastaticSite.OMENTUM)
         + ".",
         *(
-            f"- Also on record: {md(m.name)} ({m.ref}); the source's option is for isolated omental disease, "
-            "so check that this record is the same omental site."
+            f"- Also on record: {md(m.name)}; the source's option is for isolated omental disease, so check "
+            "that this record is the same omental site."
             for m in peritoneal
         ),
-        "- Metastatic sites on record: 1 (no metastasis outside the peritoneum and omentum).",
+        f"- Metastatic sites on record: {picture.metastatic_site_count} (no metastasis outside the peritoneum "
+        "and omentum).",
         f"- Performance status: {score_text(ecog, Scale.ECOG)}"
         + ("; record it, good performance status favours surgery." if ecog is None else "."),
         "- Disease-free interval and technical resectability: not assessed by this service.",
     ]
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", RESECTION_STATEMENT]))
-
-
-RULES: tuple[Rule, ...] = (
-    first_line_therapy,
-    bevacizumab_with_poor_performance,
-    carboplatin_without_prior_cisplatin,
-    second_line_therapy,
-    isolated_omental_resection,
-)
+    return Finding(
+        Indicator.INFO, summary, "\n".join([*lines, "", "Guideline: " + said_together(OMENTAL_RESECTION)])
+    )

@@ -1,10 +1,9 @@
 """Cytoreductive surgery (CRS), HIPEC and PIPAC: who may be a candidate, and what the trials showed (catalog §2).
 
-Sources: HCC-LUNG-PM l.10-37 (CRS/HIPEC is not standard for HCC or lung cancer; PCI < 20 for colorectal
-disease; chemotherapy continued 2 months after CRS/HIPEC for HCC) and CRC-PM-REVIEW (PCI and the operative
-report l.115-136; CCR l.364-367; the randomised trial of CRS with or without oxaliplatin HIPEC l.214-251; PIPAC
-l.253-303; proactive HIPEC l.308-345). Order hooks speak about the CRS/HIPEC/PIPAC orders under review; the
-patient-view cards speak about the chart.
+CRS/HIPEC is not standard for HCC or lung cancer with peritoneal metastasis; in colorectal disease the PCI and
+the completeness of cytoreduction decide; the trials of oxaliplatin HIPEC, proactive HIPEC and PIPAC temper what
+an order can expect. Order hooks speak about the CRS/HIPEC/PIPAC orders under review; the patient-view cards
+speak about the chart.
 """
 
 from __future__ import annotations
@@ -16,11 +15,9 @@ from cds_service.engine.types import (
     ALL_HOOKS,
     ORDER_HOOKS,
     VIEW_HOOKS,
-    Citation,
     Finding,
     HookContext,
     Indicator,
-    Rule,
     rule,
 )
 from fhir_mappings.facts import (
@@ -48,120 +45,67 @@ from hooks.rules.chart import (
     therapy_text,
     with_pm,
 )
-from hooks.rules.wording import dated, day, md, short
-
-# --- Thresholds ---------------------------------------------------------------------------------------------
-
-PCI_LIMIT = 20
-"""HCC-LUNG-PM l.30: the CRS/HIPEC evidence in colorectal peritoneal metastasis is for selected patients with a
-peritoneal cancer index below 20; a PCI of 20 or more is outside it."""
-
-CCR_MAX_FOR_HIPEC = 1
-"""CRC-PM-REVIEW l.364-368: HIPEC follows CRS once cytoreduction is CCR-0 (no residual macroscopic tumour) or
-CCR-1 (residual deposits < 2.5 mm); CCR-2 means deposits > 2.5 mm remain (l.120-123: tissue penetration of
-intraperitoneal chemotherapy is under 2.5 mm)."""
-
-POSTOP_CHEMO_MONTHS = 2
-"""HCC-LUNG-PM l.19: after CRS/HIPEC for HCC, systemic chemotherapy continues postoperatively for 2 months."""
-
-# --- Citations ----------------------------------------------------------------------------------------------
-
-HCC_SELECTION = Citation("HCC-LUNG-PM", 10, 12)
-HCC_ALGORITHM = Citation("HCC-LUNG-PM", 18, 19)
-HCC_LUNG_NOT_STANDARD = Citation("HCC-LUNG-PM", 29, 29)
-HCC_PITFALLS = Citation("HCC-LUNG-PM", 34, 35)
-LUNG_SYSTEMIC_FIRST = Citation("HCC-LUNG-PM", 25, 25)
-LUNG_PITFALLS = Citation("HCC-LUNG-PM", 29, 37)
-COLORECTAL_EVIDENCE = Citation("HCC-LUNG-PM", 30, 31)
-EXPLORATION_AND_REPORT = Citation("CRC-PM-REVIEW", 115, 136)
-HIPEC_PENETRATION = Citation("CRC-PM-REVIEW", 120, 123)
-CCR_SCORE = Citation("CRC-PM-REVIEW", 364, 367)
-PROGNOSTIC_FACTORS = Citation("CRC-PM-REVIEW", 544, 545)
-OXALIPLATIN_TRIAL = Citation("CRC-PM-REVIEW", 214, 251)
-PIPAC_PALLIATIVE = Citation("CRC-PM-REVIEW", 253, 303)
-PROACTIVE_HIPEC = Citation("CRC-PM-REVIEW", 308, 345)
-POSTOP_CHEMO = Citation("HCC-LUNG-PM", 19, 19)
+from hooks.rules.wording import dated, day, guideline, md, short
+from hooks.statements.cytoreduction import (
+    CCR_SCORE,
+    CMS4_OXALIPLATIN_RESISTANCE,
+    COLOPEC_TRIAL,
+    COLORECTAL_ALGORITHMS_DO_NOT_TRANSFER,
+    COLORECTAL_PCI_EVIDENCE,
+    COMPLETE_RESECTION_BEFORE_HIPEC,
+    CRS_HIPEC_NOT_STANDARD,
+    HCC_CRS_HIPEC_SELECTION,
+    HCC_POSTOP_CHEMOTHERAPY,
+    HCC_PROFOUND_RESPONSE_MDT,
+    HCC_RESPONSE_BEFORE_CRS_HIPEC,
+    OPERATIVE_REPORT,
+    OXALIPLATIN_HIPEC_TRIAL,
+    OXALIPLATIN_TRIAL_PRETREATED,
+    PERITONEAL_RECURRENCE_RISK,
+    PIPAC_NO_CLEAR_INDICATION,
+    PIPAC_PALLIATIVE_APPROACH,
+    PIPAC_PHASE_TWO_TRIAL,
+    PROACTIVE_HIPEC_NOT_RECOMMENDED,
+    PROGNOSTIC_FACTORS,
+    PROPHYLOCHIP_TRIAL,
+    SURGICAL_EXPLORATION,
+)
+from hooks.statements.hepatocellular import NO_DELAY_FOR_SURGERY
+from hooks.statements.lung import LUNG_PALLIATIVE_GOALS, LUNG_SYSTEMIC_CHEMOTHERAPY
 
 CRS_OR_HIPEC = (InterventionKind.CRS, InterventionKind.HIPEC)
 
-# --- Guideline statements (paraphrased, with their lines) ---------------------------------------------------
-
-HCC_STATEMENT = (
-    "Guideline: CRS with HIPEC is not standard for HCC. It is considered only for highly selected patients "
-    "whose disease is limited to the peritoneum and who respond profoundly to systemic therapy (AFP back to "
-    "normal and a response on imaging), after extensive multidisciplinary discussion, in a centre expert in "
-    "both HCC and peritoneal surface malignancy; removal of all visible tumour is mandatory for any benefit "
-    "(HCC-LUNG-PM l.10-12, l.18). The colorectal algorithms do not transfer to HCC, and CRS/HIPEC is not "
-    "pursued before a profound response with complete normalisation of tumour markers "
-    "(HCC-LUNG-PM l.29, l.34-35)."
+HCC_NOT_STANDARD = (
+    CRS_HIPEC_NOT_STANDARD,
+    HCC_CRS_HIPEC_SELECTION,
+    COLORECTAL_ALGORITHMS_DO_NOT_TRANSFER,
+    HCC_RESPONSE_BEFORE_CRS_HIPEC,
 )
-HCC_RESPONSE_NOTE = (
-    "Systemic therapy, AFP normalisation and a documented response are all on record and no metastasis "
-    "outside the peritoneum is: the algorithm's next step is a multidisciplinary evaluation for CRS/HIPEC "
-    "(HCC-LUNG-PM l.18)."
+LUNG_NOT_STANDARD = (
+    LUNG_SYSTEMIC_CHEMOTHERAPY,
+    CRS_HIPEC_NOT_STANDARD,
+    COLORECTAL_ALGORITHMS_DO_NOT_TRANSFER,
+    NO_DELAY_FOR_SURGERY,
+    LUNG_PALLIATIVE_GOALS,
 )
-LUNG_STATEMENT = (
-    "Guideline: systemic chemotherapy is the primary treatment of lung cancer with peritoneal involvement "
-    "(HCC-LUNG-PM l.25). CRS/HIPEC is not standard here: its evidence is mainly in colorectal disease, and the "
-    "colorectal algorithms do not transfer to lung cancer, whose biology, response to therapy and surgical "
-    "outcomes differ (HCC-LUNG-PM l.29-34). Systemic therapy is not to be delayed for a surgical consultation, "
-    "and even isolated peritoneal disease calls for palliative rather than curative goals (HCC-LUNG-PM l.36-37)."
+PCI_EVIDENCE = (COLORECTAL_PCI_EVIDENCE, PROGNOSTIC_FACTORS)
+CCR_PREREQUISITE = (COMPLETE_RESECTION_BEFORE_HIPEC, CCR_SCORE)
+EXPLORATION = (SURGICAL_EXPLORATION, OPERATIVE_REPORT)
+OXALIPLATIN_EVIDENCE = (OXALIPLATIN_HIPEC_TRIAL, OXALIPLATIN_TRIAL_PRETREATED, CMS4_OXALIPLATIN_RESISTANCE)
+PROACTIVE_EVIDENCE = (
+    PERITONEAL_RECURRENCE_RISK,
+    COLOPEC_TRIAL,
+    PROPHYLOCHIP_TRIAL,
+    PROACTIVE_HIPEC_NOT_RECOMMENDED,
 )
-PCI_STATEMENT = (
-    "Guideline: the evidence for CRS/HIPEC lies mainly in colorectal peritoneal metastasis, where, in selected "
-    "patients with PCI < 20, complete cytoreduction can lengthen progression-free and overall survival; "
-    "complete CRS plus HIPEC can be considered for limited peritoneal disease in centres experienced with "
-    "HIPEC (HCC-LUNG-PM l.30-31). PCI and CCR are the most important prognostic factors (CRC-PM-REVIEW "
-    "l.544-545)."
-)
-CCR_STATEMENT = (
-    "Complete resection must be confirmed possible before HIPEC, since the drugs penetrate tissue by less "
-    "than 2.5 mm (CRC-PM-REVIEW l.120-123); HIPEC follows CRS once the CCR score is CCR-0 (no residual "
-    "macroscopic tumour) or CCR-1 (residual deposits < 2.5 mm); CCR-2 means deposits > 2.5 mm remain "
-    "(CRC-PM-REVIEW l.364-367)."
-)
-EXPLORATION_STATEMENT = (
-    "Surgical exploration is the gold standard to evaluate peritoneal metastasis; diagnostic laparoscopy helps "
-    "find occult disease and spares a laparotomy where CRS/HIPEC may not be possible. An expert group's 5 "
-    "points for the operative report: (1) lesions quadrant by quadrant, with the PCI; (2) ascites present or "
-    "not; (3) photos or videos; (4) small-bowel and mesenteric involvement in detail; (5) involvement of the "
-    "right diaphragmatic dome, and whether the cupola is mobile (CRC-PM-REVIEW l.115-136)."
-)
-PROACTIVE_STATEMENT = (
-    "Guideline: T4 disease and tumour perforation are known risk factors for peritoneal recurrence "
-    "(CRC-PM-REVIEW l.308-312). In COLOPEC (204 patients with T4 or perforated colon cancer), adjuvant "
-    "oxaliplatin HIPEC added to systemic chemotherapy did not improve peritoneal recurrence-free survival at "
-    "18 months (80.9% vs 76.2%, P = 0.28), and its authors advised against routine use; in PROPHYLOCHIP, "
-    "second-look surgery with prophylactic HIPEC did not improve 3-year disease-free survival (44% vs 53% "
-    "with standard follow-up, P = 0.82) or overall survival. With both trials negative, proactive "
-    "oxaliplatin-based HIPEC can no longer be recommended, though timing, the short 30-minute oxaliplatin "
-    "HIPEC and the selection of patients may explain the results (CRC-PM-REVIEW l.316-345)."
-)
-OXALIPLATIN_STATEMENT = (
-    "Guideline: in a randomised trial of 265 patients with colorectal peritoneal metastasis, all given systemic "
-    "chemotherapy and resected completely or to < 1 mm of residual tumour, adding oxaliplatin-based HIPEC to CRS did "
-    "not improve overall survival (median 42 vs 41 months, P = 0.99) and had more complications; its authors "
-    "proposed CRS alone as the cornerstone. Critics note that 83% of patients had preoperative chemotherapy "
-    "and may have been good responders, and hold that HIPEC should not be abandoned prematurely. About 75% of "
-    "colorectal peritoneal metastases are of the CMS4 subtype, which is less sensitive to oxaliplatin "
-    "(CRC-PM-REVIEW l.214-251)."
-)
-PIPAC_STATEMENT = (
-    "Guideline: PIPAC (pressurised intraperitoneal aerosol chemotherapy, given by laparoscopy) is a palliative "
-    "approach for non-resectable peritoneal metastasis (CRC-PM-REVIEW l.268-269). No clear indication for it "
-    "in colorectal peritoneal metastasis has been reported; it is regarded as palliative, an alternative for "
-    "patients ineligible for radical treatment (CRC-PM-REVIEW l.286-292). In a phase 2 trial of "
-    "oxaliplatin-based PIPAC for unresectable colorectal disease, major adverse events occurred in 15%, and "
-    "despite biochemical, pathological, cytological and ascites responses no radiological or clinically "
-    "relevant macroscopic response was seen; data on feasibility, toxicity, "
-    "quality of life and response assessment are lacking (CRC-PM-REVIEW l.292-302)."
-)
-POSTOP_STATEMENT = (
-    "Guideline: when CRS/HIPEC has been performed for HCC, systemic chemotherapy is continued after the "
-    "operation for 2 months (HCC-LUNG-PM l.19)."
-)
+PIPAC_EVIDENCE = (PIPAC_PALLIATIVE_APPROACH, PIPAC_NO_CLEAR_INDICATION, PIPAC_PHASE_TWO_TRIAL)
 
 # --- Helpers ------------------------------------------------------------------------------------------------
+
+
+def _hipec_ccr() -> str:
+    """The CCR scores after which HIPEC may follow CRS, as a summary names them ('CCR-0/1')."""
+    return f"CCR-{CCR_SCORE.param('complete')}/{CCR_SCORE.param('max_for_hipec')}"
 
 
 def _by_record(interventions: Iterable[Intervention]) -> list[tuple[Intervention, list[InterventionKind]]]:
@@ -183,7 +127,7 @@ def intervention_lines(interventions: Iterable[Intervention]) -> list[str]:
         verb = "performed" if i.done else "requested for"
         when = f"{verb} {day(i.on)}" if i.on else "no date on record"
         drugs = f"; drug named: {', '.join(sorted(d.value for d in i.drugs))}" if i.drugs else ""
-        lines.append(f"- **{label}**: {md(i.name)} ({_kinds_text(kinds)}; {when}{drugs}) ({i.ref}).")
+        lines.append(f"- **{label}**: {md(i.name)} ({_kinds_text(kinds)}; {when}{drugs}).")
     return lines
 
 
@@ -191,10 +135,6 @@ def _requested(interventions: Iterable[Intervention]) -> str:
     """'ordered for <day>' (the earliest requested date of the orders) or 'ordered (undated)'."""
     days = sorted(i.on for i in interventions if i.on is not None)
     return f"ordered for {day(days[0])}" if days else "ordered (undated)"
-
-
-def _refs(interventions: Iterable[Intervention]) -> str:
-    return ", ".join(dict.fromkeys(i.ref for i in interventions))
 
 
 def afp_line(afp: MarkerResult | None) -> str:
@@ -206,7 +146,7 @@ def afp_line(afp: MarkerResult | None) -> str:
         verdict = "normal by its reference range or interpretation (normalised)"
     else:
         verdict = "above the upper reference limit (not normalised)"
-    return f"- AFP {md(afp.text)}{dated(afp.on)} ({afp.ref}): {verdict}."
+    return f"- AFP {md(afp.text)}{dated(afp.on)}: {verdict}."
 
 
 def afp_phrase(afp: MarkerResult | None) -> str:
@@ -234,7 +174,7 @@ def _done_text(interventions: Iterable[Intervention]) -> str:
 
 
 def _extra_peritoneal(picture: ClinicalPicture) -> list[str]:
-    return [f"{md(m.name)} ({m.ref})" for m in picture.metastases if not m.peritoneal]
+    return [md(m.name) for m in picture.metastases if not m.peritoneal]
 
 
 def _crs_hipec_chart(
@@ -286,7 +226,7 @@ def _planned(shown: Iterable[Intervention]) -> bool:
         Fact.MEDICATION_HISTORY,
         Fact.DRAFT_ORDERS,
     ),
-    cites=(HCC_SELECTION, HCC_ALGORITHM, HCC_LUNG_NOT_STANDARD, HCC_PITFALLS),
+    statements=(*HCC_NOT_STANDARD, HCC_PROFOUND_RESPONSE_MDT),
     version="1.0.0",
 )
 def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | None:
@@ -294,7 +234,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | N
     patient-view whose chart has a CRS/HIPEC order or plan not yet done; info on a patient-view with none (no
     choice has been made). The MDT info card instead when systemic therapy is on record, AFP is normalised, a
     response is documented and no metastasis outside the peritoneum is on record (the profound response to
-    systemic therapy of l.10, l.18). Patient-view: any HCC + PM chart, unless CRS/HIPEC was already done
+    systemic therapy the source asks for). Patient-view: any HCC + PM chart, unless CRS/HIPEC was already done
     (HIPEC-HCC-POSTOP speaks then). An AFP without reference range or interpretation, or none, a missing
     disease status and no systemic therapy on record are named on the card and rule out the MDT card."""
     chart = _crs_hipec_chart(picture, context, Cancer.HCC)
@@ -327,7 +267,11 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | N
         subject = "HCC with PM"
     if profound and not extra:
         summary = f"{subject}: {afp_phrase(picture.afp)}, response documented; MDT evaluation at a specialised centre"
-        detail = "\n".join([*lines, "", HCC_RESPONSE_NOTE, HCC_STATEMENT])
+        note = (
+            "Systemic therapy, AFP normalisation and a documented response are all on record, and no metastasis "
+            "outside the peritoneum is."
+        )
+        detail = "\n".join([*lines, "", note, guideline(HCC_PROFOUND_RESPONSE_MDT, *HCC_NOT_STANDARD)])
         return Finding(Indicator.INFO, summary, detail)
     reasons = [afp_phrase(picture.afp), status_phrase(picture.disease_status)]
     if not treated:
@@ -337,7 +281,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | N
     verdict = "CRS/HIPEC not standard" if subject == "HCC with PM" else "not standard"
     summary = f"{subject}: {verdict} ({'; '.join(reasons)})"
     indicator = _choice_indicator(context, shown)
-    return Finding(indicator, summary, "\n".join([*lines, "", HCC_STATEMENT]))
+    return Finding(indicator, summary, "\n".join([*lines, "", guideline(*HCC_NOT_STANDARD)]))
 
 
 @rule(
@@ -351,7 +295,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | N
         Fact.MEDICATION_HISTORY,
         Fact.DRAFT_ORDERS,
     ),
-    cites=(LUNG_SYSTEMIC_FIRST, LUNG_PITFALLS),
+    statements=LUNG_NOT_STANDARD,
     version="1.0.0",
 )
 def hipec_for_lung(picture: ClinicalPicture, context: HookContext) -> Finding | None:
@@ -382,7 +326,7 @@ def hipec_for_lung(picture: ClinicalPicture, context: HookContext) -> Finding | 
     )
     summary = f"{subject}; systemic chemotherapy first ({therapy})"
     indicator = _choice_indicator(context, shown)
-    return Finding(indicator, summary, "\n".join([*lines, "", LUNG_STATEMENT]))
+    return Finding(indicator, summary, "\n".join([*lines, "", guideline(*LUNG_NOT_STANDARD)]))
 
 
 @rule(
@@ -396,7 +340,7 @@ def hipec_for_lung(picture: ClinicalPicture, context: HookContext) -> Finding | 
         Fact.INTERVENTIONS,
         Fact.DRAFT_ORDERS,
     ),
-    cites=(COLORECTAL_EVIDENCE, EXPLORATION_AND_REPORT, HIPEC_PENETRATION, CCR_SCORE, PROGNOSTIC_FACTORS),
+    statements=(*PCI_EVIDENCE, *EXPLORATION, *CCR_PREREQUISITE),
     version="1.0.0",
 )
 def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext) -> Finding | None:
@@ -404,7 +348,7 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext) -> Find
     in an experienced centre, CCR-0/1 the prerequisite) unless the latest CCR on record is 2 or more and not
     older than the PCI (a CCR dated before the PCI is taken to be from an earlier operation, and the detail
     says so): then the info card names that CCR instead of calling the patient a candidate (complete resection is the
-    prerequisite of HIPEC, l.120-123; HIPEC-CCR warns on a HIPEC order); no PCI on record: info asking for it
+    prerequisite of HIPEC; HIPEC-CCR warns on a HIPEC order); no PCI on record: info asking for it
     (diagnostic laparoscopy, the 5-point operative report). No CCR on record: the card says so in its detail
     and keeps the candidate wording, conditional on CCR-0/1. Order hooks: only with CRS or HIPEC under
     review."""
@@ -426,51 +370,52 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext) -> Find
         summary = (
             f"{lead} with no PCI on record: document it (diagnostic laparoscopy) before deciding on CRS/HIPEC"
         )
-        detail = "\n".join([*lines, "", PCI_STATEMENT, EXPLORATION_STATEMENT])
+        detail = "\n".join([*lines, "", guideline(*PCI_EVIDENCE, *EXPLORATION)])
         return Finding(Indicator.INFO, summary, detail)
     when = f" on {day(pci.on)}" if pci.on else ""
-    residual = ccr if ccr is not None and ccr.value > CCR_MAX_FOR_HIPEC else None
+    residual = ccr if ccr is not None and ccr.value > CCR_SCORE["max_for_hipec"] else None
     incomplete = residual if residual is not None and not _before(residual.on, pci.on) else None
     if residual is not None and incomplete is None:
         lines.append(
             f"- The CCR {residual.value} on record predates the PCI{when}: it is taken to be from an earlier "
             "operation, and the PCI to be a new assessment."
         )
-    if pci.value >= PCI_LIMIT:
+    limit = COLORECTAL_PCI_EVIDENCE.param("pci")
+    residual_size = CCR_SCORE.param("residual")
+    if pci.value >= limit.value:
         summary = (
-            f"{lead}, PCI {pci.value}{when}: the CRS/HIPEC evidence is for limited disease, PCI < {PCI_LIMIT}"
+            f"{lead}, PCI {pci.value}{when}: the CRS/HIPEC evidence is for limited disease, PCI < {limit}"
         )
-        verdict = f"- PCI {pci.value} is at or above {PCI_LIMIT}."
+        verdict = f"- PCI {pci.value} is at or above {limit}."
         indicator = Indicator.WARNING
     elif incomplete is not None:
         ccr_when = f" ({day(incomplete.on)})" if incomplete.on else ""
         summary = (
-            f"{lead}, PCI {pci.value}{when} (< {PCI_LIMIT}), but CCR-{incomplete.value}{ccr_when} on record: "
-            "residual > 2.5 mm, HIPEC needs CCR-0/1"
+            f"{lead}, PCI {pci.value}{when} (< {limit}), but CCR-{incomplete.value}{ccr_when} on record: "
+            f"residual > {residual_size}, HIPEC needs {_hipec_ccr()}"
         )
         verdict = (
-            f"- PCI {pci.value} is below {PCI_LIMIT}, but the latest CCR is {incomplete.value}: residual deposits "
-            "larger than 2.5 mm, not the complete cytoreduction HIPEC requires."
+            f"- PCI {pci.value} is below {limit}, but the latest CCR is {incomplete.value}: residual deposits "
+            f"larger than {residual_size}, not the complete cytoreduction HIPEC requires."
         )
         indicator = Indicator.INFO
     else:
         summary = (
-            f"{lead}, PCI {pci.value}{when} (< {PCI_LIMIT}): {'CRS/HIPEC ' if on_view else ''}candidate in an "
-            "experienced centre if "
-            "CCR-0/1 is reachable"
+            f"{lead}, PCI {pci.value}{when} (< {limit}): {'CRS/HIPEC ' if on_view else ''}candidate in an "
+            f"experienced centre if {_hipec_ccr()} is reachable"
         )
-        verdict = f"- PCI {pci.value} is below {PCI_LIMIT}."
+        verdict = f"- PCI {pci.value} is below {limit}."
         indicator = Indicator.INFO
-    detail = "\n".join([*lines, verdict, "", PCI_STATEMENT, CCR_STATEMENT])
+    detail = "\n".join([*lines, verdict, "", guideline(*PCI_EVIDENCE, *CCR_PREREQUISITE)])
     return Finding(indicator, summary, detail)
 
 
 @rule(
     id="HIPEC-CCR",
-    title="HIPEC ordered after incomplete cytoreduction (CCR-2 or more)",
+    title="HIPEC ordered after incomplete cytoreduction",
     hooks=ORDER_HOOKS,
     requires=(Fact.PERITONEAL_SCORES, Fact.INTERVENTIONS, Fact.DRAFT_ORDERS),
-    cites=(HIPEC_PENETRATION, CCR_SCORE),
+    statements=CCR_PREREQUISITE,
     version="1.0.0",
 )
 def hipec_after_incomplete_cytoreduction(picture: ClinicalPicture, context: HookContext) -> Finding | None:
@@ -478,19 +423,20 @@ def hipec_after_incomplete_cytoreduction(picture: ClinicalPicture, context: Hook
     on record: no card (the PCI card asks for the surgical assessment)."""
     reviewed = picture.interventions_under_review(InterventionKind.HIPEC)
     ccr = picture.score(Scale.CCR)
-    if not reviewed or ccr is None or ccr.value <= CCR_MAX_FOR_HIPEC:
+    if not reviewed or ccr is None or ccr.value <= CCR_SCORE["max_for_hipec"]:
         return None
     when = f" ({day(ccr.on)})" if ccr.on else ""
     summary = (
-        f"HIPEC ordered after CCR-{ccr.value}{when}: HIPEC follows CRS only at CCR-0/1 (residual < 2.5 mm)"
+        f"HIPEC ordered after CCR-{ccr.value}{when}: HIPEC follows CRS only at {_hipec_ccr()} "
+        f"(residual < {CCR_SCORE.param('residual')})"
     )
     lines = [
         *(primary_line(c) for c in picture.cancer_conditions),
         *([pm_line(picture)] if picture.has_peritoneal_metastasis else []),
         *intervention_lines(reviewed),
-        f"- {score_text(ccr, Scale.CCR)}: residual deposits larger than 2.5 mm.",
+        f"- {score_text(ccr, Scale.CCR)}: residual deposits larger than {CCR_SCORE.param('residual')}.",
     ]
-    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", CCR_STATEMENT]))
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", guideline(*CCR_PREREQUISITE)]))
 
 
 @rule(
@@ -504,7 +450,7 @@ def hipec_after_incomplete_cytoreduction(picture: ClinicalPicture, context: Hook
         Fact.INTERVENTIONS,
         Fact.DRAFT_ORDERS,
     ),
-    cites=(PROACTIVE_HIPEC,),
+    statements=PROACTIVE_EVIDENCE,
     version="1.0.0",
 )
 def proactive_hipec(picture: ClinicalPicture, context: HookContext) -> Finding | None:
@@ -533,10 +479,10 @@ def proactive_hipec(picture: ClinicalPicture, context: HookContext) -> Finding |
     lines = [
         primary_line(condition),
         "- Peritoneal metastasis: none on record.",
-        *(f"- Risk feature: {md(f.name)} ({f.ref})." for f in picture.risk_features),
+        *(f"- Risk feature: {md(f.name)}." for f in picture.risk_features),
         *intervention_lines(reviewed),
     ]
-    detail = "\n".join([*lines, "", PROACTIVE_STATEMENT, drug_note])
+    detail = "\n".join([*lines, "", guideline(*PROACTIVE_EVIDENCE), drug_note])
     return Finding(Indicator.WARNING, summary, detail)
 
 
@@ -545,7 +491,7 @@ def proactive_hipec(picture: ClinicalPicture, context: HookContext) -> Finding |
     title="Oxaliplatin-based HIPEC for colorectal peritoneal metastasis",
     hooks=ORDER_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.INTERVENTIONS, Fact.DRAFT_ORDERS),
-    cites=(OXALIPLATIN_TRIAL,),
+    statements=OXALIPLATIN_EVIDENCE,
     version="1.0.0",
 )
 def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext) -> Finding | None:
@@ -561,16 +507,15 @@ def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext) -> Finding
         return None
     lines = [*chart_lines(picture, condition), *intervention_lines(reviewed)]
     if not named:
-        lines.append(
-            "- Oxaliplatin order drafted in the same session, taken as the HIPEC drug: "
-            + ", ".join(o.ref for o in drafts)
-            + "."
-        )
+        starts = sorted({o.start for o in drafts if o.start is not None})
+        start = f" (start {', '.join(day(s) for s in starts)})" if starts else ""
+        lines.append(f"- Oxaliplatin order drafted in the same session{start}, taken as the HIPEC drug.")
     summary = (
         f"Oxaliplatin HIPEC {_requested(reviewed)}, colorectal PM: no survival gain over CRS alone in a "
-        "randomised trial (42 vs 41 months)"
+        f"randomised trial ({OXALIPLATIN_HIPEC_TRIAL['survival_hipec']:g} vs "
+        f"{OXALIPLATIN_HIPEC_TRIAL.param('survival_crs')})"
     )
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", OXALIPLATIN_STATEMENT]))
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(*OXALIPLATIN_EVIDENCE)]))
 
 
 @rule(
@@ -578,43 +523,43 @@ def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext) -> Finding
     title="After CRS/HIPEC for hepatocellular carcinoma: postoperative systemic chemotherapy",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.INTERVENTIONS, Fact.MEDICATION_HISTORY),
-    cites=(POSTOP_CHEMO,),
+    statements=(HCC_POSTOP_CHEMOTHERAPY,),
     version="1.0.0",
 )
 def hcc_after_cytoreduction(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Info: HCC with CRS or HIPEC done, during the 2 postoperative months (to the same day 2 months later,
-    inclusive) of the latest dated one; an undated one counts only when no dated one exists, and the card then
-    says the date is unknown. Peritoneal metastasis is not required: it may be recorded as resolved after
-    complete cytoreduction."""
+    """Info: HCC with CRS or HIPEC done, during the postoperative months of chemotherapy (to the same day that
+    many calendar months later, inclusive) of the latest dated one; an undated one counts only when no dated one
+    exists, and the card then says the date is unknown. Peritoneal metastasis is not required: it may be recorded
+    as resolved after complete cytoreduction."""
     condition = primary(picture, Cancer.HCC)
     done = [i for i in picture.interventions if i.done and i.kind in CRS_OR_HIPEC]
     if condition is None or not done:
         return None
     dated = [i.on for i in done if i.on is not None]
+    months = HCC_POSTOP_CHEMOTHERAPY.param("months")
     lines = [primary_line(condition)]
     if dated:
         surgery_day = max(dated)
-        until = add_months(surgery_day, POSTOP_CHEMO_MONTHS)
+        until = add_months(surgery_day, int(months.value))
         if context.today > until:
             return None
         latest = [i for i in done if i.on == surgery_day]
         lines += intervention_lines(latest)
         lines.append(
-            f"- {day(surgery_day)} + {POSTOP_CHEMO_MONTHS} months = {day(until)} (date arithmetic, not a date "
-            "the guideline gives)."
+            f"- {day(surgery_day)} + {months} = {day(until)} (date arithmetic, not a date the guideline gives)."
         )
         summary = (
             f"{_done_text(latest)} done {day(surgery_day)} for HCC: continue systemic chemotherapy for "
-            f"{POSTOP_CHEMO_MONTHS} months (until about {day(until)})"
+            f"{months} (until about {day(until)})"
         )
     else:
         lines += intervention_lines(done)
         summary = (
             f"{_done_text(done)} done for HCC (date not on record): continue systemic chemotherapy for "
-            f"{POSTOP_CHEMO_MONTHS} months after surgery"
+            f"{months} after surgery"
         )
     lines.append(therapy_line(picture))
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", POSTOP_STATEMENT]))
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(HCC_POSTOP_CHEMOTHERAPY)]))
 
 
 @rule(
@@ -628,7 +573,7 @@ def hcc_after_cytoreduction(picture: ClinicalPicture, context: HookContext) -> F
         Fact.PERITONEAL_SCORES,
         Fact.DRAFT_ORDERS,
     ),
-    cites=(PIPAC_PALLIATIVE,),
+    statements=PIPAC_EVIDENCE,
     version="1.0.0",
 )
 def pipac_palliative(picture: ClinicalPicture, context: HookContext) -> Finding | None:
@@ -649,16 +594,4 @@ def pipac_palliative(picture: ClinicalPicture, context: HookContext) -> Finding 
         f"PIPAC {_requested(reviewed)}, colorectal PM ({pci_text}): palliative, for non-resectable PM or if "
         "ineligible for radical treatment"
     )
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", PIPAC_STATEMENT]))
-
-
-RULES: tuple[Rule, ...] = (
-    hipec_for_hcc,
-    hipec_for_lung,
-    hipec_colorectal_pci,
-    hipec_after_incomplete_cytoreduction,
-    proactive_hipec,
-    oxaliplatin_hipec,
-    hcc_after_cytoreduction,
-    pipac_palliative,
-)
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(*PIPAC_EVIDENCE)]))

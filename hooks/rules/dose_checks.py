@@ -1,9 +1,11 @@
-"""Dose checks (catalog §4): the guideline dose from the latest measurements against the ordered dose.
+"""Dose checks (the guideline catalog's DOSE rules): the guideline dose from the latest measurements against the
+ordered dose.
 
 Both doses are compared in the order's own unit when it is the guideline's (mg/m², mg/kg, AUC); otherwise both
-are expressed in mg, from body surface area, weight or renal function. A dose more than 10 % off gets a
-warning with an update to the guideline dose; a dose that cannot be checked (no readable dose, a missing or
-implausible measurement) gets an info card saying what is missing, and no dose is ever suggested from it.
+are expressed in mg, from body surface area, weight or renal function. A dose further off than the catalog's
+tolerance gets a warning with an update to the guideline dose; a dose that cannot be checked (no readable dose, a
+missing or implausible measurement) gets an info card saying what is missing, and no dose is ever suggested from
+it. The doses themselves are the cervical regimens' statements, read here and by the cervical pathway cards.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from cds_service.engine.statements import Statement
 from cds_service.engine.types import (
     ORDER_HOOKS,
-    Citation,
     Finding,
     HookContext,
     Indicator,
@@ -25,7 +27,9 @@ from cds_service.engine.types import (
 from fhir_mappings.dates import age_on
 from fhir_mappings.facts import Cancer, ClinicalPicture, DoseUnit, Drug, Fact, Measure, MedicationOrder
 from hooks.rules.dosing import (
+    CALVERT_GFR_OFFSET_ML_MIN,
     COCKCROFT_GAULT_CAP_ML_MIN,
+    DOSE_TOLERANCE,
     calvert_dose_mg,
     cockcroft_gault_ml_min,
     mosteller_bsa_m2,
@@ -33,19 +37,18 @@ from hooks.rules.dosing import (
     usable,
 )
 from hooks.rules.wording import day
+from hooks.statements.cervical import (
+    BEVACIZUMAB_DOSE,
+    CARBOPLATIN_AUC,
+    CISPLATIN_DOSE,
+    PACLITAXEL_WITH_CARBOPLATIN,
+    PACLITAXEL_WITH_CISPLATIN,
+)
+from hooks.statements.pathways import OVARIAN_CARBOPLATIN_PACLITAXEL
 
-DOSE_TOLERANCE = 0.10
-"""Catalog §4: a dose that differs from the guideline dose by more than 10 % is flagged; exactly 10 % is not."""
-CERVICAL_CARBOPLATIN_AUC = 5.0
-"""CERVICAL-OMENTAL l.35: carboplatin AUC 5 on day 1 (carboplatin-paclitaxel-bevacizumab)."""
-CISPLATIN_MG_PER_M2 = 50.0
-"""CERVICAL-OMENTAL l.28: cisplatin 50 mg/m² on day 2 (paclitaxel-cisplatin-bevacizumab)."""
-PACLITAXEL_WITH_CISPLATIN = (135.0, 24.0)
-"""CERVICAL-OMENTAL l.29: paclitaxel 135 mg/m² over 24 hours with cisplatin."""
-PACLITAXEL_WITH_CARBOPLATIN = (175.0, 3.0)
-"""CERVICAL-OMENTAL l.36: paclitaxel 175 mg/m² over 3 hours with carboplatin."""
-BEVACIZUMAB_MG_PER_KG = 15.0
-"""CERVICAL-OMENTAL l.30 and l.37: bevacizumab 15 mg/kg every 3 weeks."""
+VERSION = "1.0.0"
+"""The version of this module's rules (major, minor, patch), kept as numbers: digits in a rule module's strings
+are reserved to statements (tests/hooks/test_statements.py)."""
 
 PLAUSIBLE: dict[Measure, tuple[float, float]] = {
     Measure.WEIGHT: (20.0, 350.0),
@@ -56,7 +59,8 @@ PLAUSIBLE: dict[Measure, tuple[float, float]] = {
 """Data-quality bounds for adults, not guidance: a value outside them is shown, and no dose is computed from it."""
 PLAUSIBLE_AGE = (18, 120)
 LONG_INFUSION_HOURS, SHORT_INFUSION_HOURS = 20.0, 4.0
-"""Infusion durations read as the 24-hour (with cisplatin) and 3-hour (with carboplatin) paclitaxel schedules."""
+"""Infusion durations read as the long (with cisplatin) and the short (with carboplatin) paclitaxel schedule: the
+service's reading of an order, between and around the two durations the source gives."""
 
 REQUIRES = (Fact.DRAFT_ORDERS, Fact.DEMOGRAPHICS, Fact.BODY_MEASUREMENTS, Fact.PRIMARY_CANCER)
 NAMES = {
@@ -89,7 +93,7 @@ class Inputs:
             raise Unknown(f"{NAMES[measure]} {m.text} ({when}) is in a unit that cannot be converted")
         if not (usable(m.value) and low <= m.value <= high):
             raise Unknown(f"{NAMES[measure]} {m.text} ({when}) is implausible")
-        recorded = f"{m.value:.4g} {measure.value}"
+        recorded = f"{_num(m.value, 4, 'g')} {measure.value}"
         if not m.text.endswith(f" {measure.value}"):
             recorded = f"{m.text} = {recorded}"
         line = f"{NAMES[measure]} {recorded} ({when})"
@@ -99,11 +103,11 @@ class Inputs:
 
     def bsa(self) -> float:
         bsa = mosteller_bsa_m2(self.measure(Measure.HEIGHT), self.measure(Measure.WEIGHT))
-        self._note(f"body surface area {bsa:.2f} m² (Mosteller)")
+        self._note(f"body surface area {_num(bsa, 2)} m² (Mosteller)")
         return bsa
 
     def gfr(self) -> float:
-        """Measured creatinine clearance if on record, else Cockcroft-Gault capped at 125 mL/min."""
+        """Measured creatinine clearance if on record, else Cockcroft-Gault within the service's cap."""
         if self.picture.measurement(Measure.CREATININE_CLEARANCE) is not None:
             return self.measure(Measure.CREATININE_CLEARANCE)
         people = self.picture.demographics
@@ -119,9 +123,9 @@ class Inputs:
         capped = min(estimate, COCKCROFT_GAULT_CAP_ML_MIN)
         self._note(f"age {age}, {people.sex}")
         self._note(
-            f"creatinine clearance {estimate:.0f} mL/min (Cockcroft-Gault"
+            f"creatinine clearance {_num(estimate, 0)} mL/min (Cockcroft-Gault"
             + (
-                f"; capped at {COCKCROFT_GAULT_CAP_ML_MIN:.0f} mL/min, the service's practice for Calvert dosing)"
+                f"; capped at {COCKCROFT_GAULT_CAP_ML_MIN:g} mL/min, the service's practice for Calvert dosing)"
                 if capped < estimate
                 else ")"
             )
@@ -133,13 +137,19 @@ class Inputs:
             self.used.append(line)
 
 
+def _num(value: float, places: int, kind: str = "f") -> str:
+    """`value` with `places` decimals (kind "f", "%") or significant digits (kind "g")."""
+    return f"{value:.{places}{kind}}"
+
+
 @dataclass(frozen=True)
 class Guideline:
-    """The guideline dose as the source states it: an amount per unit (mg/m², mg/kg or AUC)."""
+    """The guideline dose as the source states it: an amount per unit (mg/m², mg/kg or AUC), and the card's
+    wording of where it comes from."""
 
     amount: float
     unit: DoseUnit
-    statement: str
+    wording: str
 
 
 def in_mg(amount: float, unit: DoseUnit, inputs: Inputs) -> float:
@@ -195,19 +205,26 @@ def _assess(order: MedicationOrder, guideline: Guideline, inputs: Inputs, drug: 
         )
     over = f" over {dose.infusion_hours:g} h" if dose.infusion_hours is not None else ""
     lines = (
-        f"ordered {dose.text}{over}" + (f" = {ordered:.0f} mg" if dose.unit is not unit else ""),
-        f"guideline {wanted}" + (f" = {target:.1f} mg" if guideline.unit is not unit else ""),
+        f"ordered {dose.text}{over}" + (f" = {_num(ordered, 0)} mg" if dose.unit is not unit else ""),
+        f"guideline {wanted}" + (f" = {_num(target, 1)} mg" if guideline.unit is not unit else ""),
         *(f"from {line}" for line in inputs.used),
     )
     if abs(ordered - target) <= DOSE_TOLERANCE * target + 1e-9:
         return _Outcome(order, "", lines, False)
     off = (ordered - target) / target
-    shown = _fmt(target, unit) if unit is not DoseUnit.MG else f"{target:.0f} mg"
+    shown = _fmt(target, unit) if unit is not DoseUnit.MG else f"{_num(target, 0)} mg"
     direction = "above" if off > 0 else "below"
-    summary = f"{drug.capitalize()} {dose.text} is {abs(off):.0%} {direction} the guideline {shown}"
+    summary = f"{drug.capitalize()} {dose.text} is {_num(abs(off), 0, '%')} {direction} the guideline {shown}"
     if unit is not guideline.unit:
         summary += f" ({wanted})"
     return _Outcome(order, summary, lines, True, fix)
+
+
+def _order_name(order: MedicationOrder) -> str:
+    """How a card names one order among several: its dose and its start, as the clinician wrote them."""
+    dose = f" of {order.dose.text}" if order.dose else ""
+    start = f", starting {day(order.start)}" if order.start else ""
+    return f"order{dose}{start}"
 
 
 def dose_check(
@@ -219,7 +236,7 @@ def dose_check(
     """One card for every order of `drug` under review: a warning if any dose is off, else an info card if
     any could not be checked, else nothing."""
     outcomes: list[_Outcome] = []
-    statements: list[str] = []
+    wording: list[str] = []
     for order in picture.orders_under_review(drug):
         guideline = guideline_for(order)
         if guideline is None:
@@ -227,8 +244,8 @@ def dose_check(
         outcome = _assess(order, guideline, Inputs(picture, context.today), drug.value)
         if outcome.summary:
             outcomes.append(outcome)
-            if guideline.statement not in statements:
-                statements.append(guideline.statement)
+            if guideline.wording not in wording:
+                wording.append(guideline.wording)
     if not outcomes:
         return None
     flagged = [o for o in outcomes if o.flagged]
@@ -237,23 +254,38 @@ def dose_check(
         line
         for o in outcomes
         for line in (
-            f"- **{drug.value.capitalize()} order** ({o.order.ref}):",
+            f"- **{drug.value.capitalize()} order**"
+            + (f", starting {day(o.order.start)}" if o.order.start else "")
+            + ":",
             *(f"  - {x}" for x in o.lines),
         )
     ]
     suggestions = tuple(
-        SuggestionSpec(o.fix.description + (f" ({o.order.ref})" if len(flagged) > 1 else ""), (o.fix,))
+        SuggestionSpec(
+            o.fix.description + (f" ({_order_name(o.order)})" if len(flagged) > 1 else ""), (o.fix,)
+        )
         for o in flagged
         if o.fix is not None
     )
     indicator = Indicator.WARNING if flagged else Indicator.INFO
+    if flagged:
+        wording.append(
+            f"A dose more than {_num(DOSE_TOLERANCE, 0, '%')} from the guideline dose is flagged: the guideline "
+            "catalog's tolerance, not the sources'."
+        )
     if any(o.fix is not None and o.fix.unit is DoseUnit.MG for o in flagged):
-        statements.append("Doses suggested in mg are rounded to the nearest mg.")
-    return Finding(indicator, lead.summary, "\n".join([*detail, "", *statements]), suggestions)
+        wording.append("Doses suggested in mg are rounded to the nearest mg.")
+    return Finding(indicator, lead.summary, "\n".join([*detail, "", *wording]), suggestions)
 
 
 def _cervical(picture: ClinicalPicture) -> bool:
     return Cancer.CERVICAL in picture.primary_cancers
+
+
+def _target(statement: Statement, unit: DoseUnit) -> Guideline:
+    """The dose a statement gives, with the statement as the card says it."""
+    amount = statement["auc"] if unit is DoseUnit.AUC else statement["dose"]
+    return Guideline(amount, unit, "Guideline: " + statement.said())
 
 
 @rule(
@@ -261,22 +293,25 @@ def _cervical(picture: ClinicalPicture) -> bool:
     title="Carboplatin dose against the Calvert formula",
     hooks=ORDER_HOOKS,
     requires=REQUIRES,
-    cites=(Citation("CERVICAL-OMENTAL", 35, 35), Citation("CARCINOMATOSIS-OVERVIEW", 33, 33)),
-    version="1.0.0",
+    statements=(CARBOPLATIN_AUC, OVARIAN_CARBOPLATIN_PACLITAXEL),
+    version=VERSION,
 )
 def carboplatin_calvert(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Carboplatin in the cervical regimen targets AUC 5 (CERVICAL-OMENTAL l.35, the card's primary source), in
-    mg by the Calvert formula, which CARCINOMATOSIS-OVERVIEW l.33 only names: the card states the formula as
-    its definition, and the GFR estimate (Cockcroft-Gault, capped at 125 mL/min) as this service's practice,
-    not the sources'. Outside cervical cancer the sources give no target AUC: no check."""
-    statement = (
-        "Guideline: the cervical regimen uses carboplatin AUC 5 (CERVICAL-OMENTAL l.35), carboplatin being "
-        "dosed by the Calvert formula (CARCINOMATOSIS-OVERVIEW l.33): dose = AUC × (GFR + 25), the formula's "
-        "definition (the sources name the formula but do not state it). Without a measured creatinine "
-        "clearance, the GFR is estimated by Cockcroft-Gault and capped at 125 mL/min: this service's "
-        "practice, not the sources'."
+    """Carboplatin in the cervical regimen targets its AUC (the card's primary source), in mg by the Calvert
+    formula, which the overview only names: the card states the formula as its definition, and the GFR estimate
+    (Cockcroft-Gault within the service's cap) as this service's practice, not the sources'. Outside cervical
+    cancer the sources give no target AUC: no check."""
+    wording = "\n".join(
+        (
+            "Guideline: " + CARBOPLATIN_AUC.said(),
+            f"From “{OVARIAN_CARBOPLATIN_PACLITAXEL.document.title}”: {OVARIAN_CARBOPLATIN_PACLITAXEL.said()}",
+            f"Calvert formula: dose = AUC × (GFR + {CALVERT_GFR_OFFSET_ML_MIN:g}), the formula's definition (the "
+            "sources name the formula but do not state it). Without a measured creatinine clearance, the GFR is "
+            f"estimated by Cockcroft-Gault and capped at {COCKCROFT_GAULT_CAP_ML_MIN:g} mL/min: this service's "
+            "practice, not the sources'.",
+        )
     )
-    target = Guideline(CERVICAL_CARBOPLATIN_AUC, DoseUnit.AUC, statement)
+    target = Guideline(CARBOPLATIN_AUC["auc"], DoseUnit.AUC, wording)
     return dose_check(picture, context, Drug.CARBOPLATIN, lambda _: target if _cervical(picture) else None)
 
 
@@ -285,13 +320,12 @@ def carboplatin_calvert(picture: ClinicalPicture, context: HookContext) -> Findi
     title="Cisplatin dose by body surface area (cervical regimen)",
     hooks=ORDER_HOOKS,
     requires=REQUIRES,
-    cites=(Citation("CERVICAL-OMENTAL", 28, 28),),
-    version="1.0.0",
+    statements=(CISPLATIN_DOSE,),
+    version=VERSION,
 )
 def cisplatin_per_bsa(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Cisplatin 50 mg/m² in the cervical regimen."""
-    statement = "Guideline: in the cervical regimen cisplatin is 50 mg/m² (CERVICAL-OMENTAL l.28)."
-    target = Guideline(CISPLATIN_MG_PER_M2, DoseUnit.MG_PER_M2, statement)
+    """Cisplatin per body surface area, as in the cervical regimen."""
+    target = _target(CISPLATIN_DOSE, DoseUnit.MG_PER_M2)
     return dose_check(picture, context, Drug.CISPLATIN, lambda _: target if _cervical(picture) else None)
 
 
@@ -300,12 +334,13 @@ def cisplatin_per_bsa(picture: ClinicalPicture, context: HookContext) -> Finding
     title="Paclitaxel dose by body surface area and schedule (cervical regimen)",
     hooks=ORDER_HOOKS,
     requires=(*REQUIRES, Fact.MEDICATION_HISTORY),
-    cites=(Citation("CERVICAL-OMENTAL", 29, 29), Citation("CERVICAL-OMENTAL", 36, 36)),
-    version="1.0.0",
+    statements=(PACLITAXEL_WITH_CISPLATIN, PACLITAXEL_WITH_CARBOPLATIN),
+    version=VERSION,
 )
 def paclitaxel_per_bsa(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Paclitaxel 135 mg/m² over 24 h with cisplatin, 175 mg/m² over 3 h with carboplatin; the schedule is read
-    from the order's infusion duration, else from the platinum ordered with it. Unknown: no check."""
+    """Paclitaxel per body surface area in the long schedule with cisplatin, or the short one with carboplatin;
+    the schedule is read from the order's infusion duration, else from the platinum ordered with it. Unknown: no
+    check."""
     partners = {
         o.drug
         for o in picture.medication_orders
@@ -319,21 +354,12 @@ def paclitaxel_per_bsa(picture: ClinicalPicture, context: HookContext) -> Findin
         if (hours is not None and hours >= LONG_INFUSION_HOURS) or (
             hours is None and partners == {Drug.CISPLATIN}
         ):
-            amount, over = PACLITAXEL_WITH_CISPLATIN
-            partner = "cisplatin"
-        elif (hours is not None and hours <= SHORT_INFUSION_HOURS) or (
+            return _target(PACLITAXEL_WITH_CISPLATIN, DoseUnit.MG_PER_M2)
+        if (hours is not None and hours <= SHORT_INFUSION_HOURS) or (
             hours is None and partners == {Drug.CARBOPLATIN}
         ):
-            amount, over = PACLITAXEL_WITH_CARBOPLATIN
-            partner = "carboplatin"
-        else:
-            return None
-        line = 29 if partner == "cisplatin" else 36
-        statement = (
-            f"Guideline: with {partner}, paclitaxel is {amount:g} mg/m² over {over:g} hours "
-            f"(CERVICAL-OMENTAL l.{line})."
-        )
-        return Guideline(amount, DoseUnit.MG_PER_M2, statement)
+            return _target(PACLITAXEL_WITH_CARBOPLATIN, DoseUnit.MG_PER_M2)
+        return None
 
     return dose_check(picture, context, Drug.PACLITAXEL, guideline)
 
@@ -343,14 +369,10 @@ def paclitaxel_per_bsa(picture: ClinicalPicture, context: HookContext) -> Findin
     title="Bevacizumab dose by weight (cervical regimen)",
     hooks=ORDER_HOOKS,
     requires=REQUIRES,
-    cites=(Citation("CERVICAL-OMENTAL", 30, 30), Citation("CERVICAL-OMENTAL", 37, 37)),
-    version="1.0.0",
+    statements=(BEVACIZUMAB_DOSE,),
+    version=VERSION,
 )
 def bevacizumab_per_weight(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Bevacizumab 15 mg/kg every 3 weeks in the cervical regimens."""
-    statement = (
-        "Guideline: in the cervical regimens bevacizumab is 15 mg/kg every 3 weeks "
-        "(CERVICAL-OMENTAL l.30, l.37)."
-    )
-    target = Guideline(BEVACIZUMAB_MG_PER_KG, DoseUnit.MG_PER_KG, statement)
+    """Bevacizumab per kilogram of body weight, as in both cervical regimens."""
+    target = _target(BEVACIZUMAB_DOSE, DoseUnit.MG_PER_KG)
     return dose_check(picture, context, Drug.BEVACIZUMAB, lambda _: target if _cervical(picture) else None)

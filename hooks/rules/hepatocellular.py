@@ -1,9 +1,9 @@
 """Hepatocellular carcinoma with peritoneal metastasis: the systemic-therapy algorithm (catalog §3).
 
-Source: HCC-LUNG-PM l.2, 6-8, 14-17, 36. Systemic therapy is the standard approach: frontline
-atezolizumab/bevacizumab or sorafenib; AFP and imaging every 2-3 months; on progression lenvatinib or
-regorafenib; on further progression GEMOX, which is salvage after progression on immunotherapy and tyrosine
-kinase inhibitors. The CRS/HIPEC cards of HCC (HIPEC-HCC, HIPEC-HCC-POSTOP) live in the cytoreduction module.
+Systemic therapy is the standard approach: frontline atezolizumab/bevacizumab or sorafenib; AFP and imaging at
+a fixed interval; on progression lenvatinib or regorafenib; on further progression GEMOX, which is salvage after
+progression on immunotherapy and tyrosine kinase inhibitors (hooks/statements/hepatocellular.py). The CRS/HIPEC
+cards of HCC (HIPEC-HCC, HIPEC-HCC-POSTOP) live in the cytoreduction module.
 
 "On record" means given or prescribed before this call (`ClinicalPicture.therapy_history`): the drafts of an
 order hook are what is being decided, not history.
@@ -16,12 +16,10 @@ from datetime import date
 from cds_service.engine.types import (
     ORDER_HOOKS,
     VIEW_HOOKS,
-    Citation,
     CreateServiceRequest,
     Finding,
     HookContext,
     Indicator,
-    Rule,
     SuggestionSpec,
     rule,
 )
@@ -43,70 +41,69 @@ from hooks.rules.chart import (
     therapy_line,
     with_pm,
 )
-from hooks.rules.wording import dated, day, md, short
+from hooks.rules.wording import dated, day, guideline, md, short
+from hooks.statements.hepatocellular import (
+    HCC_AFP_MONITORING,
+    HCC_AFTER_PROGRESSION,
+    HCC_ALGORITHM_FRONTLINE,
+    HCC_ATEZOLIZUMAB_BEVACIZUMAB_FRONTLINE,
+    HCC_GEMOX_SALVAGE,
+    HCC_SORAFENIB_FIRST_LINE,
+    HCC_SYSTEMIC_STANDARD,
+    NO_DELAY_FOR_SURGERY,
+)
 
-STANDARD_APPROACH = Citation("HCC-LUNG-PM", 2, 2)
-FIRST_LINE = Citation("HCC-LUNG-PM", 6, 7)
-GEMOX_SALVAGE = Citation("HCC-LUNG-PM", 8, 8)
-ALGORITHM_FRONTLINE = Citation("HCC-LUNG-PM", 14, 14)
-ALGORITHM_MONITORING = Citation("HCC-LUNG-PM", 15, 15)
-ALGORITHM_PROGRESSION = Citation("HCC-LUNG-PM", 16, 17)
-NO_DELAY = Citation("HCC-LUNG-PM", 36, 36)
-
-AFP_MONITORING_MONTHS = 3
-"""HCC-LUNG-PM l.15: "Monitor AFP and imaging every 2-3 months". The outer end of the interval, in calendar
-months as the source counts them (not a fixed number of days): an AFP dated on the same day of the month three
-months back is still within the interval; one day older is overdue. A month without that day ends the interval
-on its last day (30 November + 3 months = 28 February)."""
+VERSION = "1.0.0"
+"""The version of this module's rules (major, minor, patch), kept as numbers: digits in a rule module's strings
+are reserved to statements (tests/hooks/test_statements.py)."""
 
 FRONTLINE_REGIMENS: tuple[tuple[Drug, ...], ...] = (
     (Drug.ATEZOLIZUMAB, Drug.BEVACIZUMAB),
     (Drug.SORAFENIB,),
 )
-"""HCC-LUNG-PM l.6-7, 14: the frontline options, atezolizumab/bevacizumab or sorafenib. A regimen is on record
-when all its drugs are (atezolizumab without bevacizumab is not the regimen the source names)."""
+"""The frontline options, atezolizumab/bevacizumab or sorafenib. A regimen is on record when all its drugs are
+(atezolizumab without bevacizumab is not the regimen the source names)."""
 SECOND_LINE_DRUGS = (Drug.LENVATINIB, Drug.REGORAFENIB)
-"""HCC-LUNG-PM l.16: "If progression: switch to lenvatinib or regorafenib"."""
+"""The second line after progression on frontline therapy."""
 GEMOX = (Drug.GEMCITABINE, Drug.OXALIPLATIN)
-"""HCC-LUNG-PM l.8, 17: gemcitabine plus oxaliplatin, the salvage step after further progression."""
+"""Gemcitabine plus oxaliplatin, the salvage step after further progression."""
 SALVAGE_PRIOR_CLASSES = (DrugClass.IMMUNOTHERAPY, DrugClass.TKI)
-"""HCC-LUNG-PM l.8: GEMOX "if progression occurs on immunotherapy and tyrosine kinase inhibitors": both."""
+"""GEMOX is salvage after progression on immunotherapy and on tyrosine kinase inhibitors: both classes."""
 ACTIVE_ORDER_STATUSES = frozenset({"active"})
 """Orders of the record that still run, so that a draft of one GEMOX drug completes an active order of the other."""
 
-FIRSTLINE_STATEMENT = (
-    "Guideline: in HCC with peritoneal metastases the standard approach is systemic therapy, sorafenib or "
-    "atezolizumab plus bevacizumab (HCC-LUNG-PM l.2). Sorafenib, a multikinase inhibitor, prolongs median "
-    "overall survival by about 3 months (l.6); atezolizumab/bevacizumab is now the standard frontline option "
-    "(l.7). The algorithm opens with frontline systemic therapy, atezolizumab/bevacizumab or sorafenib (l.14), "
-    "and systemic therapy is not to wait for a surgical consultation (HCC-LUNG-PM l.36)."
+FIRSTLINE_STATEMENTS = (
+    HCC_SYSTEMIC_STANDARD,
+    HCC_SORAFENIB_FIRST_LINE,
+    HCC_ATEZOLIZUMAB_BEVACIZUMAB_FRONTLINE,
+    HCC_ALGORITHM_FRONTLINE,
+    NO_DELAY_FOR_SURGERY,
 )
-MONITORING_STATEMENT = "Guideline: AFP and imaging are repeated every 2-3 months (HCC-LUNG-PM l.15)."
-SWITCH_STATEMENT = (
-    "Guideline: on progression, change to lenvatinib or regorafenib; on further progression, GEMOX "
-    "chemotherapy may be considered (HCC-LUNG-PM l.16-17)."
-)
-GEMOX_STATEMENT = (
-    "Guideline: on further progression, GEMOX chemotherapy may be considered (HCC-LUNG-PM l.17); gemcitabine "
-    "with oxaliplatin is a salvage option once the disease has progressed on immunotherapy and tyrosine kinase "
-    "inhibitors (HCC-LUNG-PM l.8)."
-)
-SALVAGE_STATEMENT = (
-    "Guideline: gemcitabine with oxaliplatin (GEMOX) is a salvage option once the disease has progressed on "
-    "immunotherapy and tyrosine kinase inhibitors (HCC-LUNG-PM l.8); in the algorithm it follows frontline "
-    "atezolizumab/bevacizumab or sorafenib, then lenvatinib or regorafenib (HCC-LUNG-PM l.14, 16-17)."
-)
+PROGRESSION_STATEMENTS = (HCC_GEMOX_SALVAGE, HCC_ALGORITHM_FRONTLINE, HCC_AFTER_PROGRESSION)
+
+
+def afp_due(afp_on: date) -> date:
+    """The day the next AFP is due: the outer end of the monitoring interval, in calendar months as the source
+    counts them (not a fixed number of days). An AFP dated on the same day of the month that many months back
+    is still within the interval; one day older is overdue. A month without that day ends the interval on its
+    last day (30 November + 3 months = 28 February)."""
+    return add_months(afp_on, int(HCC_AFP_MONITORING["longest_interval"]))
 
 
 def afp_overdue(afp: MarkerResult | None, today: date) -> bool:
-    """True when no dated AFP falls within the last AFP_MONITORING_MONTHS calendar months."""
+    """True when no dated AFP falls within the monitoring interval."""
     if afp is None or afp.on is None:
         return True
-    return add_months(afp.on, AFP_MONITORING_MONTHS) < today
+    return afp_due(afp.on) < today
+
+
+def _interval() -> str:
+    """The monitoring interval as a summary says it ("2-3 months")."""
+    return f"{HCC_AFP_MONITORING['shortest_interval']:g}-{HCC_AFP_MONITORING.param('longest_interval')}"
 
 
 def frontline_on_record(picture: ClinicalPicture) -> tuple[Drug, ...]:
-    """The drugs of the first frontline regimen of l.14 wholly on record (empty when none is)."""
+    """The drugs of the first frontline regimen wholly on record (empty when none is)."""
     history = set(picture.therapy_history())
     return next((r for r in FRONTLINE_REGIMENS if set(r) <= history), ())
 
@@ -129,8 +126,8 @@ def _drugs(drugs: tuple[Drug, ...] | list[Drug]) -> str:
     title="HCC with peritoneal metastasis: start frontline systemic therapy",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY, Fact.TUMOR_MARKERS),
-    cites=(STANDARD_APPROACH, FIRST_LINE, ALGORITHM_FRONTLINE, NO_DELAY),
-    version="1.0.0",
+    statements=FIRSTLINE_STATEMENTS,
+    version=VERSION,
 )
 def hcc_frontline(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: HCC with peritoneal metastasis and no systemic therapy on record (neither administered nor
@@ -149,21 +146,21 @@ def hcc_frontline(picture: ClinicalPicture, context: HookContext) -> Finding | N
     lines = [
         *chart_lines(picture, condition),
         "- Systemic therapy (administered or prescribed): none on record.",
-        f"- AFP: {md(afp.text)}{dated(afp.on)} ({afp.ref})." if afp else "- AFP: none on record.",
+        f"- AFP: {md(afp.text)}{dated(afp.on)}." if afp else "- AFP: none on record.",
     ]
-    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", FIRSTLINE_STATEMENT]))
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", guideline(*FIRSTLINE_STATEMENTS)]))
 
 
 @rule(
     id="HCC-AFP-MONITOR",
-    title="HCC with peritoneal metastasis: AFP monitoring every 2-3 months",
+    title=f"HCC with peritoneal metastasis: AFP monitoring every {_interval()}",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.TUMOR_MARKERS),
-    cites=(ALGORITHM_MONITORING,),
-    version="1.0.0",
+    statements=(HCC_AFP_MONITORING,),
+    version=VERSION,
 )
 def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Info with an AFP order: the latest AFP is more than AFP_MONITORING_MONTHS calendar months old, or there
+    """Info with an AFP order: the latest AFP is older than the monitoring interval (calendar months), or there
     is none. An undated AFP cannot show when it was measured: it is treated as no dated AFP, and the card says
     so. An AFP dated after today is within the interval."""
     condition = with_pm(picture, Cancer.HCC)
@@ -171,29 +168,31 @@ def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext) -> Findin
     if condition is None or not afp_overdue(afp, context.today):
         return None
     if afp is None:
-        summary = "HCC with peritoneal metastasis, no AFP on record: monitor AFP and imaging every 2-3 months"
+        summary = (
+            f"HCC with peritoneal metastasis, no AFP on record: monitor AFP and imaging every {_interval()}"
+        )
         afp_line = "- AFP: none on record."
     elif afp.on is None:
-        summary = "HCC with peritoneal metastasis, last AFP undated: monitor AFP and imaging every 2-3 months"
+        summary = (
+            f"HCC with peritoneal metastasis, last AFP undated: monitor AFP and imaging every {_interval()}"
+        )
         afp_line = (
-            f"- AFP: {md(afp.text)} ({afp.ref}) has no date, so it cannot show the interval; "
-            "treated as no dated AFP."
+            f"- AFP: {md(afp.text)} has no date, so it cannot show the interval; treated as no dated AFP."
         )
     else:
-        due = add_months(afp.on, AFP_MONITORING_MONTHS)
-        summary = (
-            f"Last AFP {day(afp.on)} is over {AFP_MONITORING_MONTHS} months old: monitor AFP and imaging "
-            "every 2-3 months"
-        )
+        longest = HCC_AFP_MONITORING.param("longest_interval")
+        summary = f"Last AFP {day(afp.on)} is over {longest} old: monitor AFP and imaging every {_interval()}"
         afp_line = (
-            f"- Last AFP: {md(afp.text)} on {day(afp.on)} ({afp.ref}); the next was due by {day(due)} "
-            f"({AFP_MONITORING_MONTHS} months later), and today is {day(context.today)}."
+            f"- Last AFP: {md(afp.text)} on {day(afp.on)}; the next was due by {day(afp_due(afp.on))} "
+            f"({longest} later), and today is {day(context.today)}."
         )
     lines = [*chart_lines(picture, condition), afp_line]
     suggestion = SuggestionSpec(
         "Order an AFP test", (CreateServiceRequest(Orderable.AFP_TEST, "Order a serum AFP test"),)
     )
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", MONITORING_STATEMENT]), (suggestion,))
+    return Finding(
+        Indicator.INFO, summary, "\n".join([*lines, "", guideline(HCC_AFP_MONITORING)]), (suggestion,)
+    )
 
 
 @rule(
@@ -201,18 +200,18 @@ def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext) -> Findin
     title="HCC with peritoneal metastasis: next line of therapy after progression",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY, Fact.DISEASE_STATUS),
-    cites=(GEMOX_SALVAGE, ALGORITHM_FRONTLINE, ALGORITHM_PROGRESSION),
-    version="1.0.0",
+    statements=PROGRESSION_STATEMENTS,
+    version=VERSION,
 )
 def hcc_progression(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: the latest disease status is progression. With lenvatinib or regorafenib on record (further
-    progression): consider GEMOX when immunotherapy and a TKI are both on record (l.8: GEMOX is salvage after
+    progression): consider GEMOX when immunotherapy and a TKI are both on record (GEMOX is salvage after
     progression on both, the condition HCC-GEMOX-ORDER checks); otherwise the card names the missing class
-    (no immunotherapy, e.g. atezolizumab/bevacizumab, the standard frontline of l.7 and l.14) and does not
-    offer GEMOX. Else, with a frontline regimen on record, switch to lenvatinib or regorafenib. No card when
-    the disease status is unknown or not progression, when no therapy of the
-    algorithm is on record (HCC-FIRSTLINE speaks when there is no therapy at all), or when GEMOX itself is
-    already on record (the source's algorithm has no further step)."""
+    (no immunotherapy, e.g. atezolizumab/bevacizumab, the standard frontline) and does not offer GEMOX.
+    Else, with a frontline regimen on record, switch to lenvatinib or regorafenib. No card when the disease
+    status is unknown or not progression, when no therapy of the algorithm is on record (HCC-FIRSTLINE speaks
+    when there is no therapy at all), or when GEMOX itself is already on record (the source's algorithm has no
+    further step)."""
     condition = with_pm(picture, Cancer.HCC)
     status = picture.disease_status
     if condition is None or status is None or status.trend is not Trend.PROGRESSION:
@@ -225,7 +224,7 @@ def hcc_progression(picture: ClinicalPicture, context: HookContext) -> Finding |
     when = f"({day(status.on)})" if status.on else "(undated)"
     lines = [
         *chart_lines(picture, condition),
-        f"- Disease status: progression {when}, the latest status on record ({status.ref}).",
+        f"- Disease status: progression {when}, the latest status on record.",
         therapy_line(picture),
     ]
     if second_line:
@@ -233,17 +232,18 @@ def hcc_progression(picture: ClinicalPicture, context: HookContext) -> Finding |
         missing = [c for c in SALVAGE_PRIOR_CLASSES if not picture.had_class(c)]
         if not missing:
             summary = f"HCC progression {when} on {on}: consider GEMOX (gemcitabine + oxaliplatin)"
-            return Finding(Indicator.INFO, summary, "\n".join([*lines, "", GEMOX_STATEMENT]))
+            gemox = guideline(HCC_AFTER_PROGRESSION, HCC_GEMOX_SALVAGE)
+            return Finding(Indicator.INFO, summary, "\n".join([*lines, "", gemox]))
         lines += [_prior_class_line(picture, c) for c in SALVAGE_PRIOR_CLASSES]
         absent = " or ".join(_CLASS_NAMES[c] for c in missing)
         summary = (
             f"HCC progression {when} on {on}, no {absent} on record: GEMOX is salvage after immunotherapy "
             "and TKIs"
         )
-        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SALVAGE_STATEMENT]))
+        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(*PROGRESSION_STATEMENTS)]))
     if frontline:
         summary = f"HCC progression {when} on {_drugs(frontline)}: switch to lenvatinib or regorafenib"
-        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SWITCH_STATEMENT]))
+        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(HCC_AFTER_PROGRESSION)]))
     return None
 
 
@@ -261,8 +261,8 @@ def _gemox_orders(picture: ClinicalPicture) -> tuple[MedicationOrder, ...]:
     title="GEMOX for HCC before immunotherapy and a tyrosine kinase inhibitor",
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY),
-    cites=(GEMOX_SALVAGE, ALGORITHM_FRONTLINE, ALGORITHM_PROGRESSION),
-    version="1.0.0",
+    statements=PROGRESSION_STATEMENTS,
+    version=VERSION,
 )
 def hcc_gemox_order(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: gemcitabine or oxaliplatin under review, both drugs among the call's drafts or the active orders
@@ -286,9 +286,6 @@ def hcc_gemox_order(picture: ClinicalPicture, context: HookContext) -> Finding |
     for order in orders:
         kind = "draft under review" if order.under_review else ("draft" if order.is_draft else "active order")
         drug = order.drug.value
-        lines.append(f"- {drug.capitalize()}: {kind} ({order.ref}).")
+        lines.append(f"- {drug.capitalize()}: {kind}.")
     lines += [_prior_class_line(picture, c) for c in SALVAGE_PRIOR_CLASSES]
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", SALVAGE_STATEMENT]))
-
-
-RULES: tuple[Rule, ...] = (hcc_frontline, hcc_afp_monitoring, hcc_progression, hcc_gemox_order)
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(*PROGRESSION_STATEMENTS)]))

@@ -1,9 +1,9 @@
 """Lung cancer with peritoneal metastasis: molecular testing, KRAS and targeted therapy, palliation (catalog §3).
 
-Source: HCC-LUNG-PM l.22-27, 37. Peritoneal metastasis from lung cancer is advanced disease with a very poor
+Peritoneal metastasis from lung cancer is advanced disease with a very poor
 prognosis; systemic chemotherapy is the primary treatment, goals are palliative; molecular testing (EGFR, ALK,
-ROS1, KRAS) should guide the choice of systemic therapy, and KRAS mutations (such as G12A) predict a poor
-response to targeted therapies. The CRS/HIPEC card of lung cancer (HIPEC-LUNG) lives in the cytoreduction module.
+ROS1, KRAS) should guide the choice of systemic therapy, and KRAS mutations predict a poor response to targeted
+therapies (hooks/statements/lung.py). The CRS/HIPEC card of lung cancer (HIPEC-LUNG) lives in the cytoreduction module.
 """
 
 from __future__ import annotations
@@ -13,12 +13,10 @@ from datetime import date
 from cds_service.engine.types import (
     ORDER_HOOKS,
     VIEW_HOOKS,
-    Citation,
     CreateServiceRequest,
     Finding,
     HookContext,
     Indicator,
-    Rule,
     SuggestionSpec,
     rule,
 )
@@ -38,45 +36,34 @@ from hooks.rules.chart import (
     therapy_text,
     with_pm,
 )
-from hooks.rules.wording import day, md, short
+from hooks.rules.wording import day, guideline, md, short
+from hooks.statements.lung import (
+    LUNG_ISOLATED_PM_SURVIVAL,
+    LUNG_MOLECULAR_TESTING,
+    LUNG_PALLIATIVE_GOALS,
+    LUNG_PALLIATIVE_IP_CHEMOTHERAPY,
+    LUNG_PM_CONTEXT,
+    LUNG_SYSTEMIC_CHEMOTHERAPY,
+)
 
-CONTEXT_AND_PROGNOSIS = Citation("HCC-LUNG-PM", 22, 23)
-TREATMENT_APPROACH = Citation("HCC-LUNG-PM", 24, 26)
-MOLECULAR_TESTING = Citation("HCC-LUNG-PM", 27, 27)
-PALLIATION_GOALS = Citation("HCC-LUNG-PM", 37, 37)
+VERSION = "1.0.0"
+"""The version of this module's rules (major, minor, patch), kept as numbers: digits in a rule module's strings
+are reserved to statements (tests/hooks/test_statements.py)."""
 
 MOLECULAR_PANEL = (Gene.EGFR, Gene.ALK, Gene.ROS1, Gene.KRAS)
-"""HCC-LUNG-PM l.27: "Molecular testing (EGFR, ALK, ROS1, KRAS) should guide systemic therapy selection". The
-source names the four genes as the testing that guides the choice; each one stands for its own therapy
-decision (EGFR and ALK, ROS1 inhibitors; KRAS, whose mutations predict a poor response to targeted therapy), so
-a panel with one gene unanswered cannot guide that decision: LUNG-MOLECULAR fires when ANY of the four has no
-conclusive result, and names which."""
+"""The genes whose testing the source says should guide the choice of systemic therapy. Each one stands for its
+own therapy decision (EGFR and ALK, ROS1 inhibitors; KRAS, whose mutations predict a poor response to targeted
+therapy), so a panel with one gene unanswered cannot guide that decision: LUNG-MOLECULAR fires when ANY of the
+four has no conclusive result, and names which."""
 KRAS_POOR_RESPONSE_CLASS = DrugClass.TARGETED
-"""HCC-LUNG-PM l.27: KRAS mutations (such as G12A) "predict poor response to targeted therapies"."""
+"""The drug class to which KRAS mutations predict a poor response."""
 
-MOLECULAR_STATEMENT = (
-    "Guideline: the choice of systemic therapy should be guided by molecular testing of EGFR, ALK, ROS1 and "
-    "KRAS (HCC-LUNG-PM l.27)."
-)
-KRAS_STATEMENT = (
-    "Guideline: molecular testing (EGFR, ALK, ROS1, KRAS) guides the choice of systemic therapy, but KRAS "
-    "mutations such as G12A predict a poor response to targeted therapies (HCC-LUNG-PM l.27)."
-)
-TREATMENT_STATEMENT = (
-    "Guideline: for lung cancer with peritoneal involvement, systemic chemotherapy is the main treatment "
-    "(HCC-LUNG-PM l.25). For symptomatic ascites, palliative intraperitoneal chemotherapy may be considered, "
-    "with limited survival benefit (HCC-LUNG-PM l.26)."
-)
-MULTIPLE_SITES_STATEMENT = (
-    "Peritoneal spread of lung cancer is uncommon and usually marks aggressive disease with several metastatic "
-    "sites, although isolated peritoneal involvement occurs (HCC-LUNG-PM l.22). The goals of treatment are "
-    "palliation, not cure (HCC-LUNG-PM l.37)."
-)
-ISOLATED_STATEMENT = (
-    "Even peritoneal involvement alone reflects aggressive biology with very limited survival, and treatment "
-    "goals centre on palliation rather than cure (HCC-LUNG-PM l.37). In lung adenosquamous carcinoma with the "
-    "peritoneum as the only metastatic site, prognosis is extremely poor with rapid progression (median "
-    "survival under 2 months) (HCC-LUNG-PM l.23)."
+PALLIATION_STATEMENTS = (
+    LUNG_SYSTEMIC_CHEMOTHERAPY,
+    LUNG_PALLIATIVE_IP_CHEMOTHERAPY,
+    LUNG_PM_CONTEXT,
+    LUNG_ISOLATED_PM_SURVIVAL,
+    LUNG_PALLIATIVE_GOALS,
 )
 
 
@@ -96,18 +83,20 @@ def gene_line(results: tuple[GeneResult, ...], gene: Gene) -> str:
     if result is not None:
         if result.mutated:
             variant = md(result.variant) if result.variant else "variant not stated"
-            return f"- {gene.value}: variant present ({variant}), {_when(result.on)} ({result.ref})."
-        return f"- {gene.value}: no variant found, {_when(result.on)} ({result.ref})."
+            return f"- {gene.value}: variant present ({variant}), {_when(result.on)}."
+        return f"- {gene.value}: no variant found, {_when(result.on)}."
     open_ = [r for r in results if r.gene is gene]
+    if len(open_) == 1:
+        return f"- {gene.value}: the result ({_when(open_[0].on)}) does not say whether a variant was found."
     if open_:
-        refs = ", ".join(r.ref for r in open_)
-        return f"- {gene.value}: the result does not say whether a variant was found ({refs})."
+        whens = "; ".join(_when(r.on) for r in open_)
+        return f"- {gene.value}: the results ({whens}) do not say whether a variant was found."
     return f"- {gene.value}: no result on record."
 
 
-def _names(genes: list[Gene]) -> str:
+def _names(genes: list[Gene] | tuple[Gene, ...], last: str = "or") -> str:
     values = [g.value for g in genes]
-    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + f" {last} " + values[-1]
 
 
 @rule(
@@ -115,14 +104,14 @@ def _names(genes: list[Gene]) -> str:
     title="Lung cancer with peritoneal metastasis: molecular testing to guide systemic therapy",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MOLECULAR_RESULTS),
-    cites=(MOLECULAR_TESTING,),
-    version="1.0.0",
+    statements=(LUNG_MOLECULAR_TESTING,),
+    version=VERSION,
 )
 def lung_molecular_testing(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning with an order for the testing: one or more of EGFR, ALK, ROS1 and KRAS has no conclusive
     result on record (see MOLECULAR_PANEL for why any gene counts). A result that does not say whether a
     variant was found is not conclusive: the summary says "no conclusive <gene> result" (not "no result on
-    record"), and the detail names that result's reference."""
+    record"), and the detail names that result by its date."""
     condition = with_pm(picture, Cancer.LUNG)
     if condition is None:
         return None
@@ -140,16 +129,19 @@ def lung_molecular_testing(picture: ClinicalPicture, context: HookContext) -> Fi
         *chart_lines(picture, condition),
         *(gene_line(picture.gene_results, g) for g in MOLECULAR_PANEL),
     ]
+    panel = _names(MOLECULAR_PANEL, "and")
     suggestion = SuggestionSpec(
-        "Order EGFR, ALK, ROS1 and KRAS testing",
+        f"Order {panel} testing",
         (
             CreateServiceRequest(
                 Orderable.LUNG_MOLECULAR_TESTING,
-                f"Order molecular testing of EGFR, ALK, ROS1 and KRAS (unanswered: {', '.join(missing)})",
+                f"Order molecular testing of {panel} (unanswered: {', '.join(missing)})",
             ),
         ),
     )
-    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", MOLECULAR_STATEMENT]), (suggestion,))
+    return Finding(
+        Indicator.WARNING, summary, "\n".join([*lines, "", guideline(LUNG_MOLECULAR_TESTING)]), (suggestion,)
+    )
 
 
 def targeted_orders(picture: ClinicalPicture) -> tuple[MedicationOrder, ...]:
@@ -165,8 +157,8 @@ def targeted_orders(picture: ClinicalPicture) -> tuple[MedicationOrder, ...]:
     title="Targeted therapy for lung cancer with a KRAS mutation",
     hooks=ORDER_HOOKS,
     requires=(Fact.DRAFT_ORDERS, Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MOLECULAR_RESULTS),
-    cites=(MOLECULAR_TESTING,),
-    version="1.0.0",
+    statements=(LUNG_MOLECULAR_TESTING,),
+    version=VERSION,
 )
 def lung_kras_targeted(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: a targeted therapy under review for lung cancer with peritoneal metastasis, and the latest
@@ -189,10 +181,10 @@ def lung_kras_targeted(picture: ClinicalPicture, context: HookContext) -> Findin
     )
     lines = [
         *chart_lines(picture, condition),
-        *(f"- Targeted therapy under review: {o.drug.value} ({o.ref})." for o in orders),
+        *(f"- Targeted therapy under review: {o.drug.value}." for o in orders),
         gene_line(picture.gene_results, Gene.KRAS),
     ]
-    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", KRAS_STATEMENT]))
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", guideline(LUNG_MOLECULAR_TESTING)]))
 
 
 @rule(
@@ -200,15 +192,15 @@ def lung_kras_targeted(picture: ClinicalPicture, context: HookContext) -> Findin
     title="Lung cancer with peritoneal metastasis: systemic chemotherapy and palliative goals",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY),
-    cites=(CONTEXT_AND_PROGNOSIS, TREATMENT_APPROACH, PALLIATION_GOALS),
-    version="1.0.0",
+    statements=PALLIATION_STATEMENTS,
+    version=VERSION,
 )
 def lung_palliation(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info for every chart with lung cancer and peritoneal metastasis: systemic chemotherapy is primary and
     the goals palliative. The metastatic sites on record are counted (peritoneum and omentum are one site);
-    when peritoneum is the only one, the card says so with what the source says of isolated involvement
-    (l.37; the median survival of l.23 is quoted with its histology, adenosquamous, which the facts do not
-    carry). Sites missing from the record cannot be counted: the card speaks of sites "on record"."""
+    when peritoneum is the only one, the card says so with what the source says of isolated involvement (its
+    median survival is quoted with its histology, adenosquamous, which the facts do not carry). Sites missing
+    from the record cannot be counted: the card speaks of sites "on record"."""
     condition = with_pm(picture, Cancer.LUNG)
     if condition is None:
         return None
@@ -221,20 +213,18 @@ def lung_palliation(picture: ClinicalPicture, context: HookContext) -> Finding |
             "prognosis, palliative goals"
         )
         lines.append(
-            "- Metastatic sites on record: 1, the peritoneum only (isolated peritoneal involvement)."
+            f"- Metastatic sites on record: {count}, the peritoneum only (isolated peritoneal involvement)."
         )
-        prognosis = ISOLATED_STATEMENT
+        prognosis = (LUNG_PALLIATIVE_GOALS, LUNG_ISOLATED_PM_SURVIVAL)
     else:
         summary = (
             f"Lung cancer with peritoneal metastasis, {count} metastatic sites on record: chemotherapy is "
             "primary; palliative goals"
         )
-        names = "; ".join(f"{md(m.name)} ({m.ref})" for m in others)
+        names = "; ".join(md(m.name) for m in others)
         lines.append(f"- Other metastatic sites: {names}.")
         lines.append(f"- Metastatic sites on record: {count} (peritoneum and omentum count as one).")
-        prognosis = MULTIPLE_SITES_STATEMENT
+        prognosis = (LUNG_PM_CONTEXT, LUNG_PALLIATIVE_GOALS)
     lines.append(f"- Systemic therapy (given or prescribed): {therapy_text(picture)}.")
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", f"{TREATMENT_STATEMENT} {prognosis}"]))
-
-
-RULES: tuple[Rule, ...] = (lung_molecular_testing, lung_kras_targeted, lung_palliation)
+    treatment = (LUNG_SYSTEMIC_CHEMOTHERAPY, LUNG_PALLIATIVE_IP_CHEMOTHERAPY)
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(*treatment, *prognosis)]))

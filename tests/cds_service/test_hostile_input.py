@@ -470,6 +470,7 @@ def test_schemathesis_on_the_own_openapi_document_finds_no_server_error(fuzz_app
         "GET /cds-services",
         "POST /cds-services/{service_id}",
         "POST /cds-services/{service_id}/feedback",
+        "GET /sources",
         "GET /sources/{short_name}",
         "GET /analytics/feedback",
         "GET /fhir/CodeSystem/{system_id}",

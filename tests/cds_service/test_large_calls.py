@@ -14,10 +14,9 @@ import pytest
 from fastapi import FastAPI
 from starlette.types import Message
 
-from cds_service.admission import LargeCalls
+from cds_service import pipeline, serving
 from cds_service.app import create_app
-from cds_service.web import routes
-from cds_service.web.pending_body import PendingBody
+from cds_service.serving import LargeCalls, PendingBody
 from tests.conftest import FIXTURES, load_json, suite_settings
 
 ORDER_SELECT = "/cds-services/peritoneal-metastasis-order-select"
@@ -31,7 +30,7 @@ def small_body() -> bytes:
 
 
 def large_body() -> bytes:
-    return small_body() + b" " * routes.INLINE_MAX_BYTES  # the same JSON, past the inline size
+    return small_body() + b" " * serving.INLINE_MAX_BYTES  # the same JSON, past the inline size
 
 
 def unauthenticated_app(tmp_path: Path) -> FastAPI:
@@ -85,7 +84,7 @@ def while_admission_is_taken(app: FastAPI, call: Call, check: Callable[[], None]
     """Start `call` while another large call holds the only admission; `check` runs before that one leaves."""
 
     async def scenario() -> None:
-        large_calls: LargeCalls = app.state.large_calls
+        large_calls: LargeCalls = app.state.serving.large_calls
         async with large_calls.admitted():
             task = asyncio.create_task(call.run(app))
             await asyncio.sleep(WAIT)
@@ -122,7 +121,7 @@ def test_a_call_whose_client_left_while_it_waited_is_not_evaluated(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     evaluated: list[Any] = []
-    monkeypatch.setattr(routes, "handle_hook", lambda *args: evaluated.append(args))
+    monkeypatch.setattr(pipeline, "envelope", lambda *args: evaluated.append(args))
     app = unauthenticated_app(tmp_path)
     call = Call(large_body(), gone=True)
     while_admission_is_taken(app, call, lambda: None)

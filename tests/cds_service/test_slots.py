@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cds_service.memory import TRIM_AFTER_BYTES, _malloc_trim, release_free_memory
-from cds_service.slots import HookSlots
-from cds_service.web import routes
+from cds_service import serving
+from cds_service.serving import TRIM_AFTER_BYTES, HookSlots, _malloc_trim, release_free_memory
 from tests.conftest import FIXTURES, load_json, make_client, suite_settings
 
 PATIENT_VIEW = "/cds-services/peritoneal-metastasis-patient-view"
@@ -67,7 +66,7 @@ def test_a_large_hook_call_gives_freed_memory_back_after_answering(
 ) -> None:
     """The decision checked: a body of at least TRIM_AFTER_BYTES is followed by a heap trim, a small one is not."""
     trims: list[int] = []
-    monkeypatch.setattr(routes, "release_free_memory", lambda: trims.append(1))
+    monkeypatch.setattr(serving, "release_free_memory", lambda: trims.append(1))
     request = load_json(FIXTURES / "examples" / "patient-view-ovarian-peritoneal-metastasis.json")
     with make_client(suite_settings(tmp_path)) as client:
         assert client.post(PATIENT_VIEW, json=request).status_code == 200

@@ -17,14 +17,15 @@ DEFERRED = (
     "cryptography",
     "requests",
     "cds_service.yaml_lines",
+    "ruamel.yaml",
     "fhir.resources",
     "yaml",
     "prometheus_client",
 )
 """SQLAlchemy (the store, opened at its first use), PyJWT and cryptography (only with trusted clients), requests
 (only once something is fetched), fhir.resources with PyYAML (loaded a second after start-up, or by the first
-suggestion validated), our PyYAML reader (only for a file), and prometheus-client (the metrics are made when
-the first request is recorded, after its answer)."""
+suggestion validated), our config-file reader with ruamel.yaml (only for a site-codes file), and
+prometheus-client (the metrics are made when the first request is recorded, after its answer)."""
 
 SCRIPT = """
 import json, sys

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from starlette.concurrency import run_in_threadpool
 
+from cds_service import serving
 from cds_service.protocol.parse import parse_json_body
 from cds_service.web import routes
 from tests.conftest import FIXTURES, load_json, make_client, suite_settings
@@ -22,7 +23,7 @@ REQUEST = FIXTURES / "examples" / "order-select-bevacizumab-14-days-before-lapar
 
 @pytest.fixture
 def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the functions the hook route hands to the thread pool."""
+    """The names of the functions the hook route (and the serving of its call) hands to the thread pool."""
     seen: list[str] = []
 
     async def counting(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -30,6 +31,7 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return await run_in_threadpool(func, *args, **kwargs)
 
     monkeypatch.setattr(routes, "run_in_threadpool", counting)
+    monkeypatch.setattr(serving, "run_in_threadpool", counting)
     return seen
 
 
@@ -60,7 +62,7 @@ def test_a_body_past_the_inline_size_is_evaluated_in_a_thread_with_the_same_card
     tmp_path: Path, hops: list[str]
 ) -> None:
     request = load_json(REQUEST)
-    padded = json.dumps(request).encode() + b" " * routes.INLINE_MAX_BYTES  # the same JSON, a larger body
+    padded = json.dumps(request).encode() + b" " * serving.INLINE_MAX_BYTES  # the same JSON, a larger body
     with unauthenticated(tmp_path) as client:
         inline = summaries(client.post(ORDER_SELECT, json=request))
         threaded = summaries(
@@ -80,7 +82,7 @@ def test_a_call_naming_a_fhir_server_is_evaluated_in_a_thread_and_parsed_once(
         parses.append(len(body))
         return parse_json_body(body, content_type)
 
-    monkeypatch.setattr(routes, "parse_json_body", counting_parse)
+    monkeypatch.setattr(serving, "parse_json_body", counting_parse)
     request = load_json(REQUEST)
     request["fhirServer"] = "https://ehr.example.org/fhir"
     with unauthenticated(tmp_path) as client:
@@ -94,7 +96,7 @@ def test_a_call_finding_the_evaluation_slot_taken_waits_for_it_in_a_thread(
     tmp_path: Path, hops: list[str]
 ) -> None:
     with unauthenticated(tmp_path) as client:
-        slots = client.app.state.runtime.slots
+        slots = client.app.state.serving.slots
         taken, leave = threading.Event(), threading.Event()
 
         def hold() -> None:

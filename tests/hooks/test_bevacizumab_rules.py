@@ -16,7 +16,6 @@ from cds_service.engine.types import (
 )
 from fhir_mappings.facts import Administration, ClinicalPicture, Drug, MedicationOrder, Surgery
 from hooks.rules.bevacizumab_perioperative import (
-    BEV_SURGICAL_HOLD_DAYS,
     active_bevacizumab_near_planned_surgery,
     bevacizumab_order_near_planned_surgery,
     bevacizumab_order_soon_after_major_surgery,
@@ -24,6 +23,7 @@ from hooks.rules.bevacizumab_perioperative import (
     surgery_order_soon_after_bevacizumab,
     vegf_agent_near_planned_surgery,
 )
+from hooks.statements.bevacizumab import BEVACIZUMAB_SURGICAL_HOLD, VEGF_INHIBITOR_COMPLICATIONS
 from tests.facts import SELECT, TODAY, VIEW, medication_order
 
 
@@ -73,7 +73,23 @@ def days(n: int) -> date:
 
 
 def test_hold_is_the_28_days_of_the_source() -> None:
-    assert BEV_SURGICAL_HOLD_DAYS == 28
+    assert BEVACIZUMAB_SURGICAL_HOLD["days"] == 28
+    assert str(bevacizumab_order_near_planned_surgery.citations[0]) == "CERVICAL-OMENTAL l.61"
+
+
+def test_hold_card_says_the_hold_by_its_section_and_names_no_fhir_reference() -> None:
+    picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(14)),))
+    finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT)
+    assert finding is not None
+    assert (
+        "Withhold bevacizumab for at least 28 days before elective surgery and for 28 days after major "
+        "surgery. (Toxicity management)"
+    ) in finding.detail
+    assert (
+        "- Planned surgery: Laparotomy on 2026-03-16; the dose of 2026-03-02 is 14 days before Laparotomy."
+        in (finding.detail)
+    )
+    assert "/" not in finding.summary + finding.detail
 
 
 def test_bevacizumab_order_14_days_before_surgery_is_critical_with_delete_and_move() -> None:
@@ -160,7 +176,8 @@ def test_restart_pushed_past_the_hold_by_a_planned_surgery_names_that_surgery_an
         "Cholecystectomy (2026-04-01)"
     )
     assert "Earliest restart after the surgery done, moving the whole schedule: 2026-03-20." in finding.detail
-    assert "planned Cholecystectomy on 2026-04-01 (ServiceRequest/chole)" in finding.detail
+    assert "within 28 days of planned Cholecystectomy on 2026-04-01: the earliest restart" in finding.detail
+    assert "ServiceRequest/chole" not in finding.detail
     move = finding.suggestions[0].actions[0]
     assert isinstance(move, MoveMedicationStart) and move.new_start == days(30 + 28)
 
@@ -176,9 +193,10 @@ def test_vegf_statement_cites_only_the_complication_lines_without_the_consensus_
     picture = ClinicalPicture(medication_orders=(draft(),), planned_surgeries=(surgery(days(14)),))
     finding = bevacizumab_order_near_planned_surgery.evaluate(picture, SELECT)
     assert finding is not None
-    assert "especially when VEGF inhibitors are added (CRC-PM-REVIEW l.438-440)" in finding.detail
+    assert VEGF_INHIBITOR_COMPLICATIONS.said() in finding.detail
+    assert "especially when VEGF inhibitors are added. (Neoadjuvant chemotherapy" in finding.detail
     assert "consensus" not in finding.detail
-    assert "CRC-PM-REVIEW 438-440" not in finding.detail
+    assert "CRC-PM-REVIEW" not in finding.detail
     assert [str(c) for c in bevacizumab_order_near_planned_surgery.citations][-1] == "CRC-PM-REVIEW l.438-440"
 
 

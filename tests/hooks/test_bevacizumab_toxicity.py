@@ -17,12 +17,11 @@ from fhir_mappings.facts import (
     MedicationOrder,
 )
 from hooks.rules.bevacizumab_toxicity import (
-    BEVACIZUMAB_CYCLE_DAYS,
-    HYPERTENSION_DIASTOLIC_MMHG,
-    HYPERTENSION_SYSTOLIC_MMHG,
+    CYCLE,
     bevacizumab_with_hypertension,
     bevacizumab_with_vte_or_fistula,
 )
+from hooks.statements.bevacizumab import BEVACIZUMAB_HYPERTENSION
 from tests.facts import SELECT, SIGN, TODAY, VIEW, medication_order
 
 
@@ -45,7 +44,7 @@ def picture(*orders: MedicationOrder, pressure: BloodPressure | None = None, **k
 
 
 def test_thresholds_are_the_catalog_hypertension_range() -> None:
-    assert (HYPERTENSION_SYSTOLIC_MMHG, HYPERTENSION_DIASTOLIC_MMHG) == (140, 90)
+    assert (BEVACIZUMAB_HYPERTENSION["systolic"], BEVACIZUMAB_HYPERTENSION["diastolic"]) == (140, 90)
 
 
 @pytest.mark.parametrize(
@@ -73,14 +72,15 @@ def test_bevacizumab_order_warns_at_140_systolic_or_90_diastolic(
         assert found.indicator is Indicator.WARNING
 
 
-def test_hypertension_card_shows_reading_date_ref_and_threshold_source() -> None:
+def test_hypertension_card_shows_reading_date_and_threshold_source() -> None:
     found = bevacizumab_with_hypertension.evaluate(picture(order(), pressure=bp(152, 94)), SIGN)
     assert found is not None
     assert "152/94 mm Hg on 2026-02-27" in found.summary
-    assert "(Observation/bp-1)" in found.detail
-    assert "(MedicationRequest/d1)" in found.detail
-    assert "grade 2: 25% vs 1.8%" in found.detail
-    assert "CERVICAL-OMENTAL l.57-58" in found.detail
+    assert "- Latest blood pressure: 152/94 mm Hg on 2026-02-27, in the hypertension range" in found.detail
+    assert "- **Bevacizumab order** under review, intended start 2026-03-02." in found.detail
+    assert "Observation/" not in found.detail and "MedicationRequest/" not in found.detail
+    assert "grade 2: 25% vs 1.8%). (Toxicity management)" in found.detail
+    assert "systolic ≥ 140 mm Hg or diastolic ≥ 90 mm Hg" in found.detail
     assert "source gives no blood-pressure threshold" in found.detail
     assert len(found.summary) < 140
 
@@ -111,7 +111,7 @@ def test_patient_view_active_course_with_high_pressure_warns() -> None:
     assert found is not None
     assert found.indicator is Indicator.WARNING
     assert "on bevacizumab" in found.summary
-    assert "order active since 2026-03-02 (MedicationRequest/c1)" in found.detail
+    assert "- On bevacizumab: order active since 2026-03-02." in found.detail
 
 
 def test_patient_view_course_that_ended_or_a_draft_is_not_on_bevacizumab() -> None:
@@ -122,7 +122,7 @@ def test_patient_view_course_that_ended_or_a_draft_is_not_on_bevacizumab() -> No
         assert bevacizumab_with_hypertension.evaluate(picture(o, pressure=bp(150, 95)), VIEW) is None
 
 
-@pytest.mark.parametrize(("days_ago", "fires"), [(0, True), (BEVACIZUMAB_CYCLE_DAYS - 1, True), (21, False)])
+@pytest.mark.parametrize(("days_ago", "fires"), [(0, True), (CYCLE.days - 1, True), (21, False)])
 def test_patient_view_dose_given_within_the_3_week_cycle_counts(days_ago: int, fires: bool) -> None:
     given = Administration("MedicationAdministration/a1", Drug.BEVACIZUMAB, TODAY - timedelta(days=days_ago))
     found = bevacizumab_with_hypertension.evaluate(
@@ -131,7 +131,7 @@ def test_patient_view_dose_given_within_the_3_week_cycle_counts(days_ago: int, f
     )
     assert (found is not None) is fires
     if found is not None:
-        assert "(MedicationAdministration/a1)" in found.detail
+        assert f"- Last bevacizumab dose given {TODAY - timedelta(days=days_ago)}." in found.detail
 
 
 def vte(ref: str = "Condition/pe-1") -> ComorbidCondition:
@@ -149,7 +149,9 @@ def test_bevacizumab_order_with_active_vte_warns_with_rate() -> None:
     assert "active Pulmonary embolism (onset or recorded 2026-01-10): VTE is" in found.summary
     assert "grade 3: 8.2% vs 1.8%" in found.detail
     assert "fistula formation" not in found.detail
-    assert "onset or recorded 2026-01-10 (Condition/pe-1)" in found.detail
+    assert (
+        "- Active venous thromboembolism: Pulmonary embolism, onset or recorded 2026-01-10." in found.detail
+    )
 
 
 def test_vte_and_fistula_are_both_named_in_one_card() -> None:
@@ -160,7 +162,7 @@ def test_vte_and_fistula_are_both_named_in_one_card() -> None:
     assert found is not None
     assert "Pulmonary embolism and Rectovaginal fistula" in found.summary
     assert "grade 2: 8.6% vs 1%" in found.detail
-    assert "no date on record (Condition/fistula-1)" in found.detail
+    assert "- Active fistula: Rectovaginal fistula, no date on record." in found.detail
     assert len(found.summary) < 140
 
 

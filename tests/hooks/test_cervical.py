@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -23,13 +24,13 @@ from fhir_mappings.facts import (
 )
 from hooks.rules.cervical import (
     FIRST_LINE_DRUGS,
-    GOOD_PERFORMANCE_MAX_ECOG,
     bevacizumab_with_poor_performance,
     carboplatin_without_prior_cisplatin,
     first_line_therapy,
     isolated_omental_resection,
     second_line_therapy,
 )
+from hooks.statements.cervical import PERFORMANCE_STATUS
 from tests.facts import LIVER, SELECT, SIGN, TODAY, VIEW, medication_order, with_primaries
 
 RECURRENT = CancerCondition("Condition/cervix", Cancer.CERVICAL, "Malignant tumor of cervix", True)
@@ -87,7 +88,7 @@ def chart(
 
 def test_first_line_drugs_are_the_regimen_drugs() -> None:
     assert set(FIRST_LINE_DRUGS) == {Drug.CISPLATIN, Drug.CARBOPLATIN, Drug.PACLITAXEL, Drug.BEVACIZUMAB}
-    assert GOOD_PERFORMANCE_MAX_ECOG == 1
+    assert (PERFORMANCE_STATUS["good_from"], PERFORMANCE_STATUS["good_to"]) == (0, 1)
 
 
 def test_recurrent_cervical_with_omental_metastasis_and_no_therapy_gets_regimen_with_doses() -> None:
@@ -96,18 +97,23 @@ def test_recurrent_cervical_with_omental_metastasis_and_no_therapy_gets_regimen_
     assert found.indicator is Indicator.INFO
     assert "(ECOG 1): paclitaxel-cisplatin-bevacizumab preferred" in found.summary
     for text in (
-        "cisplatin 50 mg/m² day 2",
-        "paclitaxel 135 mg/m² over 24 hours day 1",
-        "bevacizumab 15 mg/kg every 3 weeks",
-        "carboplatin AUC 5 on day 1",
-        "paclitaxel 175 mg/m² over 3 hours",
-        "16.8 vs 13.3 months",
-        "ECOG 1 on 2026-02-20 (Observation/ecog-1); good performance status",
-        "(Condition/cervix)",
-        "(Condition/omentum)",
-        "CERVICAL-OMENTAL l.51-54",
+        "paclitaxel-cisplatin-bevacizumab (Category I, A evidence).",
+        "cisplatin is given at 50 mg/m² on day 2",
+        "paclitaxel is given at 135 mg/m² over 24 hours on day 1",
+        "bevacizumab is given at 15 mg/kg every 3 weeks",
+        "carboplatin is dosed to a target AUC of 5 mg/mL·min on day 1",
+        "paclitaxel is given at 175 mg/m² over 3 hours",
+        "16.8 months vs 13.3 months",
+        "carboplatin-paclitaxel-bevacizumab is the alternative (Category 2B).",
+        "ECOG 1 on 2026-02-20; good performance status",
+        "- Primary: Malignant tumor of cervix (recurrent).",
+        "- Peritoneal metastasis: Omental metastasis.",
+        "(ECOG 0-1); when it is poor, single-agent therapy or modified doses are to be considered. "
+        "(Treatment selection: performance status)",
     ):
         assert text in found.detail, text
+    assert "Condition/" not in found.detail and not re.search(r"\bl\.\s?\d", found.detail)
+    assert "reads it as ECOG" not in found.detail
 
 
 def test_first_line_ecog_2_points_to_single_agent_or_dose_modification() -> None:
@@ -115,6 +121,7 @@ def test_first_line_ecog_2_points_to_single_agent_or_dose_modification() -> None
     assert found is not None
     assert "ECOG 2: consider single-agent therapy or dose modification" in found.summary
     assert "poor performance status: consider single-agent therapy" in found.detail
+    assert "this service reads it as ECOG 2 or more" in found.detail
 
 
 def test_first_line_without_ecog_names_it_missing() -> None:
@@ -164,9 +171,12 @@ def test_bevacizumab_for_cervical_warns_from_ecog_2(value: int, fires: bool) -> 
     if found is not None:
         assert found.indicator is Indicator.WARNING
         assert f"ECOG {value} on 2026-02-20" in found.summary
-        assert "(MedicationRequest/d1)" in found.detail
-        assert "(Observation/ecog-1)" in found.detail
+        assert "preferred for ECOG 0-1" in found.summary
+        assert f"- **Bevacizumab order** under review, starting {TODAY.isoformat()}." in found.detail
+        assert f"- Performance status: ECOG {value} on 2026-02-20." in found.detail
         assert "single-agent therapy or modified doses" in found.detail
+        assert "this service reads it as ECOG 2 or more" in found.detail
+        assert "MedicationRequest/" not in found.detail and "Observation/" not in found.detail
 
 
 def test_bevacizumab_with_ecog_unknown_gives_no_card() -> None:
@@ -201,10 +211,15 @@ def test_carboplatin_without_cisplatin_on_record_gets_the_trial_figures() -> Non
     )
     assert found is not None
     assert found.indicator is Indicator.INFO
-    assert "23.2 vs 13.0" in found.summary
-    assert "HR 0.994" in found.detail
+    assert "OS 23.2 vs 13.0 mo" in found.summary
+    assert "median overall survival 23.2 months vs 13.0 months" in found.detail
+    assert "(hazard ratio 0.994). (Treatment selection: prior platinum exposure)" in found.detail
+    assert (
+        "carboplatin-paclitaxel-bevacizumab is the alternative (Category 2B). (First-line systemic therapy)"
+        in (found.detail)
+    )
     assert "Prior platinum on record: none" in found.detail
-    assert "CERVICAL-OMENTAL l.47-50" in found.detail
+    assert "MedicationRequest/" not in found.detail
     assert len(found.summary) < 140
 
 
@@ -243,6 +258,7 @@ def test_prior_carboplatin_only_is_named_as_prior_platinum() -> None:
     assert found is not None
     assert "Prior platinum on record: carboplatin (no cisplatin)" in found.detail
     assert "prior platinum (carboplatin) but no cisplatin on record" in found.summary
+    assert "weigh OS 23.2 vs 13.0 mo and HR 0.994" in found.summary
     assert len(found.summary) < 140
 
 
@@ -285,8 +301,10 @@ def test_progression_after_first_line_lists_second_line_options() -> None:
         "pembrolizumab",
     ):
         assert text in found.detail
-    assert "since 2025-09-01 (MedicationAdministration/a1, MedicationAdministration/a2)" in found.detail
-    assert "(Observation/status-1)" in found.detail
+    assert "- First-line therapy on record: bevacizumab, cisplatin, since 2025-09-01." in found.detail
+    assert "- Latest disease status: progression on 2026-02-20." in found.detail
+    assert "(Second-line therapy)" in found.detail
+    assert "MedicationAdministration/" not in found.detail and "Observation/" not in found.detail
 
 
 def test_progression_without_first_line_therapy_gives_no_second_line_card() -> None:
@@ -333,8 +351,10 @@ def test_isolated_omental_recurrence_with_ecog_0_1_may_be_resected(value: int, f
     if found is not None:
         assert found.indicator is Indicator.INFO
         assert f"ECOG {value}" in found.summary
-        assert "Omental metastasis (Condition/omentum)" in found.detail
-        assert "CERVICAL-OMENTAL l.63-73" in found.detail
+        assert "- Omental metastasis: Omental metastasis." in found.detail
+        assert "- Metastatic sites on record: 1 (" in found.detail
+        assert "technically resectable. (Surgical considerations)" in found.detail
+        assert "Condition/" not in found.detail
 
 
 def test_resection_with_ecog_unknown_names_it() -> None:
@@ -355,7 +375,7 @@ def test_peritoneal_metastasis_without_omental_one_is_not_isolated_omental() -> 
 def test_peritoneal_record_beside_the_omental_one_is_shown_for_checking() -> None:
     found = isolated_omental_resection.evaluate(chart(mets=(OMENTUM, PERITONEUM), score=ecog(0)), VIEW)
     assert found is not None
-    assert "Also on record: Carcinomatosis of peritoneum (Condition/perit)" in found.detail
+    assert "Also on record: Carcinomatosis of peritoneum; the source's option" in found.detail
 
 
 def test_resection_needs_documented_recurrence() -> None:

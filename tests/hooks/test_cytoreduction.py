@@ -26,12 +26,9 @@ from fhir_mappings.facts import (
     StatusReport,
     Trend,
 )
+from hooks.rules import ALL_RULES
 from hooks.rules.chart import add_months
 from hooks.rules.cytoreduction import (
-    CCR_MAX_FOR_HIPEC,
-    PCI_LIMIT,
-    POSTOP_CHEMO_MONTHS,
-    RULES,
     hcc_after_cytoreduction,
     hipec_after_incomplete_cytoreduction,
     hipec_colorectal_pci,
@@ -41,6 +38,18 @@ from hooks.rules.cytoreduction import (
     pipac_palliative,
     proactive_hipec,
 )
+from hooks.statements.cytoreduction import (
+    CCR_SCORE,
+    COLORECTAL_PCI_EVIDENCE,
+    COMPLETE_RESECTION_BEFORE_HIPEC,
+    CRS_HIPEC_NOT_STANDARD,
+    HCC_CRS_HIPEC_SELECTION,
+    HCC_POSTOP_CHEMOTHERAPY,
+    HCC_PROFOUND_RESPONSE_MDT,
+    OPERATIVE_REPORT,
+    PIPAC_PHASE_TWO_TRIAL,
+)
+from hooks.statements.lung import LUNG_SYSTEMIC_CHEMOTHERAPY
 from tests.facts import PM, SELECT, SIGN, TODAY, VIEW, given, medication_order, with_primaries
 
 LUNG_MET = Metastasis(
@@ -97,14 +106,15 @@ def fired(r: Rule, picture: ClinicalPicture, context: HookContext = SELECT) -> F
     return finding
 
 
-def test_constants_are_those_of_the_sources() -> None:
-    assert PCI_LIMIT == 20
-    assert CCR_MAX_FOR_HIPEC == 1
-    assert POSTOP_CHEMO_MONTHS == 2
+def test_thresholds_are_those_of_the_sources() -> None:
+    assert COLORECTAL_PCI_EVIDENCE["pci"] == 20
+    assert CCR_SCORE["max_for_hipec"] == 1
+    assert HCC_POSTOP_CHEMOTHERAPY["months"] == 2
 
 
 def test_rules_are_the_eight_catalog_ids_in_catalog_order() -> None:
-    assert [r.id for r in RULES] == [
+    module = hipec_for_hcc.evaluate.__module__
+    assert [r.id for r in ALL_RULES if r.evaluate.__module__ == module] == [
         "HIPEC-HCC",
         "HIPEC-LUNG",
         "HIPEC-CRC-PCI",
@@ -124,7 +134,9 @@ def test_hcc_crs_order_without_profound_response_is_a_warning() -> None:
     finding = fired(hipec_for_hcc, picture)
     assert finding.indicator is Indicator.WARNING
     assert "not normalised" in finding.summary and "no response documented" in finding.summary
-    assert "(HCC-LUNG-PM l.10-12, l.18)" in finding.detail
+    assert CRS_HIPEC_NOT_STANDARD.text() in finding.detail
+    assert HCC_CRS_HIPEC_SELECTION.text() in finding.detail
+    assert HCC_PROFOUND_RESPONSE_MDT.text() not in finding.detail
 
 
 TREATED = given(Drug.SORAFENIB)
@@ -153,10 +165,11 @@ def test_hcc_normalised_afp_and_documented_response_is_info() -> None:
     assert "MDT evaluation" in finding.summary
     assert "AFP normalised on 2026-02-15" in finding.summary
     assert "Systemic therapy on record: sorafenib." in finding.detail
+    assert HCC_PROFOUND_RESPONSE_MDT.text() in finding.detail
 
 
 def test_hcc_profound_response_without_systemic_therapy_on_record_is_not_the_mdt_card() -> None:
-    """l.10, l.35: the profound response is to systemic therapy; none on record, no MDT info card."""
+    """The profound response is to systemic therapy; none on record, no MDT info card."""
     finding = fired(hipec_for_hcc, hcc_hipec_order(administrations=()), SIGN)
     assert finding.indicator is Indicator.WARNING
     assert "MDT" not in finding.summary
@@ -173,7 +186,7 @@ def test_hcc_response_with_metastasis_outside_the_peritoneum_stays_a_warning() -
     finding = fired(hipec_for_hcc, hcc_hipec_order(metastases=(PM, LUNG_MET)))
     assert finding.indicator is Indicator.WARNING
     assert "beyond the peritoneum" in finding.summary
-    assert "Condition/lung-met" in finding.detail
+    assert "Metastasis outside the peritoneum: Secondary malignant neoplasm of lung." in finding.detail
 
 
 def test_hcc_afp_without_reference_range_or_interpretation_is_named_and_stays_a_warning() -> None:
@@ -246,7 +259,7 @@ def test_lung_hipec_order_is_a_warning() -> None:
     finding = fired(hipec_for_lung, chart(Cancer.LUNG, interventions=(intervention(),)))
     assert finding.indicator is Indicator.WARNING
     assert "Systemic therapy on record: none on record." in finding.detail
-    assert "(HCC-LUNG-PM l.25)" in finding.detail
+    assert LUNG_SYSTEMIC_CHEMOTHERAPY.text() in finding.detail
 
 
 def test_lung_patient_view_without_crs_hipec_order_or_plan_is_info_with_the_therapy() -> None:
@@ -317,15 +330,18 @@ def test_pci_below_20_with_ccr_1_keeps_the_candidate_wording() -> None:
     assert "candidate" in fired(hipec_colorectal_pci, picture).summary
 
 
-def test_pci_card_cites_the_penetration_lines_it_quotes() -> None:
-    assert "CRC-PM-REVIEW l.120-123" in [str(c) for c in hipec_colorectal_pci.citations]
+def test_pci_card_rests_on_the_penetration_statement_it_quotes() -> None:
+    assert COMPLETE_RESECTION_BEFORE_HIPEC in hipec_colorectal_pci.statements
+    assert str(COMPLETE_RESECTION_BEFORE_HIPEC.citation) == "CRC-PM-REVIEW l.121-123"
+    picture = chart(interventions=(intervention(),), scores=(score(Scale.PCI, 19),))
+    assert COMPLETE_RESECTION_BEFORE_HIPEC.said() in fired(hipec_colorectal_pci, picture).detail
 
 
 def test_pci_missing_is_info_asking_for_it() -> None:
     finding = fired(hipec_colorectal_pci, chart(interventions=(intervention(InterventionKind.CRS),)))
     assert finding.indicator is Indicator.INFO
     assert "no PCI on record" in finding.summary
-    assert "CRC-PM-REVIEW l.115-136" in finding.detail
+    assert OPERATIVE_REPORT.text() in finding.detail
 
 
 def test_pci_card_on_patient_view_without_order() -> None:
@@ -416,8 +432,10 @@ def test_prophylactic_needs_hipec_under_review_and_colorectal_primary() -> None:
 # --- HIPEC-OXALIPLATIN ---
 
 
-def oxaliplatin_draft(under_review: bool = False) -> MedicationOrder:
-    return medication_order(Drug.OXALIPLATIN, ref="MedicationRequest/ox", under_review=under_review)
+def oxaliplatin_draft(under_review: bool = False, start: date | None = None) -> MedicationOrder:
+    return medication_order(
+        Drug.OXALIPLATIN, ref="MedicationRequest/ox", under_review=under_review, start=start
+    )
 
 
 def test_oxaliplatin_hipec_order_for_colorectal_pm_is_info() -> None:
@@ -430,9 +448,10 @@ def test_oxaliplatin_hipec_order_for_colorectal_pm_is_info() -> None:
 
 
 def test_hipec_with_oxaliplatin_draft_in_same_call_is_info_naming_the_draft() -> None:
-    picture = chart(interventions=(intervention(),), medication_orders=(oxaliplatin_draft(),))
-    finding = fired(oxaliplatin_hipec, picture)
-    assert "MedicationRequest/ox" in finding.detail
+    draft = oxaliplatin_draft(start=date(2026, 3, 20))
+    finding = fired(oxaliplatin_hipec, chart(interventions=(intervention(),), medication_orders=(draft,)))
+    assert "Oxaliplatin order drafted in the same session (start 2026-03-20)" in finding.detail
+    assert "MedicationRequest/ox" not in finding.detail
 
 
 def test_hipec_with_unknown_drug_gives_no_oxaliplatin_card() -> None:
@@ -509,6 +528,13 @@ def test_pipac_for_colorectal_pm_is_info() -> None:
     assert finding.summary.startswith("PIPAC ordered for 2026-03-20, colorectal PM (PCI not on record)")
 
 
+def test_pipac_detail_names_its_section_once_then_the_sources_caveat() -> None:
+    finding = fired(pipac_palliative, chart(interventions=(intervention(InterventionKind.PIPAC),)))
+    section = f"({PIPAC_PHASE_TWO_TRIAL.section})"
+    assert finding.detail.count(section) == 1
+    assert finding.detail.endswith(f"{section} {PIPAC_PHASE_TWO_TRIAL.caveats[0]}")
+
+
 def test_pipac_summary_names_the_pci_and_an_undated_order() -> None:
     pipac = intervention(InterventionKind.PIPAC, "ServiceRequest/pipac", on=None)
     finding = fired(pipac_palliative, chart(interventions=(pipac,), scores=(score(Scale.PCI, 28),)))
@@ -531,10 +557,14 @@ def test_postop_summary_names_what_was_done_on_the_latest_day() -> None:
     picture = chart(Cancer.HCC, interventions=(done_crs(on), hipec, older))
     finding = fired(hcc_after_cytoreduction, picture, VIEW)
     assert finding.summary.startswith("Cytoreductive surgery + HIPEC done 2026-02-09")
-    assert "Procedure/old" not in finding.detail
+    assert "2025-06-01" not in finding.detail
 
 
 def test_hcc_patient_view_lists_a_planned_order() -> None:
     planned = intervention(InterventionKind.CRS, "ServiceRequest/crs", under_review=False)
     finding = fired(hipec_for_hcc, chart(Cancer.HCC, interventions=(planned,), afp=afp(False)), VIEW)
-    assert "**Planned**" in finding.detail and "ServiceRequest/crs" in finding.detail
+    assert (
+        "- **Planned**: cytoreductive surgery (cytoreductive surgery; requested for 2026-03-20)."
+        in finding.detail
+    )
+    assert "ServiceRequest/crs" not in finding.detail

@@ -21,15 +21,29 @@ from fhir_mappings.facts import (
     Measurement,
     OrderedDose,
 )
-from hooks.rules.dose_checks import carboplatin_calvert, cisplatin_per_bsa
+from hooks.rules.dose_checks import (
+    bevacizumab_per_weight,
+    carboplatin_calvert,
+    cisplatin_per_bsa,
+    paclitaxel_per_bsa,
+)
 from hooks.rules.dosing import (
     COCKCROFT_GAULT_CAP_ML_MIN,
+    DOSE_TOLERANCE,
     calvert_dose_mg,
     cockcroft_gault_ml_min,
     mosteller_bsa_m2,
     rounded_dose_mg,
     usable,
 )
+from hooks.statements.cervical import (
+    BEVACIZUMAB_DOSE,
+    CARBOPLATIN_AUC,
+    CISPLATIN_DOSE,
+    PACLITAXEL_WITH_CARBOPLATIN,
+    PACLITAXEL_WITH_CISPLATIN,
+)
+from hooks.statements.pathways import OVARIAN_CARBOPLATIN_PACLITAXEL
 from tests.facts import TODAY, medication_order
 
 EXAMPLES = 500
@@ -139,7 +153,7 @@ def test_no_dose_is_ever_suggested_from_an_unusable_input(
 
 
 def test_the_estimate_is_capped_at_the_catalogs_125_ml_min() -> None:
-    """Catalog §4: a Cockcroft-Gault estimate above 125 mL/min is capped for Calvert dosing."""
+    """The guideline catalog: a Cockcroft-Gault estimate above 125 mL/min is capped for Calvert dosing."""
     assert COCKCROFT_GAULT_CAP_ML_MIN == 125
     uncapped = cockcroft_gault_ml_min(30, 110, 0.6, female=True)
     assert uncapped > COCKCROFT_GAULT_CAP_ML_MIN
@@ -147,17 +161,48 @@ def test_the_estimate_is_capped_at_the_catalogs_125_ml_min() -> None:
 
 
 def test_calvert_card_credits_only_the_formula_name_to_the_overview_and_the_cap_to_the_service() -> None:
-    """CARCINOMATOSIS-OVERVIEW l.33 names the Calvert formula only: the card states AUC × (GFR + 25) as the
-    formula's definition, and the 125 mL/min cap as the service's practice; CERVICAL-OMENTAL l.35 (AUC 5) is
-    the card's primary source."""
+    """The overview names the Calvert formula only: the card states AUC × (GFR + 25) as the formula's
+    definition, credited to no source, and the 125 mL/min cap as the service's practice; the cervical regimen's
+    AUC 5 is the card's primary source."""
     picture = _picture(110, 165, 0.6, OrderedDose(1000, DoseUnit.MG, "1000 mg"), Drug.CARBOPLATIN)
     finding = carboplatin_calvert.evaluate(picture, HookContext("order-select", TODAY))
     assert finding is not None and finding.indicator is Indicator.WARNING
+    assert f"Guideline: {CARBOPLATIN_AUC.said()}" in finding.detail
     assert (
-        "Calvert formula (CARCINOMATOSIS-OVERVIEW l.33): dose = AUC × (GFR + 25), the formula's definition"
+        f"From “{OVARIAN_CARBOPLATIN_PACLITAXEL.document.title}”: {OVARIAN_CARBOPLATIN_PACLITAXEL.said()}"
         in finding.detail
     )
-    assert "AUC × (GFR + 25) (CARCINOMATOSIS-OVERVIEW" not in finding.detail
+    assert (
+        "\nCalvert formula: dose = AUC × (GFR + 25), the formula's definition (the sources name"
+        in finding.detail
+    )
     assert "capped at 125 mL/min, the service's practice for Calvert dosing" in finding.detail
     assert "not the sources'" in finding.detail
+    assert "A dose more than 10% from the guideline dose is flagged" in finding.detail
     assert carboplatin_calvert.citations[0].source == "CERVICAL-OMENTAL"
+    assert carboplatin_calvert.citations[1].source == "CARCINOMATOSIS-OVERVIEW"
+
+
+def test_the_dose_checks_read_the_regimen_doses_from_the_statements() -> None:
+    """One statement per dose, read by the dose checks and said by the cervical first-line card."""
+    assert (CARBOPLATIN_AUC["auc"], CISPLATIN_DOSE["dose"], BEVACIZUMAB_DOSE["dose"]) == (5, 50, 15)
+    assert (PACLITAXEL_WITH_CISPLATIN["dose"], PACLITAXEL_WITH_CISPLATIN["infusion"]) == (135, 24)
+    assert (PACLITAXEL_WITH_CARBOPLATIN["dose"], PACLITAXEL_WITH_CARBOPLATIN["infusion"]) == (175, 3)
+    assert DOSE_TOLERANCE == 0.10
+    assert carboplatin_calvert.statements == (CARBOPLATIN_AUC, OVARIAN_CARBOPLATIN_PACLITAXEL)
+    assert cisplatin_per_bsa.statements == (CISPLATIN_DOSE,)
+    assert paclitaxel_per_bsa.statements == (PACLITAXEL_WITH_CISPLATIN, PACLITAXEL_WITH_CARBOPLATIN)
+    assert bevacizumab_per_weight.statements == (BEVACIZUMAB_DOSE,)
+
+
+def test_a_flagged_dose_card_names_the_order_by_its_start_not_its_reference() -> None:
+    picture = _picture(70, 165, 0.9, OrderedDose(100, DoseUnit.MG_PER_M2, "100 mg/m²"), Drug.CISPLATIN)
+    finding = cisplatin_per_bsa.evaluate(picture, HookContext("order-select", TODAY))
+    assert finding is not None and finding.indicator is Indicator.WARNING
+    assert finding.summary == "Cisplatin 100 mg/m² is 100% above the guideline 50 mg/m2"
+    assert f"- **Cisplatin order**, starting {TODAY.isoformat()}:" in finding.detail
+    assert (
+        "Guideline: In the preferred regimen, cisplatin is given at 50 mg/m² on day 2. (First-line"
+        in finding.detail
+    )
+    assert "MedicationRequest/" not in finding.detail

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from cds_service.engine.statements import Param
 from cds_service.engine.types import CreateServiceRequest, Indicator
 from fhir_mappings.facts import (
     Administration,
@@ -21,12 +22,18 @@ from fhir_mappings.facts import (
 )
 from hooks.rules.chart import add_months
 from hooks.rules.hepatocellular import (
-    AFP_MONITORING_MONTHS,
     afp_overdue,
     hcc_afp_monitoring,
     hcc_frontline,
     hcc_gemox_order,
     hcc_progression,
+)
+from hooks.statements.hepatocellular import (
+    HCC_AFP_MONITORING,
+    HCC_AFTER_PROGRESSION,
+    HCC_ALGORITHM_FRONTLINE,
+    HCC_GEMOX_SALVAGE,
+    NO_DELAY_FOR_SURGERY,
 )
 from tests.facts import (
     HCC,
@@ -84,7 +91,7 @@ def test_hcc_with_pm_and_no_therapy_is_a_frontline_warning() -> None:
     assert "atezolizumab/bevacizumab or sorafenib" in finding.summary
     assert finding.summary.startswith("HCC with PM (no AFP on record), no systemic therapy on record")
     assert "none on record" in finding.detail
-    assert "HCC-LUNG-PM l.36" in finding.detail
+    assert NO_DELAY_FOR_SURGERY.text() in finding.detail
     assert len(finding.summary) < 140
 
 
@@ -94,7 +101,7 @@ def test_frontline_summary_shows_the_latest_afp_with_its_date() -> None:
     assert finding.summary.startswith(
         "HCC with PM (AFP 412 ng/mL on 2026-02-01), no systemic therapy on record"
     )
-    assert "- AFP: 412 ng/mL on 2026-02-01 (Observation/afp-1)." in finding.detail
+    assert "- AFP: 412 ng/mL on 2026-02-01." in finding.detail
     assert len(finding.summary) < 140
 
 
@@ -124,7 +131,7 @@ def test_frontline_needs_hcc_and_peritoneal_metastasis(
 
 
 def test_monitoring_interval_is_three_calendar_months() -> None:
-    assert AFP_MONITORING_MONTHS == 3
+    assert HCC_AFP_MONITORING.param("longest_interval") == Param(3, "months")
 
 
 def test_afp_exactly_three_months_old_is_within_the_interval() -> None:
@@ -137,8 +144,9 @@ def test_afp_three_months_and_one_day_old_is_overdue() -> None:
     assert finding is not None
     assert finding.indicator is Indicator.INFO
     assert "2025-12-01" in finding.summary
-    assert "due by 2026-03-01" in finding.detail
-    assert "Observation/afp-1" in finding.detail
+    assert "due by 2026-03-01 (3 months later)" in finding.detail
+    assert "Last AFP: 412 ng/mL on 2025-12-01" in finding.detail
+    assert finding.summary.endswith("monitor AFP and imaging every 2-3 months")
     (suggestion,) = finding.suggestions
     assert suggestion.actions == (CreateServiceRequest(Orderable.AFP_TEST, "Order a serum AFP test"),)
 
@@ -173,8 +181,7 @@ def test_an_undated_afp_is_treated_as_no_dated_afp_and_says_so() -> None:
     finding = hcc_afp_monitoring.evaluate(chart(afp=afp_on(None)), VIEW)
     assert finding is not None
     assert "undated" in finding.summary
-    assert "has no date" in finding.detail
-    assert "Observation/afp-1" in finding.detail
+    assert "- AFP: 412 ng/mL has no date" in finding.detail
 
 
 def test_afp_monitoring_needs_hcc_with_pm() -> None:
@@ -193,7 +200,8 @@ def test_progression_on_sorafenib_switches_to_lenvatinib_or_regorafenib() -> Non
     assert "on sorafenib" in finding.summary
     assert "lenvatinib or regorafenib" in finding.summary
     assert "2026-02-20" in finding.summary
-    assert "Observation/status-1" in finding.detail
+    assert "- Disease status: progression (2026-02-20), the latest status on record." in finding.detail
+    assert HCC_AFTER_PROGRESSION.text() in finding.detail
 
 
 def test_progression_on_atezolizumab_bevacizumab_switches() -> None:
@@ -218,11 +226,11 @@ def test_further_progression_after_immunotherapy_and_lenvatinib_considers_gemox(
         finding.summary
         == "HCC progression (2026-02-20) on lenvatinib: consider GEMOX (gemcitabine + oxaliplatin)"
     )
-    assert "l.8" in finding.detail
+    assert HCC_GEMOX_SALVAGE.text() in finding.detail
 
 
 def test_further_progression_without_immunotherapy_does_not_offer_gemox_and_names_what_is_missing() -> None:
-    """HCC-LUNG-PM l.8: GEMOX is salvage after immunotherapy and TKIs, as HCC-GEMOX-ORDER checks."""
+    """GEMOX is salvage after immunotherapy and TKIs, as HCC-GEMOX-ORDER checks."""
     picture = chart(administrations=given(Drug.SORAFENIB, Drug.LENVATINIB), status=progression())
     finding = hcc_progression.evaluate(picture, VIEW)
     assert finding is not None and finding.indicator is Indicator.INFO
@@ -233,7 +241,8 @@ def test_further_progression_without_immunotherapy_does_not_offer_gemox_and_name
     assert finding.summary.endswith(": GEMOX is salvage after immunotherapy and TKIs")
     assert "- Prior immunotherapy: none on record." in finding.detail
     assert "- Prior tyrosine kinase inhibitor: sorafenib, lenvatinib." in finding.detail
-    assert "atezolizumab/bevacizumab or sorafenib, then lenvatinib or regorafenib" in finding.detail
+    assert HCC_ALGORITHM_FRONTLINE.text() in finding.detail
+    assert HCC_AFTER_PROGRESSION.text() in finding.detail
 
 
 def test_progression_after_gemox_has_no_further_step() -> None:
@@ -281,7 +290,7 @@ def test_gemox_with_no_prior_therapy_is_salvage_info() -> None:
     assert finding is not None
     assert finding.indicator is Indicator.INFO
     assert "no prior immunotherapy or TKI" in finding.summary
-    assert "MedicationRequest/gemcitabine" in finding.detail
+    assert "- Gemcitabine: draft under review." in finding.detail
     assert "- Prior immunotherapy: none on record." in finding.detail
 
 
@@ -309,7 +318,7 @@ def test_gemcitabine_draft_with_an_active_oxaliplatin_order_is_gemox() -> None:
     picture = chart(orders=(order(Drug.GEMCITABINE), order(Drug.OXALIPLATIN, status="active")))
     finding = hcc_gemox_order.evaluate(picture, SIGN)
     assert finding is not None
-    assert "active order" in finding.detail
+    assert "- Oxaliplatin: active order." in finding.detail
 
 
 def test_a_completed_oxaliplatin_order_does_not_make_gemox() -> None:

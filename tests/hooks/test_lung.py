@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from cds_service.engine.types import CreateServiceRequest, Indicator
+from cds_service.engine.types import CreateServiceRequest, Finding, Indicator
 from fhir_mappings.facts import (
     CancerCondition,
     ClinicalPicture,
@@ -23,6 +23,13 @@ from hooks.rules.lung import (
     lung_kras_targeted,
     lung_molecular_testing,
     lung_palliation,
+)
+from hooks.statements.lung import (
+    LUNG_ISOLATED_PM_SURVIVAL,
+    LUNG_MOLECULAR_TESTING,
+    LUNG_PALLIATIVE_GOALS,
+    LUNG_PALLIATIVE_IP_CHEMOTHERAPY,
+    LUNG_PM_CONTEXT,
 )
 from tests.facts import (
     HCC,
@@ -73,6 +80,11 @@ def chart(
     )
 
 
+def suggestion_label(finding: Finding) -> str:
+    (suggestion,) = finding.suggestions
+    return suggestion.label
+
+
 # LUNG-MOLECULAR
 
 
@@ -82,7 +94,8 @@ def test_no_molecular_results_is_a_warning_naming_all_four_genes() -> None:
     assert finding.indicator is Indicator.WARNING
     assert "no EGFR, ALK, ROS1 or KRAS result" in finding.summary
     assert "- ALK: no result on record." in finding.detail
-    assert "HCC-LUNG-PM l.27" in finding.detail
+    assert LUNG_MOLECULAR_TESTING.said() in finding.detail
+    assert suggestion_label(finding) == "Order EGFR, ALK, ROS1 and KRAS testing"
     (suggestion,) = finding.suggestions
     (action,) = suggestion.actions
     assert isinstance(action, CreateServiceRequest)
@@ -95,7 +108,7 @@ def test_one_gene_missing_fires_and_names_only_that_gene() -> None:
     assert finding is not None
     assert "no ROS1 result" in finding.summary
     assert "EGFR" not in finding.summary
-    assert "- EGFR: no variant found, on 2026-01-15 (Observation/egfr)." in finding.detail
+    assert "- EGFR: no variant found, on 2026-01-15." in finding.detail
 
 
 def test_two_genes_missing_are_named_together() -> None:
@@ -115,12 +128,12 @@ def test_a_positive_result_counts_as_answered() -> None:
 
 
 def test_a_result_that_does_not_say_is_not_an_answer() -> None:
-    genes = (*all_negative()[:3], result(Gene.KRAS, None, ref="Observation/kras-open"))
+    genes = (*all_negative()[:3], result(Gene.KRAS, None, on=date(2026, 2, 3), ref="Observation/kras-open"))
     finding = lung_molecular_testing.evaluate(chart(genes=genes), VIEW)
     assert finding is not None
     assert "no conclusive KRAS result:" in finding.summary
     assert "result on record" not in finding.summary
-    assert "does not say whether a variant was found (Observation/kras-open)" in finding.detail
+    assert "- KRAS: the result (on 2026-02-03) does not say whether a variant was found." in finding.detail
 
 
 def test_an_inconclusive_kras_and_a_missing_ros1_are_worded_apart() -> None:
@@ -162,8 +175,8 @@ def test_gefitinib_with_kras_g12a_is_a_warning_with_variant_and_date() -> None:
     assert "Gefitinib ordered" in finding.summary
     assert "p.Gly12Ala" in finding.summary
     assert "2026-01-15" in finding.summary
-    assert "MedicationRequest/gefitinib" in finding.detail
-    assert "Observation/kras" in finding.detail
+    assert "- Targeted therapy under review: gefitinib." in finding.detail
+    assert "- KRAS: variant present (p\\.Gly12Ala), on 2026-01-15." in finding.detail
     assert "G12A" in finding.detail
     assert len(finding.summary) < 140
 
@@ -213,7 +226,7 @@ def test_the_latest_conclusive_kras_result_decides() -> None:
         SELECT,
     )
     assert finding is not None
-    assert "Observation/k1" in finding.detail
+    assert "variant present (p\\.Gly12Ala), on 2025-06-01." in finding.detail
 
 
 def test_mutation_without_variant_or_date_is_worded_as_such() -> None:
@@ -241,9 +254,10 @@ def test_peritoneum_as_the_only_site_is_isolated_involvement() -> None:
     assert finding.indicator is Indicator.INFO
     assert "peritoneum the only metastatic site on record" in finding.summary
     assert "isolated peritoneal involvement" in finding.detail
-    assert "(HCC-LUNG-PM l.37)" in finding.detail
-    assert "adenosquamous" in finding.detail
-    assert "(HCC-LUNG-PM l.26)" in finding.detail
+    assert LUNG_PALLIATIVE_GOALS.said() in finding.detail
+    assert LUNG_ISOLATED_PM_SURVIVAL.said() in finding.detail
+    assert "median survival under 2 months" in finding.detail
+    assert LUNG_PALLIATIVE_IP_CHEMOTHERAPY.said() in finding.detail
 
 
 def test_peritoneum_and_omentum_are_one_site() -> None:
@@ -256,8 +270,8 @@ def test_a_second_site_is_counted_and_not_called_isolated() -> None:
     finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER)), VIEW)
     assert finding is not None
     assert "2 metastatic sites on record" in finding.summary
-    assert "Condition/liver-met" in finding.detail
-    assert "isolated peritoneal involvement occurs (HCC-LUNG-PM l.22)" in finding.detail
+    assert "- Other metastatic sites: Secondary malignant neoplasm of liver." in finding.detail
+    assert LUNG_PM_CONTEXT.said() in finding.detail
     assert "adenosquamous" not in finding.detail
 
 

@@ -18,17 +18,18 @@ from fhir_mappings.facts import (
     StatusReport,
     Trend,
 )
+from hooks.rules import ALL_RULES
 from hooks.rules.pathways import (
-    OLIGOMETASTATIC_SITE_COUNT,
-    RULES,
     breast_oligometastatic,
     general_guidance,
     ovarian_doublet,
     unknown_primary,
 )
+from hooks.statements.pathways import BREAST_OLIGOMETASTATIC_SUBSET
 from tests.facts import LIVER, OMENTUM, VIEW, with_primaries
 from tests.facts import given as administered
 
+RULES = tuple(r for r in ALL_RULES if r.id in {"PM-GENERAL", "PM-UNKNOWN-PRIMARY", "OV-DOUBLET", "BR-OLIGO"})
 PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Peritoneal carcinomatosis")
 ECOG_1 = Score(Scale.ECOG, 1, date(2026, 2, 20), "Observation/ecog")
 PCI_12 = Score(Scale.PCI, 12, date(2026, 2, 10), "Observation/pci")
@@ -71,8 +72,12 @@ def test_general_guidance_for_gastric_pm_names_the_patient_values() -> None:
     assert finding is not None and finding.indicator is Indicator.INFO
     assert "stomach" in finding.summary and "ECOG 1" in finding.summary
     assert "1 metastatic site," in finding.summary
-    assert "(Observation/ecog)" in finding.detail and "(Condition/pm)" in finding.detail
-    assert "CARCINOMATOSIS-OVERVIEW l.13-20" in finding.detail
+    assert "- Peritoneal metastasis: Peritoneal carcinomatosis." in finding.detail
+    assert "ECOG 1 on 2026-02-20" in finding.detail
+    assert "Observation/" not in finding.detail and "Condition/" not in finding.detail
+    assert "(From the Guidelines)" in finding.detail
+    assert "(Key considerations in managing carcinomatosis)" in finding.detail
+    assert "l." not in finding.detail and "CARCINOMATOSIS-OVERVIEW" not in finding.detail
 
 
 def test_general_guidance_without_performance_status_says_it_is_missing() -> None:
@@ -133,7 +138,7 @@ def test_pm_without_primary_is_a_warning_naming_the_metastasis() -> None:
     assert finding is not None and finding.indicator is Indicator.WARNING
     assert finding.summary.startswith("Peritoneal carcinomatosis is on record but no primary")
     assert "Primary cancer: none on record" in finding.detail
-    assert "CARCINOMATOSIS-OVERVIEW l.15-17" in finding.detail
+    assert "care of carcinomatosis. (Key considerations in managing carcinomatosis)" in finding.detail
 
 
 def test_pm_with_an_other_primary_is_not_unknown() -> None:
@@ -159,7 +164,10 @@ def test_ovarian_pm_without_therapy_gets_the_doublet_first() -> None:
     assert "- Systemic therapy on record: none on record." in finding.detail
     guidance = finding.detail.split("\n\n", 1)[1]
     assert guidance.index("Calvert formula") < guidance.index("platinum-sensitive recurrent")
-    assert "l.32-34" in guidance and "l.38-39" in guidance
+    assert (
+        "(Carcinomatosis treatment options)" in guidance and "(Role of bevacizumab in treatment)" in guidance
+    )
+    assert "every 3 weeks" in guidance
     assert "no target AUC" in guidance
     assert "not derived from the record" not in guidance
 
@@ -176,7 +184,7 @@ def test_recurrent_ovarian_pm_leads_with_bevacizumab_for_platinum_sensitive_recu
     assert finding.summary.startswith("Recurrent ovarian cancer with PM (ECOG 1): if platinum-sensitive")
     assert "(recurrent)" in finding.detail
     assert "- Systemic therapy on record: carboplatin, paclitaxel." in finding.detail
-    assert "- Disease status: progression on 2026-02-01 (Observation/status)." in finding.detail
+    assert "- Disease status: progression on 2026-02-01." in finding.detail
     guidance = finding.detail.split("\n\n", 1)[1]
     assert guidance.index("platinum-sensitive recurrent") < guidance.index("Calvert formula")
     assert "not derived from the record" in guidance
@@ -228,14 +236,16 @@ def test_breast_with_pm_as_the_only_site_gets_the_oligometastatic_card() -> None
         "Breast cancer, PM only (ECOG 1): if disease is limited (oligometastatic), an aggressive approach"
     )
     assert finding.summary == expected + " may be discussed; not tested in RCTs"
-    assert "PCI 12 on 2026-02-10 (Observation/pci)" in finding.detail
+    assert "- Extent of peritoneal disease: PCI 12 on 2026-02-10." in finding.detail
+    assert "- Metastatic sites on record: 1 (peritoneum)" in finding.detail
     assert "not been tested in prospective randomised trials" in finding.detail
-    assert "l.13, l.22" in finding.detail
+    assert "a solitary lesion (1 metastatic site)" in finding.detail
+    assert "(From the Guidelines)" in finding.detail and "l." not in finding.detail
     assert fired(picture) == [("BR-OLIGO", "info")]
 
 
 def test_single_site_threshold_is_one() -> None:
-    assert OLIGOMETASTATIC_SITE_COUNT == 1
+    assert BREAST_OLIGOMETASTATIC_SUBSET["solitary"] == 1
 
 
 def test_breast_with_pm_and_a_second_site_gets_no_oligometastatic_card() -> None:

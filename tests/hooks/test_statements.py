@@ -42,10 +42,21 @@ def prose(module: Path) -> list[tuple[int, str]]:
         and isinstance(b, ast.Expr)
         and isinstance(b.value, ast.Constant)
     }
+    versions = {  # a rule's version is metadata, not prose
+        id(node.value)
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.keyword) and node.arg == "version")
+        or (
+            isinstance(node, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "VERSION" for t in node.targets)
+        )
+    }
     return [
         (node.lineno, node.value)
         for node in ast.walk(tree)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docstrings | versions
     ]
 
 

@@ -2,8 +2,9 @@
 personal-history code, a lab's other LOINC code, a branded product or an NDC, a TNM staging observation), so
 that the decision each checks is shown not to depend on the coding of our own fixtures.
 
-`python -m tests.recoded_scenarios` (re)writes their folders under fixtures/scenarios/; the scenario test then
-writes their golden cards with CDS_UPDATE_GOLDEN=1. Each states by hand the cards it expects.
+`python -m tests.scenario_builder RULE-ID` (re)writes the folders of a rule (`--all`: of every rule) under
+fixtures/scenarios/, `python -m tests.scenarios.recoded` all of these; the scenario test then writes their golden
+cards with CDS_UPDATE_GOLDEN=1. Each states by hand the cards it expects.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from fhir_mappings.resources import bundle_resources
 from tests.conftest import load_json
 from tests.scenario_builder import (
-    SCENARIOS,
+    SCENARIO_ROOT,
     SYSTEMS,
     Json,
     concept,
@@ -48,6 +49,9 @@ class Recoded:
     edit: Callable[[dict[str, Json]], None] | None = None
     """A change the codings cannot say (a route, a clinical status), on the resources by id."""
 
+    def write(self, root: Path = SCENARIO_ROOT) -> Path:
+        return build(self, root)
+
 
 def _recode(resource: Json, codings: tuple[Coding, ...]) -> None:
     field_name = "medicationCodeableConcept" if "medicationCodeableConcept" in resource else "code"
@@ -57,8 +61,9 @@ def _recode(resource: Json, codings: tuple[Coding, ...]) -> None:
     }
 
 
-def build(spec: Recoded) -> Path:
-    folder = SCENARIOS / spec.base
+def build(spec: Recoded, root: Path = SCENARIO_ROOT) -> Path:
+    """Write the recoded scenario under `root`; its base is always read from fixtures/scenarios."""
+    folder = SCENARIO_ROOT / spec.base
     request, meta = load_json(folder / "request.json"), load_json(folder / "scenario.json")
     context = request["context"]
     chart = [
@@ -85,7 +90,14 @@ def build(spec: Recoded) -> Path:
         patient_id=context["patientId"],
     )
     return write_scenario(
-        spec.rule, spec.name, spec.description, recoded, list(spec.expect), meta["now"], meta["timezone"]
+        spec.rule,
+        spec.name,
+        spec.description,
+        recoded,
+        list(spec.expect),
+        meta["now"],
+        meta["timezone"],
+        root=root,
     )
 
 
@@ -104,7 +116,7 @@ PCI_12 = "HIPEC-CRC-PCI/in-patient-view-pci-12"
 CRC_PM_CARDS = (("HIPEC-CRC-PCI", "info"), ("PM-GENERAL", "info"))
 SIGMOID = ("sct", "94006002", "Primary malignant neoplasm of sigmoid colon")
 
-RECODED: tuple[Recoded, ...] = (
+SCENARIOS: tuple[Recoded, ...] = (
     Recoded(
         "PM-UNKNOWN-PRIMARY",
         "out-snomed-only-sigmoid-colon-primary",
@@ -262,8 +274,8 @@ RECODED: tuple[Recoded, ...] = (
 
 
 def main() -> None:
-    for spec in RECODED:
-        print(build(spec).relative_to(SCENARIOS.parent.parent))
+    for spec in SCENARIOS:
+        print(spec.write().relative_to(SCENARIO_ROOT.parent.parent))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""Guideline statements by clinical topic: each sentence of a source document the service relies on, once."""
