@@ -62,7 +62,17 @@ def condition_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> 
         cancer = terminology.cancer_history.first(codings)
     if cancer is not None:
         recurrent = status in RECURRENT_STATUSES or terminology.local_recurrence.matches_any(codings)
-        return CancerCondition(key, cancer, name, recurrent, active and not is_history)
+        histology = "adenosquamous" if terminology.lung_adenosquamous.matches_any(codings) else None
+        recorded = parse_fhir_date(resource.get("onsetDateTime") or resource.get("recordedDate"), tz)
+        return CancerCondition(
+            key,
+            cancer,
+            name,
+            recurrent,
+            recorded=recorded,
+            histology=histology,
+            active=active and not is_history,
+        )
 
     comorbidity = terminology.comorbidities.first(codings)
     if comorbidity is not None:

@@ -21,6 +21,7 @@ from fhir_mappings.facts import (
     ComorbidCondition,
     Drug,
     GeneResult,
+    ImagingExam,
     Intervention,
     MarkerResult,
     Measurement,
@@ -34,6 +35,7 @@ from fhir_mappings.facts import (
 from fhir_mappings.observations import BloodPressurePart, latest, latest_blood_pressure, observation_fact
 from fhir_mappings.patient import MeasuredObservation, demographics, latest_per_measure, measurement
 from fhir_mappings.resources import Resource, ResourceIndex, as_list, codings_of, concept_text, ref_key
+from fhir_mappings.schedule import read_repeat
 from fhir_mappings.terminology import BUILT_IN, ObservationRole, Terminology
 
 log = logging.getLogger(__name__)
@@ -115,6 +117,11 @@ def build_picture(
         for i in found
     ]
 
+    imaging = guarded(
+        lambda r: _imaging(r, tz, term),
+        [*index.of_type("ImagingStudy"), *index.of_type("DiagnosticReport"), *index.of_type("Procedure")],
+    )
+
     # A booking carries the date of the order it is based on; the order itself then counts once, as booked.
     booked_orders = {based_on for _, based_on in bookings if based_on is not None}
     planned = [s for s in surgery_requests if s.ref not in booked_orders or s.under_review]
@@ -167,6 +174,7 @@ def build_picture(
         gene_results=tuple(sorted(genes, key=lambda g: (g.gene, g.on or date.min, g.ref))),
         blood_pressure=latest_blood_pressure(o for o in observed if isinstance(o, BloodPressurePart)),
         interventions=tuple(sorted(interventions, key=lambda i: (i.ref, i.kind))),
+        imaging=tuple(sorted(imaging, key=lambda e: (e.on, e.ref))),
         skipped_resources=skipped,
     )
 
@@ -260,6 +268,7 @@ def _medication_order(
         is_draft=key in drafts,
         under_review=key in reviewed,
         dose=ordered_dose(resource) if key in reviewed else None,  # only reviewed orders' doses are checked
+        schedule=None if doses else read_repeat(as_list(resource.get("dosageInstruction")), tz),
     )
 
 
@@ -281,11 +290,13 @@ def _administration(
 
 
 def _is_surgical(resource: Resource, terminology: Terminology, *code_fields: str) -> tuple[bool, bool]:
-    """(surgical, major) from category / code fields."""
+    """(surgical, major): a surgical category, or a code of a surgical procedure (an order for a radical
+    hysterectomy is a surgery whether or not its category says so, catalog revision 2)."""
     codes = [pair for f in code_fields for pair in codings_of(resource.get(f))]
     major = terminology.major_surgery.matches_any(codes)
+    surgical = major or terminology.surgical_procedure.matches_any(codes)
     categorised = terminology.surgical_category.matches_any(codings_of(resource.get("category")))
-    return major or categorised, major
+    return surgical or categorised, major
 
 
 def _surgery_name(resource: Resource, field: str = "code") -> str:
@@ -347,6 +358,36 @@ def _procedure(resource: Resource, tz: tzinfo, terminology: Terminology) -> tupl
     if on is None:
         return None
     return Surgery(ref=key, name=_surgery_name(resource), on=on, major=major), done
+
+
+IMAGING_DONE_STATUSES = {
+    "ImagingStudy": frozenset({"available"}),
+    "DiagnosticReport": frozenset({"preliminary", "final", "amended", "corrected", "appended"}),
+    "Procedure": frozenset({"completed"}),
+}
+"""The statuses that mean the examination was done (its images or report exist)."""
+
+
+def _imaging(resource: Resource, tz: tzinfo, terminology: Terminology) -> ImagingExam | None:
+    """A CT of the chest, abdomen and pelvis done: an ImagingStudy (its procedure code), a radiology
+    DiagnosticReport or a Procedure (their code), dated by when it was done."""
+    kind = resource.get("resourceType")
+    key = ref_key(resource)
+    if key is None or resource.get("status") not in IMAGING_DONE_STATUSES.get(str(kind), ()):
+        return None
+    field = "procedureCode" if kind == "ImagingStudy" else "code"
+    if not terminology.ct_chest_abdomen_pelvis.matches_any(codings_of(resource.get(field))):
+        return None
+    when = (
+        _first_date([resource.get("started")], tz)
+        if kind == "ImagingStudy"
+        else _first_date(
+            [resource.get("effectiveDateTime"), resource.get("performedDateTime"), resource.get("issued")], tz
+        )
+    )
+    if when is None:
+        return None
+    return ImagingExam(key, concept_text(resource.get(field)) or "CT chest, abdomen and pelvis", when)
 
 
 def _booked_appointment(

@@ -7,6 +7,8 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
+from fhir_mappings.schedule import RepeatSchedule, expand
+
 
 class Fact(StrEnum):
     """What a rule may require; each is extracted from known FHIR queries (see `fhir_mappings.queries`)."""
@@ -32,6 +34,8 @@ class Fact(StrEnum):
     """Peritoneal cancer index and completeness-of-cytoreduction score."""
     INTERVENTIONS = "interventions"
     """Cytoreductive surgery, HIPEC and PIPAC, ordered or done."""
+    IMAGING = "imaging"
+    """CT of the chest, abdomen and pelvis done: as an imaging study, a radiology report or a procedure."""
 
 
 class Drug(StrEnum):
@@ -269,7 +273,24 @@ class MedicationOrder:
     under_review: bool
     dose: OrderedDose | None = None
     """The dose of its first dosage instruction, when it can be read (read for orders under review only)."""
-    """True for the drafts this hook call is about (order-select: the selections; order-sign: all drafts)."""
+    schedule: RepeatSchedule | None = None
+    """Its repeat (every period, up to a count or bounds), when it states one and no explicit dose dates."""
+
+    def course(self, today: date) -> tuple[date, ...]:
+        """Every administration the order implies (catalog revision 2, "Doses of a course"): its dose dates;
+        else its repeat from the start (or today); else its start (or today). A course on hold, completed or
+        stopped has no future doses; a cancelled or mistaken one none."""
+        if self.status in NO_DOSE_STATUSES:
+            return ()
+        if self.doses:
+            dates = self.doses
+        elif self.schedule is not None:
+            dates = expand(self.schedule, self.start or today, today)
+        else:
+            dates = (self.start or today,)
+        if self.is_draft or self.status in FUTURE_DOSE_STATUSES:
+            return dates
+        return tuple(d for d in dates if d < today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +322,10 @@ class CancerCondition:
     name: str
     recurrent: bool
     """clinicalStatus recurrence/relapse, or a local-recurrence code."""
+    recorded: date | None = None
+    """When the condition began or was recorded (onset, else recorded date)."""
+    histology: str | None = None
+    """A histology a statement is about ("adenosquamous"), when the code says it."""
     active: bool = True
     """False for a history code (ICD-10-CM Z85, SNOMED CT "history of") or a clinicalStatus of inactive,
     remission or resolved: an active primary outranks such a one (catalog revision 2, "Primary")."""
@@ -397,6 +422,15 @@ class Intervention:
     """Drugs the order or procedure names (e.g. oxaliplatin for HIPEC)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ImagingExam:
+    """An imaging examination done (a study, a final radiology report or a completed procedure)."""
+
+    ref: str
+    name: str
+    on: date
+
+
 @dataclass(frozen=True)
 class ClinicalPicture:
     """Everything the rules know about the patient for one hook call, built once."""
@@ -423,6 +457,8 @@ class ClinicalPicture:
     blood_pressure: BloodPressure | None = None
     """The latest dated blood-pressure reading."""
     interventions: tuple[Intervention, ...] = ()
+    imaging: tuple[ImagingExam, ...] = ()
+    """CT chest/abdomen/pelvis on record, oldest first."""
     skipped_resources: int = 0
 
     def measurement(self, measure: Measure) -> Measurement | None:
@@ -475,4 +511,7 @@ class ClinicalPicture:
 
 
 THERAPY_ORDER_STATUSES = frozenset({"active", "on-hold", "completed", "stopped"})
+FUTURE_DOSE_STATUSES = frozenset({"draft", "active"})
+"""MedicationRequest statuses whose scheduled doses still lie ahead."""
+NO_DOSE_STATUSES = frozenset({"cancelled", "entered-in-error"})
 """MedicationRequest statuses that mean the therapy was prescribed for real (not draft, cancelled or in error)."""

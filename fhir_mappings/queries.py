@@ -32,6 +32,19 @@ class ObservationQuery:
         return Query(self.key, f"Observation?patient={{{{context.patientId}}}}&code={codes}")
 
 
+@dataclass(frozen=True, slots=True)
+class CodedQuery:
+    """Resources of one type coded in one value set of the terminology in force (a site's codes included)."""
+
+    key: str
+    resource_type: str
+    value_set: str
+
+    def render(self, terminology: Terminology) -> Query:
+        codes = ",".join(f"{c.system}|{c.code}" for c in terminology.value_set(self.value_set).codes)
+        return Query(self.key, f"{self.resource_type}?patient={{{{context.patientId}}}}&code={codes}")
+
+
 MEDICATION_REQUESTS = Query(
     "medicationRequests",
     "MedicationRequest?patient={{context.patientId}}&_include=MedicationRequest:medication",
@@ -50,8 +63,10 @@ CLINICAL_OBSERVATIONS = ObservationQuery(
     "clinicalObservations", ("scale", "afp", "status", "variant", "gene-test", "risk", "tnm-t")
 )
 VITAL_SIGNS = ObservationQuery("bloodPressure", ("bp-panel", "systolic", "diastolic"))
+IMAGING_STUDIES = Query("imagingStudies", "ImagingStudy?patient={{context.patientId}}")
+IMAGING_REPORTS = CodedQuery("imagingReports", "DiagnosticReport", "ct-chest-abdomen-pelvis")
 
-FACT_QUERIES: dict[Fact, tuple[Query | ObservationQuery, ...]] = {
+FACT_QUERIES: dict[Fact, tuple[Query | ObservationQuery | CodedQuery, ...]] = {
     Fact.DRAFT_ORDERS: (),  # carried by the hook context itself
     Fact.MEDICATION_HISTORY: (MEDICATION_REQUESTS, MEDICATION_ADMINISTRATIONS),
     Fact.PLANNED_SURGERY: (SERVICE_REQUESTS, PROCEDURES, APPOINTMENTS),
@@ -69,6 +84,7 @@ FACT_QUERIES: dict[Fact, tuple[Query | ObservationQuery, ...]] = {
     Fact.BLOOD_PRESSURE: (VITAL_SIGNS,),
     Fact.PERITONEAL_SCORES: (CLINICAL_OBSERVATIONS,),
     Fact.INTERVENTIONS: (SERVICE_REQUESTS, PROCEDURES),
+    Fact.IMAGING: (IMAGING_STUDIES, IMAGING_REPORTS, PROCEDURES),
 }
 
 
@@ -77,6 +93,6 @@ def prefetch_for(facts: set[Fact], terminology: Terminology = BUILT_IN) -> dict[
     queries: dict[str, str] = {}
     for fact in sorted(facts):
         for query in FACT_QUERIES[fact]:
-            rendered = query.render(terminology) if isinstance(query, ObservationQuery) else query
+            rendered = query if isinstance(query, Query) else query.render(terminology)
             queries[rendered.key] = rendered.template
     return dict(sorted(queries.items()))

@@ -190,6 +190,8 @@ def prefetch_key(resource: Json) -> str | None:
         "ServiceRequest": "serviceRequests",
         "Procedure": "procedures",
         "Appointment": "appointments",
+        "ImagingStudy": "imagingStudies",
+        "DiagnosticReport": "imagingReports",
     }.get(rtype)
 
 

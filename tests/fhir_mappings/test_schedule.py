@@ -8,18 +8,20 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fhir_mappings.schedule import HORIZON, MAX_DOSES, course_doses
+from fhir_mappings.facts import Drug, MedicationOrder
+from fhir_mappings.schedule import HORIZON, MAX_DOSES, expand, read_repeat
 
 UTC = ZoneInfo("UTC")
 TODAY = date(2026, 3, 2)
 
 
-def every(period: float, unit: str, **bounds: Any) -> list[dict[str, Any]]:
+def every(period: object, unit: object, **bounds: Any) -> list[dict[str, Any]]:
     return [{"timing": {"repeat": {"frequency": 1, "period": period, "periodUnit": unit, **bounds}}}]
 
 
-def doses(dosages: list[dict[str, Any]], start: date | None = TODAY) -> tuple[date, ...]:
-    return course_doses(dosages, start, TODAY, UTC)
+def doses(dosages: list[dict[str, Any]], start: date = TODAY) -> tuple[date, ...]:
+    schedule = read_repeat(dosages, UTC)
+    return (start,) if schedule is None else expand(schedule, start, TODAY)
 
 
 def test_a_three_weekly_course_has_a_dose_every_21_days() -> None:
@@ -47,37 +49,64 @@ def test_an_open_ended_course_is_read_up_to_a_year_ahead() -> None:
 
 
 def test_monthly_doses_keep_their_day_or_the_month_end() -> None:
-    got = course_doses(every(1, "mo", count=3), date(2026, 1, 31), TODAY, UTC)
-    assert got == (date(2026, 1, 31), date(2026, 2, 28), date(2026, 3, 31))
-
-
-def test_explicit_events_outrank_the_repeat() -> None:
-    dosages = every(3, "wk")
-    dosages[0]["timing"]["event"] = ["2026-03-05", "2026-03-01T22:30:00Z"]
-    assert doses(dosages) == (date(2026, 3, 1), date(2026, 3, 5))
-
-
-def test_without_timing_the_start_or_today_is_the_dose() -> None:
-    assert doses([{"text": "15 mg/kg"}], date(2026, 3, 9)) == (date(2026, 3, 9),)
-    assert doses([], None) == (TODAY,)
+    assert doses(every(1, "mo", count=3), date(2026, 1, 31)) == (
+        date(2026, 1, 31),
+        date(2026, 2, 28),
+        date(2026, 3, 31),
+    )
 
 
 @pytest.mark.parametrize(
-    "repeat",
-    [
-        {"period": 0, "periodUnit": "wk"},
-        {"period": -3, "periodUnit": "wk"},
-        {"period": 3, "periodUnit": "fortnight"},
-        {"period": "3", "periodUnit": "wk"},
-        {"period": 1.5, "periodUnit": "mo"},
-    ],
+    ("period", "unit"),
+    [(0, "wk"), (-3, "wk"), (3, "fortnight"), ("3", "wk"), (1.5, "mo"), (1, "h"), (3, None)],
 )
-def test_a_repeat_without_a_usable_period_gives_the_start_alone(repeat: dict[str, Any]) -> None:
-    assert doses([{"timing": {"repeat": repeat}}]) == (TODAY,)
+def test_a_repeat_without_a_usable_period_is_no_schedule(period: object, unit: object) -> None:
+    assert read_repeat(every(period, unit), UTC) is None
 
 
 def test_a_negative_count_gives_one_dose_and_ten_thousand_cycles_stop_at_the_horizon() -> None:
     assert doses(every(3, "wk", count=-2)) == (TODAY,)
     daily = doses(every(1, "d", count=10_000))
     assert len(daily) <= MAX_DOSES and max(daily) <= TODAY + HORIZON
-    assert doses(every(1, "h", count=10_000)) == (TODAY,)  # hourly is no course unit: the start alone
+
+
+def order(status: str, *, draft: bool = False, events: tuple[date, ...] = ()) -> MedicationOrder:
+    start = date(2026, 2, 2)
+    schedule = read_repeat(every(3, "wk", count=4), UTC)
+    return MedicationOrder(
+        "MedicationRequest/bev",
+        Drug.BEVACIZUMAB,
+        status,
+        start,
+        events,
+        None,
+        None,
+        draft,
+        draft,
+        schedule=schedule,
+    )
+
+
+def test_an_active_course_has_every_cycle_and_explicit_events_outrank_the_repeat() -> None:
+    assert order("active").course(TODAY) == (
+        date(2026, 2, 2),
+        date(2026, 2, 23),
+        date(2026, 3, 16),
+        date(2026, 4, 6),
+    )
+    assert order("active", events=(date(2026, 3, 5),)).course(TODAY) == (date(2026, 3, 5),)
+
+
+def test_a_course_on_hold_or_stopped_has_no_future_dose_and_a_cancelled_one_none() -> None:
+    past = (date(2026, 2, 2), date(2026, 2, 23))
+    assert order("on-hold").course(TODAY) == past
+    assert order("stopped").course(TODAY) == past
+    assert order("cancelled").course(TODAY) == ()
+    assert order("draft", draft=True).course(TODAY)[-1] == date(2026, 4, 6)
+
+
+def test_an_order_without_timing_is_dosed_on_its_start_or_today() -> None:
+    undated = MedicationOrder(
+        "MedicationRequest/x", Drug.BEVACIZUMAB, "draft", None, (), None, None, True, True
+    )
+    assert undated.course(TODAY) == (TODAY,)
