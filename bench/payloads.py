@@ -346,6 +346,8 @@ def record(size: Size, today: date, seed: int = 7) -> dict[str, list[dict[str, A
         "serviceRequests": srs,
         "procedures": [procedure(i, today) for i in range(size.procedures)],
         "appointments": [appointment(i, today) for i in range(size.appointments)],
+        "imagingStudies": [],
+        "imagingReports": [],
     }
 
 
@@ -399,6 +401,8 @@ def scaled_record(n: int, today: date) -> dict[str, list[dict[str, Any]]]:
         "serviceRequests": srs,
         "procedures": [procedure(i, today) for i in range(n_proc)],
         "appointments": [],
+        "imagingStudies": [],
+        "imagingReports": [],
     }
 
 

@@ -45,6 +45,7 @@ def condition_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> 
     status = _clinical_status(resource)
     active = status is None or status in ACTIVE_STATUSES
     name = concept_text(resource.get("code")) or "condition"
+    recorded = parse_fhir_date(resource.get("onsetDateTime") or resource.get("recordedDate"), tz)
 
     site = terminology.metastases.first(codings)
     if site is not None:
@@ -54,31 +55,30 @@ def condition_fact(resource: Resource, terminology: Terminology, tz: tzinfo) -> 
             codings_of(resource.get("bodySite"))
         ):
             site = MetastaticSite.PERITONEUM
-        return Metastasis(key, site, _site_key(site, codings, resource, terminology), name)
+        return Metastasis(key, site, _site_key(site, codings, resource, terminology), name, recorded)
 
     cancer = terminology.cancers.first(codings)
     is_history = cancer is None
     if is_history:
         cancer = terminology.cancer_history.first(codings)
     if cancer is not None:
-        recurrent = status in RECURRENT_STATUSES or terminology.local_recurrence.matches_any(codings)
+        recurrence_coded = terminology.local_recurrence.matches_any(codings)
         histology = "adenosquamous" if terminology.lung_adenosquamous.matches_any(codings) else None
-        recorded = parse_fhir_date(resource.get("onsetDateTime") or resource.get("recordedDate"), tz)
         return CancerCondition(
             key,
             cancer,
             name,
-            recurrent,
+            status in RECURRENT_STATUSES or recurrence_coded,
             recorded=recorded,
             histology=histology,
             active=active and not is_history,
+            recurrence_coded=recurrence_coded,
         )
 
     comorbidity = terminology.comorbidities.first(codings)
     if comorbidity is not None:
         if not active:
             return None
-        recorded = parse_fhir_date(resource.get("onsetDateTime") or resource.get("recordedDate"), tz)
         return ComorbidCondition(key, comorbidity, name, recorded)
 
     feature = terminology.risk_features.first(codings)

@@ -329,6 +329,9 @@ class CancerCondition:
     active: bool = True
     """False for a history code (ICD-10-CM Z85, SNOMED CT "history of") or a clinicalStatus of inactive,
     remission or resolved: an active primary outranks such a one (catalog revision 2, "Primary")."""
+    recurrence_coded: bool = False
+    """The code itself is a local recurrence, so `recorded` dates the recurrence. Recurrence by clinicalStatus
+    alone leaves `recorded` at the first diagnosis, as problem lists keep it when the status changes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +343,8 @@ class Metastasis:
     site: MetastaticSite
     site_key: str
     name: str
+    recorded: date | None = None
+    """When the metastasis began or was recorded (onset, else recorded date)."""
 
     @property
     def peritoneal(self) -> bool:

@@ -50,8 +50,7 @@ def mg(value: float) -> Json:
 
 def cards(expect: list[list[str]] | None = None, forbid: list[str] | None = None, **phrases: Any) -> Json:
     """What one hook must show: the [rule, indicator] pairs expected, the rule ids forbidden, and optionally
-    must_say / must_not_say (rule id → phrases of its card) and `pending`: the issue whose rule change the
-    decision waits for (the test then expects it to fail, strictly, until that change lands)."""
+    must_say / must_not_say (rule id → phrases of its card)."""
     return {"expect": expect or [], "forbid": forbid or [], **phrases}
 
 

@@ -26,10 +26,6 @@ OMENTAL = ("sct", "94626004", "Omental metastasis")
 BEV_AVASTIN = ("1657066", "bevacizumab (Avastin product)")
 LAPAROTOMY = codeable(("sct", "86481000", "Laparotomy"))
 
-CRC_DISTANT_DISEASE = (
-    "revision 2 of HIPEC-CRC-PCI (metastases outside the peritoneum named, warning on order hooks): issue #16"
-)
-
 
 def colorectal() -> Iterator[Chart]:
     c = Chart("colorectal", "synthea", "male", "1958-02-11")
@@ -172,13 +168,11 @@ def colorectal() -> Iterator[Chart]:
                 [["HIPEC-CRC-PCI", "info"], ["PM-GENERAL", "info"]],
                 ["PM-UNKNOWN-PRIMARY"],
                 must_say={"HIPEC-CRC-PCI": ["Liver metastases"]},
-                pending=CRC_DISTANT_DISEASE,
             ),
             cards(
                 [["BEV-SURG-BEFORE", "critical"], ["HIPEC-CRC-PCI", "warning"]],
                 [],
                 must_say={"HIPEC-CRC-PCI": ["Liver metastases"]},
-                pending=CRC_DISTANT_DISEASE,
             ),
         ),
     )
@@ -412,7 +406,6 @@ def lung() -> Iterator[Chart]:
             cards(
                 [["HIPEC-LUNG", "info"], ["LUNG-PALLIATION", "info"]],
                 ["LUNG-MOLECULAR", "PM-UNKNOWN-PRIMARY", "PM-GENERAL"],
-                pending="revision 2 of LUNG-MOLECULAR (a driver found ends the card): issue #16",
             ),
             cards([["LUNG-KRAS", "warning"]], []),
         ),
@@ -461,7 +454,6 @@ def lung() -> Iterator[Chart]:
             cards(
                 [["HIPEC-LUNG", "info"], ["LUNG-PALLIATION", "info"]],
                 ["LUNG-MOLECULAR", "PM-UNKNOWN-PRIMARY", "PM-GENERAL"],
-                pending="revision 2 of LUNG-MOLECULAR (a driver found ends the card): issue #16",
             ),
             cards([["HIPEC-LUNG", "warning"]], ["LUNG-KRAS"]),
         ),
@@ -576,7 +568,6 @@ def cervical() -> Iterator[Chart]:
             cards(
                 [["CERV-FIRSTLINE", "info"]],
                 ["CERV-OMENTAL-RESECTION", "PM-UNKNOWN-PRIMARY", "PM-GENERAL"],
-                pending="revision 2 of CERV-FIRSTLINE (platinum with chemoradiation is prior platinum): issue #16",
             ),
             cards([["CERV-BEV-ECOG", "warning"]], ["CERV-PLATINUM", "DOSE-BEV"]),
         ),

@@ -22,6 +22,7 @@ import json
 import pkgutil
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -279,6 +280,21 @@ def write_scenario(
         json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return folder
+
+
+@dataclass(frozen=True)
+class PatientView:
+    """A patient-view scenario: the chart, and the cards it expects (its own rule's absent: forbidden)."""
+
+    rule: str
+    name: str
+    description: str
+    chart: tuple[Json, ...]
+    expect: tuple[tuple[str, str], ...]
+
+    def write(self, root: Path = SCENARIO_ROOT) -> Path:
+        request = hook_request("patient-view", list(self.chart))
+        return write_scenario(self.rule, self.name, self.description, request, list(self.expect), root=root)
 
 
 class ScenarioSpec(Protocol):

@@ -110,14 +110,6 @@ CHARTS = [Chart(primary, shape) for primary in PRIMARIES for shape in SHAPES]
 CASES = [(chart, hook) for chart in CHARTS for hook in HOOKS]
 
 
-def decision_case(chart: Chart, hook: str) -> Any:
-    """A chart and hook; a decision that waits for a later issue's rule change is expected to fail (strictly:
-    once the rule lands, the test fails until its `pending` mark is removed)."""
-    pending = chart.meta[hook].get("pending")
-    marks = [pytest.mark.xfail(strict=True, reason=pending)] if pending else []
-    return pytest.param(chart, hook, marks=marks, id=f"{chart.name}/{hook}")
-
-
 CASE_IDS = [f"{chart.name}/{hook}" for chart, hook in CASES]
 
 
@@ -167,7 +159,7 @@ def test_every_primary_has_every_shape() -> None:
             assert draft["id"] and draft["status"] == "draft", chart.name
 
 
-@pytest.mark.parametrize(("chart", "hook"), [decision_case(chart, hook) for chart, hook in CASES])
+@pytest.mark.parametrize(("chart", "hook"), CASES, ids=CASE_IDS)
 def test_chart_shows_its_clinical_decisions(chart: Chart, hook: str, tmp_path: Path) -> None:
     """The decisions of the meta file: expected (rule, indicator) pairs present, forbidden rules absent, and the
     words a card must (or must not) say."""

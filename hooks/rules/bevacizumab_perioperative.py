@@ -23,7 +23,15 @@ from cds_service.engine.types import (
     rule,
 )
 from fhir_mappings.dates import days_between
-from fhir_mappings.facts import ClinicalPicture, Drug, Fact, MedicationOrder, Surgery
+from fhir_mappings.facts import (
+    FUTURE_DOSE_STATUSES,
+    ClinicalPicture,
+    Drug,
+    Fact,
+    MedicationOrder,
+    Surgery,
+)
+from fhir_mappings.schedule import RepeatSchedule
 from hooks.rules.wording import day, md, plural_days, short
 from hooks.statements.bevacizumab import BEVACIZUMAB_SURGICAL_HOLD as HOLD
 from hooks.statements.bevacizumab import VEGF_INHIBITOR_COMPLICATIONS as VEGF
@@ -32,10 +40,9 @@ HOLD_DAYS = HOLD.param("days")
 """The hold as a card says it: its number of days with the unit."""
 HOLD_SPAN = timedelta(days=HOLD["days"])
 
-VERSION = "1.1.0"
+VERSION = "2.0.0"
 """The version of this module's rules (major, minor, patch), kept as numbers: digits in a rule module's strings
 are reserved to statements (tests/hooks/test_statements.py)."""
-COURSE_STATUSES = frozenset({"active", "on-hold", "completed", "draft"})
 VEGF_CLASS_AGENTS = (Drug.RAMUCIRUMAB, Drug.ZIV_AFLIBERCEPT)
 
 VEGF_WINDOW_NOTE = (
@@ -57,14 +64,34 @@ def recently_after(dose: date, surgery: Surgery) -> bool:
     return surgery.major and 0 <= days_between(surgery.on, dose) < HOLD["days"]
 
 
-def doses_of(order: MedicationOrder, today: date) -> tuple[date, ...]:
-    """The administrations an order asks for: its explicit dose dates, else its start, else today."""
-    return order.doses or (order.start or today,)
+def unstated_rhythm(order: MedicationOrder) -> bool:
+    """An order with neither dose dates nor a readable repeat: its course is its start (catalog revision 2,
+    "Doses of a course"), and a stated end only says the course runs to then, cycle dates unknown."""
+    return not order.doses and order.schedule is None
 
 
 def spans(order: MedicationOrder, surgery: Surgery) -> bool:
-    """A course with stated bounds that runs across the surgery date."""
-    return order.start is not None and order.end is not None and order.start <= surgery.on <= order.end
+    """A course of unstated rhythm whose stated bounds run across the surgery date (a course with dose dates
+    or a repeat is judged by those dates)."""
+    return (
+        unstated_rhythm(order)
+        and order.start is not None
+        and order.end is not None
+        and order.start <= surgery.on <= order.end
+    )
+
+
+def the_dose(course: Sequence[date], dose: date) -> str:
+    """`dose_label` inside a sentence: "the dose on …" for a single dose, "cycle 2 on …" for a cycle."""
+    label = dose_label(course, dose)
+    return label if len(course) > 1 else f"the dose of {day(dose)}"
+
+
+def dose_label(course: Sequence[date], dose: date) -> str:
+    """How a card names one dose of a course: its cycle (its position in the course) and date."""
+    if len(course) > 1:
+        return f"cycle {course.index(dose) + 1} on {day(dose)}"
+    return f"dose {day(dose)}"
 
 
 def first_allowed_start(
@@ -112,13 +139,43 @@ def upcoming(picture: ClinicalPicture, today: date) -> list[Surgery]:
 def _relation(dose: date, surgery: Surgery) -> str:
     gap = days_between(dose, surgery.on)
     if gap >= 0:
-        return f"{plural_days(gap)} before {short(surgery.name)} on {day(surgery.on)}"
-    return f"{plural_days(-gap)} after planned {short(surgery.name)} on {day(surgery.on)}"
+        return f"{plural_days(gap)} before {short(surgery.name, 30)} on {day(surgery.on)}"
+    return f"{plural_days(-gap)} after planned {short(surgery.name, 30)} on {day(surgery.on)}"
+
+
+FEW_DOSES = 6
+"""Up to this many explicit dose dates a card lists one by one."""
+_UNIT_WORDS = {"d": "day", "wk": "week", "mo": "month", "a": "year"}
+
+
+def _every(schedule: RepeatSchedule) -> str:
+    word = _UNIT_WORDS.get(schedule.unit, schedule.unit)
+    return f"every {word}" if schedule.period == 1 else f"every {schedule.period:g} {word}s"
 
 
 def _schedule_line(order: MedicationOrder, doses: Sequence[date]) -> str:
+    """The course as the card reads it: its dose dates, or its repeat with the cycles it gives."""
     if order.doses:
-        return "doses on " + ", ".join(day(d) for d in order.doses)
+        if len(order.doses) <= FEW_DOSES:
+            return "doses on " + ", ".join(day(d) for d in order.doses)
+        return f"{len(order.doses)} doses from {day(order.doses[0])} to {day(order.doses[-1])}"
+    if order.schedule is not None:
+        start = (
+            f"from {day(order.start)}"
+            if order.start
+            else f"from today ({day(doses[0])}: no start date on the order)"
+        )
+        cycles = (
+            f"one cycle, on {day(doses[0])}"
+            if len(doses) == 1
+            else f"{len(doses)} cycles, the last on {day(doses[-1])}"
+        )
+        open_ended = (
+            ", no end stated (cycles read one year ahead)"
+            if order.schedule.count is None and order.schedule.last_day(doses[0]) is None
+            else ""
+        )
+        return f"{_every(order.schedule)} {start}: {cycles}{open_ended}"
     if order.start is None:
         return f"no start date on the order, so today ({day(doses[0])}) was used"
     course = f" to {day(order.end)}" if order.end else ""
@@ -129,14 +186,21 @@ def _schedule_line(order: MedicationOrder, doses: Sequence[date]) -> str:
 class _OrderConflict:
     order: MedicationOrder
     doses: tuple[date, ...]
+    """Every dose of the order's course (catalog revision 2, "Doses of a course")."""
     surgeries: tuple[Surgery, ...]
 
     @property
     def nearest(self) -> tuple[date, Surgery]:
-        """The dose and surgery closest together (ties: the earlier surgery)."""
+        """The conflicting dose and surgery closest together (ties: the earlier surgery); a course that only
+        runs across a surgery: its dose nearest to it."""
+        pairs = [(d, s) for d in self.doses for s in self.surgeries if conflicts(d, s)]
         return min(
-            ((dose, s) for dose in self.doses for s in self.surgeries),
-            key=lambda pair: (abs(days_between(pair[0], pair[1].on)), pair[1].on),
+            pairs or [(d, s) for d in self.doses for s in self.surgeries],
+            key=lambda pair: (
+                days_between(pair[0], pair[1].on) < 0,  # a dose before the surgery first: the elective hold
+                abs(days_between(pair[0], pair[1].on)),
+                pair[1].on,
+            ),
         )
 
     @property
@@ -144,13 +208,19 @@ class _OrderConflict:
         dose, surgery = self.nearest
         return abs(days_between(dose, surgery.on))
 
+    def within_hold(self, surgery: Surgery) -> list[date]:
+        """The doses of the course within the hold of `surgery`, in date order."""
+        return [d for d in self.doses if conflicts(d, surgery)]
+
 
 def _order_conflicts(
     orders: Sequence[MedicationOrder], planned: Sequence[Surgery], today: date
 ) -> list[_OrderConflict]:
     found = []
     for order in orders:
-        doses = doses_of(order, today)
+        doses = order.course(today)
+        if not doses:
+            continue  # a cancelled or mistaken order asks for no dose
         near = tuple(s for s in planned if spans(order, s) or any(conflicts(d, s) for d in doses))
         if near:
             found.append(_OrderConflict(order, doses, near))
@@ -186,8 +256,9 @@ def _move_suggestions(
     version=VERSION,
 )
 def bevacizumab_order_near_planned_surgery(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Critical: a bevacizumab draft with a dose less than the hold before a planned surgery (or after a
-    planned major one), or whose stated course runs across it."""
+    """Critical: a bevacizumab draft any cycle of whose course falls less than the hold before a planned
+    surgery (or after a planned major one), or whose stated course of unstated rhythm runs across it. The card
+    names the cycle and date in conflict; the suggested move shifts the whole course, clearing every cycle."""
     planned = upcoming(picture, context.today)
     found = _order_conflicts(picture.orders_under_review(Drug.BEVACIZUMAB), planned, context.today)
     if not found:
@@ -195,24 +266,34 @@ def bevacizumab_order_near_planned_surgery(picture: ClinicalPicture, context: Ho
     worst = min(found, key=lambda c: c.gap)
     dose, surgery = worst.nearest
     if conflicts(dose, surgery):
-        summary = f"Withhold bevacizumab: dose {day(dose)} is {_relation(dose, surgery)} (hold ≥{HOLD_DAYS})"
+        summary = (
+            f"Withhold bevacizumab: {dose_label(worst.doses, dose)} is {_relation(dose, surgery)} "
+            f"(hold ≥{HOLD_DAYS})"
+        )
     else:
         summary = f"Withhold bevacizumab: its course runs across {short(surgery.name)} on {day(surgery.on)}"
     lines, moves = [], []
     for conflict in found:
-        course_end = None if conflict.order.doses else conflict.order.end
+        course_end = conflict.order.end if unstated_rhythm(conflict.order) else None
         allowed = first_allowed_start(conflict.doses, planned, picture.completed_surgeries, course_end)
         moves.append((conflict.order, conflict.doses[0], allowed))
         lines.append(f"- **Bevacizumab order**: {_schedule_line(conflict.order, conflict.doses)}.")
         for s in conflict.surgeries:
-            nearest = min(conflict.doses, key=lambda d: abs(days_between(d, s.on)))
-            if conflicts(nearest, s):
-                where = f"the dose of {day(nearest)} is {_relation(nearest, s).split(' on ')[0]}"
+            held = conflict.within_hold(s)
+            said = [(the_dose(conflict.doses, d), _relation(d, s).split(" on ")[0]) for d in held]
+            if len(said) == 1:
+                where = f"{said[0][0]} is {said[0][1]}"
+            elif said:
+                more = len(said) - FEW_DOSES
+                where = "within the hold: " + "; ".join(f"{label}, {rel}" for label, rel in said[:FEW_DOSES])
+                where += f"; and {more} more" if more > 0 else ""
             else:
                 where = "the course runs across it"
             lines.append(f"  - Planned surgery: {md(s.name)} on {day(s.on)}; {where}.")
+        every = ", every cycle with it" if len(conflict.doses) > 1 else ""
         lines.append(
-            f"  - Moving the whole schedule, the first dose clear of every surgery on record is {day(allowed)}."
+            f"  - Moving the whole schedule{every}, the first dose clear of every surgery on record is "
+            f"{day(allowed)}."
         )
     detail = "\n".join([*lines, "", HOLD.said(), VEGF.said()])
     suggestions = _move_suggestions(moves, "bevacizumab", f"{HOLD_DAYS} clear of surgery")
@@ -230,14 +311,15 @@ def bevacizumab_order_near_planned_surgery(picture: ClinicalPicture, context: Ho
 def bevacizumab_order_soon_after_major_surgery(
     picture: ClinicalPicture, context: HookContext
 ) -> Finding | None:
-    """Critical: a bevacizumab draft with a dose less than the hold after a major surgery that was done. The
-    earliest restart moves the whole schedule clear of every surgery; when a planned surgery pushes it beyond
-    the hold after the completed ones, summary and detail name that planned surgery and its date."""
+    """Critical: a bevacizumab draft any cycle of whose course falls less than the hold after a major surgery
+    that was done. The earliest restart moves the whole schedule clear of every surgery; when a planned surgery
+    pushes it beyond the hold after the completed ones, summary and detail name that planned surgery and its
+    date."""
     planned = upcoming(picture, context.today)
     completed = picture.completed_surgeries
     hits: list[tuple[MedicationOrder, tuple[date, ...], date, Surgery]] = []
     for order in picture.orders_under_review(Drug.BEVACIZUMAB):
-        doses = doses_of(order, context.today)
+        doses = order.course(context.today)
         pairs = [(d, s) for d in doses for s in completed if recently_after(d, s)]
         if pairs:
             dose, surgery = min(pairs, key=lambda p: days_between(p[1].on, p[0]))
@@ -251,12 +333,13 @@ def bevacizumab_order_soon_after_major_surgery(
         restarts.append((after_done, allowed, blockers if allowed > after_done else ()))
     moves = [(o, doses[0], allowed) for (o, doses, _, _), (_, allowed, _) in zip(hits, restarts, strict=True)]
     lead = min(range(len(hits)), key=lambda i: days_between(hits[i][3].on, hits[i][2]))
-    _, _, dose, surgery = hits[lead]
+    _, lead_doses, dose, surgery = hits[lead]
     earliest = min(new for _, _, new in moves)
     pushed_by = next((b for _, allowed, b in restarts if allowed == earliest and b), ())
     summary = (
-        f"Withhold bevacizumab: dose {day(dose)} is {plural_days(days_between(surgery.on, dose))} after "
-        f"{short(surgery.name)} on {day(surgery.on)}; earliest {day(earliest)}"
+        f"Withhold bevacizumab: {dose_label(lead_doses, dose)} is "
+        f"{plural_days(days_between(surgery.on, dose))} after {short(surgery.name, 30)} on {day(surgery.on)}; "
+        f"earliest {day(earliest)}"
     )
     if pushed_by:
         summary = (
@@ -269,7 +352,7 @@ def bevacizumab_order_soon_after_major_surgery(
         lines += [
             f"- **Bevacizumab order**: {_schedule_line(order, doses)}.",
             f"  - Major surgery done: {md(surgery.name)} on {day(surgery.on)}, "
-            f"{plural_days(days_between(surgery.on, dose))} before the dose of {day(dose)}.",
+            f"{plural_days(days_between(surgery.on, dose))} before {the_dose(doses, dose)}.",
         ]
         if blockers:
             lines += [
@@ -287,43 +370,72 @@ def bevacizumab_order_soon_after_major_surgery(
 
 @dataclass(frozen=True)
 class _Exposure:
-    """Bevacizumab given or scheduled: a dose date or a course window (`last` None: no end date)."""
+    """Bevacizumab given or scheduled: an administration, or the doses of an order's course (a course of
+    unstated rhythm still running: `runs_to`, its stated end)."""
 
     ref: str
-    first: date
-    last: date | None
-    label: str
+    doses: tuple[date, ...]
+    given: bool
+    """An administration on record (else the doses an order's course implies)."""
+    runs_to: date | None = None
+
+    def label(self, dose: date) -> str:
+        if self.given:
+            return f"dose given {day(dose)}"
+        if self.runs_to is not None:
+            return f"course {day(self.doses[0])} to {day(self.runs_to)}"
+        return f"course, {dose_label(self.doses, dose)}"
 
 
-def exposures(picture: ClinicalPicture, include_drafts: bool) -> list[_Exposure]:
+def exposures(picture: ClinicalPicture, today: date, include_drafts: bool) -> list[_Exposure]:
+    """Systemic bevacizumab on record (ocular use is not extracted): every administration, and every dose of
+    each order's course (an on-hold, completed or stopped course has no future doses; a cancelled one none)."""
     out = [
-        _Exposure(a.ref, a.given_on, a.given_on, f"dose given {day(a.given_on)}")
+        _Exposure(a.ref, (a.given_on,), given=True)
         for a in picture.administrations
         if a.drug is Drug.BEVACIZUMAB
     ]
     for order in picture.medication_orders:
-        if order.drug is not Drug.BEVACIZUMAB or order.status not in COURSE_STATUSES or order.under_review:
+        if order.drug is not Drug.BEVACIZUMAB or order.under_review:
             continue
         if order.is_draft and not include_drafts:
             continue
-        first = order.start or order.authored
-        last = order.doses[-1] if order.doses else order.end
-        if first is None or (last is None and order.status == "completed"):
-            continue  # no date to count from, or finished at an unknown date
-        label = f"course {day(first)} to {day(last)}" if last else f"order since {day(first)}, no end date"
-        out.append(_Exposure(order.ref, first, last, label))
+        doses = order.course(today)
+        if not doses:
+            continue
+        runs = (
+            order.end
+            if unstated_rhythm(order)
+            and order.end is not None
+            and (order.is_draft or order.status in FUTURE_DOSE_STATUSES)
+            else None
+        )
+        out.append(_Exposure(order.ref, doses, given=False, runs_to=runs))
     return out
 
 
-def _last_dose_before(exposure: _Exposure, surgery: date) -> tuple[date, bool] | None:
-    """The exposure's last dose on or before the surgery, and whether it is still running then (no end date,
-    or an end after the surgery: its last dose before surgery is then the surgery date itself). None when
-    the surgery comes before it all."""
-    if surgery < exposure.first:
-        return None
-    if exposure.last is None or exposure.last > surgery:
-        return surgery, True
-    return exposure.last, False
+def _before(exposure: _Exposure, surgery: date) -> date | None:
+    """The exposure's last dose on or before the surgery; a course of unstated rhythm may have one on any day
+    up to its stated end."""
+    found = [d for d in exposure.doses if d <= surgery]
+    if exposure.runs_to is not None and exposure.doses[0] <= surgery:
+        found.append(min(surgery, exposure.runs_to))
+    return max(found, default=None)
+
+
+def _after(exposure: _Exposure, surgery: date) -> date | None:
+    """The exposure's first dose after the surgery; a course of unstated rhythm may have one on any day up to
+    its stated end."""
+    found = [d for d in exposure.doses if d > surgery]
+    if exposure.runs_to is not None and exposure.runs_to > surgery:
+        found.append(max(surgery + timedelta(days=1), exposure.doses[0]))
+    return min(found, default=None)
+
+
+def _gap_phrase(dose: date, on: date, what: str) -> str:
+    """How long before `what` (on `on`) the dose is: "on <what>" the same day."""
+    gap = days_between(dose, on)
+    return f"on {what}" if gap == 0 else f"{plural_days(gap)} before {what}"
 
 
 @rule(
@@ -335,38 +447,43 @@ def _last_dose_before(exposure: _Exposure, surgery: date) -> tuple[date, bool] |
     version=VERSION,
 )
 def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Warning: a surgery order dated less than the hold after the last bevacizumab dose before it."""
-    given = exposures(picture, include_drafts=True)
+    """Warning: a surgery order dated less than the hold after the patient's last bevacizumab administration,
+    or after a dose of a course (an active course's future cycles included; an on-hold one's not). A course
+    still scheduled after the requested date must be paused: no surgery date alone is suggested then."""
+    given = exposures(picture, context.today, include_drafts=True)
     lines, suggestions = [], []
     summary = ""
     for surgery in picture.surgery_orders_under_review():
         recent = [
-            (e, *found)
+            (e, last)
             for e in given
-            if (found := _last_dose_before(e, surgery.on)) is not None
-            and days_between(found[0], surgery.on) < HOLD["days"]
+            if (last := _before(e, surgery.on)) is not None and days_between(last, surgery.on) < HOLD["days"]
         ]
         if not recent:
             continue
-        running = any(still_running for _, _, still_running in recent)
-        last_dose = max(last for _, last, _ in recent)
-        safe = last_dose + HOLD_SPAN
-        summary = summary or (
-            f"{short(surgery.name, 30)} on {day(surgery.on)}: bevacizumab "
-            + (
-                f"still scheduled then; pause it ≥{HOLD_DAYS} before"
-                if running
-                else f"last dose {day(last_dose)}; earliest surgery {day(safe)}"
-            )
-        )
+        exposure, last_dose = max(recent, key=lambda r: (r[1], not r[0].given))
+        next_doses = [n for e, _ in recent if (n := _after(e, surgery.on)) is not None]
         lines.append(f"- **Surgery order**: {md(surgery.name)} requested for {day(surgery.on)}.")
-        lines += [f"  - Bevacizumab {e.label}." for e, _, _ in recent]
-        if running:
+        lines += [
+            f"  - Bevacizumab {e.label(last)}: {_gap_phrase(last, surgery.on, 'the requested date')}."
+            for e, last in recent
+        ]
+        if next_doses:
+            summary = summary or (
+                f"{short(surgery.name, 30)} on {day(surgery.on)}: bevacizumab still scheduled "
+                f"({exposure.label(last_dose)}); pause it ≥{HOLD_DAYS} before"
+            )
             lines.append(
-                "  - Bevacizumab is still scheduled on the requested date: it must be paused at least "
-                f"{HOLD_DAYS} before the operation, so no surgery date alone can be suggested."
+                f"  - Bevacizumab is still scheduled after the requested date (next on {day(min(next_doses))}): "
+                f"it must be paused at least {HOLD_DAYS} before the operation, so no surgery date alone can be "
+                "suggested."
             )
             continue
+        safe = last_dose + HOLD_SPAN
+        summary = summary or (
+            f"{short(surgery.name, 30)} on {day(surgery.on)}: bevacizumab last dose {day(last_dose)}; "
+            f"earliest surgery {day(safe)}"
+        )
         lines.append(f"  - Earliest date {HOLD_DAYS} after the last bevacizumab dose: {day(safe)}.")
         suggestions.append(
             SuggestionSpec(
@@ -389,6 +506,19 @@ def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: Hook
     return Finding(Indicator.WARNING, summary, detail, moves if len(suggestions) > 1 else tuple(suggestions))
 
 
+def _view_gap(exposure: _Exposure, surgery: Surgery) -> tuple[int, date] | None:
+    """The exposure's dose within the hold of the surgery, with the days between: its last dose before the
+    surgery when that is within the hold (the elective hold), else its first dose after a major surgery; None
+    when neither is."""
+    before = _before(exposure, surgery.on)
+    if before is not None and days_between(before, surgery.on) < HOLD["days"]:
+        return days_between(before, surgery.on), before
+    after = _after(exposure, surgery.on)
+    if after is not None and surgery.major and days_between(surgery.on, after) < HOLD["days"]:
+        return days_between(surgery.on, after), after
+    return None
+
+
 @rule(
     id="BEV-SURG-VIEW",
     title=f"Active bevacizumab course within {HOLD_DAYS} of a planned surgery",
@@ -398,24 +528,34 @@ def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: Hook
     version=VERSION,
 )
 def active_bevacizumab_near_planned_surgery(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Warning on chart open: bevacizumab given or scheduled within the hold of a planned surgery, either side."""
-
-    def gap(exposure: _Exposure, surgery: Surgery) -> int | float:
-        """Days between the surgery and the nearest bevacizumab on the side the source holds it (the hold
-        itself when bevacizumab only follows a minor surgery: no hold applies then)."""
-        before = _last_dose_before(exposure, surgery.on)
-        if before is not None:
-            return days_between(before[0], surgery.on)
-        return days_between(surgery.on, exposure.first) if surgery.major else HOLD["days"]
-
-    given = exposures(picture, include_drafts=False)
-    pairs = [(s, e) for s in upcoming(picture, context.today) for e in given if gap(e, s) < HOLD["days"]]
-    if not pairs:
+    """Warning on chart open: a bevacizumab dose given, or one of a course on record (an on-hold course has no
+    future doses), within the hold of a planned surgery: before it, or after it when it is major."""
+    found = []
+    for surgery in upcoming(picture, context.today):
+        for exposure in exposures(picture, context.today, include_drafts=False):
+            near = _view_gap(exposure, surgery)
+            if near is not None:
+                found.append((surgery, exposure, near[1]))
+    if not found:
         return None
-    surgery = min((s for s, _ in pairs), key=lambda s: (s.on, s.ref))
-    exposure = min((e for s, e in pairs if s == surgery), key=lambda e: gap(e, surgery))
-    summary = f"{short(surgery.name, 30)} on {day(surgery.on)} is within {HOLD_DAYS} of bevacizumab ({exposure.label})"
-    lines = [f"- Planned surgery: {md(s.name)} on {day(s.on)}; bevacizumab {e.label}." for s, e in pairs]
+    surgery = min((s for s, _, _ in found), key=lambda s: (s.on, s.ref))
+    _, exposure, dose = min(
+        ((s, e, d) for s, e, d in found if s == surgery),
+        key=lambda f: (f[2] > surgery.on, abs(days_between(f[2], surgery.on))),
+    )
+    summary = (
+        f"{short(surgery.name, 30)} on {day(surgery.on)} is within {HOLD_DAYS} of bevacizumab "
+        f"({exposure.label(dose)})"
+    )
+    lines = [
+        f"- Planned surgery: {md(s.name)} on {day(s.on)}; bevacizumab {e.label(d)}, "
+        + (
+            f"{_gap_phrase(d, s.on, 'the surgery date')}."
+            if d <= s.on
+            else f"{plural_days(days_between(s.on, d))} after it."
+        )
+        for s, e, d in found
+    ]
     return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", HOLD.said()]))
 
 
@@ -437,7 +577,9 @@ def vegf_agent_near_planned_surgery(picture: ClinicalPicture, context: HookConte
         return None
     worst = min(found, key=lambda c: c.gap)
     dose, surgery = worst.nearest
-    summary = f"{worst.order.drug.value.capitalize()} dose {day(dose)} is {_relation(dose, surgery)}"
+    summary = (
+        f"{worst.order.drug.value.capitalize()} {dose_label(worst.doses, dose)} is {_relation(dose, surgery)}"
+    )
     lines = [
         f"- **{c.order.drug.value} order**: {_schedule_line(c.order, c.doses)}; "
         + "; ".join(f"{md(s.name)} on {day(s.on)}" for s in c.surgeries)

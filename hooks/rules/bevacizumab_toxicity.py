@@ -39,7 +39,7 @@ HTN = BEVACIZUMAB_HYPERTENSION
 CYCLE = timedelta(weeks=BEVACIZUMAB_DOSE["interval"])
 """A dose given within the last cycle means the patient is on bevacizumab now (patient-view), even without an
 active order on record."""
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 """The version of this module's rules (major, minor, patch), kept as numbers: digits in a rule module's strings
 are reserved to statements (tests/hooks/test_statements.py)."""
 ON_TREATMENT_STATUSES = frozenset({"active", "on-hold"})
@@ -54,6 +54,13 @@ EVENT_STATEMENTS: dict[Comorbidity, Statement] = {
 }
 """The adverse event each active condition is, with its incidences with and without bevacizumab."""
 EVENT_LABELS: dict[Comorbidity, str] = {Comorbidity.VTE: "VTE", Comorbidity.FISTULA: "fistula"}
+PRE_EXISTING_NOTE = (
+    "The source lists these among the bevacizumab-specific adverse events to monitor, with the incidences "
+    "above, and says nothing specific of a patient who already has one: an active one on record is a reason to "
+    "monitor it and weigh the risk before giving bevacizumab, not a contraindication the source states."
+)
+"""What the card may conclude from the source (CERVICAL-OMENTAL, "Toxicity management"): the source asks for
+monitoring and gives incidences; a condition already present is a reason to monitor and weigh the risk, no more."""
 
 
 def _mmhg(value: float | None) -> str:
@@ -157,7 +164,9 @@ def _condition_line(c: ComorbidCondition) -> str:
 )
 def bevacizumab_with_vte_or_fistula(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Warning: a bevacizumab order under review while an active venous thromboembolism or fistula is on
-    record. None on record: no card (absence is all a problem list can show)."""
+    record: the source lists both among the bevacizumab-specific adverse events to monitor, with their
+    incidences; a condition already present is a reason to monitor it and weigh the risk, which is all the card
+    says. None on record: no card (absence is all a problem list can show)."""
     orders = picture.orders_under_review(Drug.BEVACIZUMAB)
     found = [c for c in picture.comorbidities if c.kind in EVENT_STATEMENTS]
     if not orders or not found:
@@ -167,14 +176,14 @@ def bevacizumab_with_vte_or_fistula(picture: ClinicalPicture, context: HookConte
     if len(first) == 1:
         when = f" (onset or recorded {day(first[0].recorded)})" if first[0].recorded else ""
         summary = (
-            f"Bevacizumab ordered with active {short(first[0].name, 25)}{when}: "
-            f"{EVENT_LABELS[kinds[0]]} is a bevacizumab-specific adverse event"
+            f"Bevacizumab ordered with active {short(first[0].name, 30)}{when}: "
+            f"monitor and weigh the {EVENT_LABELS[kinds[0]]} risk"
         )
     else:
         summary = (
             f"Bevacizumab ordered with active {short(first[0].name, 25)} and {short(first[1].name, 25)}: "
-            "VTE and fistula are bevacizumab adverse events"
+            "monitor and weigh the VTE and fistula risks"
         )
     lines = [*_order_lines(orders), *(_condition_line(c) for c in found)]
     statements = [EVENT_STATEMENTS[k].said() for k in kinds]
-    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", *statements]))
+    return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", *statements, PRE_EXISTING_NOTE]))

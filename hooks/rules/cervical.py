@@ -1,14 +1,26 @@
 """Recurrent cervical cancer with omental (peritoneal) metastasis: first- and second-line systemic therapy,
 platinum choice, performance status and the surgical option for isolated omental disease (catalog §3).
 
-The source is a document on RECURRENT cervical cancer with omental metastases. The first-line and resection cards
-therefore need recurrence on record (clinicalStatus recurrence/relapse or a local-recurrence code); without it
-PM-GENERAL gives the general guidance. The order cards (bevacizumab with poor performance status, carboplatin
-without prior cisplatin) need a cervical primary, as the dose checks of the same regimen do.
+The source is a document on RECURRENT cervical cancer with omental metastases. The first-line, follow-up and
+resection cards therefore need recurrence on record (clinicalStatus recurrence/relapse or a local-recurrence code);
+without it PM-GENERAL gives the general guidance. The order cards (bevacizumab with poor performance status,
+carboplatin without prior cisplatin) need a cervical primary, as the dose checks of the same regimen do.
+
+Revision 2 of the catalog: therapy is placed against the recurrence. The recurrence is dated by the recurrent
+primary's record (`CancerCondition.recorded`: its onset, else its recorded date); a drug given or prescribed
+before that day was given before the recurrence (platinum given with radiation for the primary is prior platinum
+exposure, not first-line therapy for the recurrent disease), one given on or after it is therapy for the recurrent
+disease. Where the recurrence or the therapy has no date, nothing can be shown to precede the recurrence, so the
+therapy is read as therapy for the recurrent disease (the reading of revision 1). A problem list that says
+recurrence by clinicalStatus alone keeps the first diagnosis's date on the record, and the chemoradiation for the
+primary falls after it; so for platinum there (the drug of chemoradiation) the recurrence is dated by the first
+peritoneal or omental metastasis recorded after the record (`Recurrence`), and the card says which day it used.
+CERV-FOLLOWUP (new) asks for the imaging the source sets during systemic therapy.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from cds_service.engine.statements import Statement
@@ -21,6 +33,8 @@ from cds_service.engine.types import (
     rule,
 )
 from fhir_mappings.facts import (
+    DRUG_CLASSES,
+    THERAPY_ORDER_STATUSES,
     Cancer,
     CancerCondition,
     ClinicalPicture,
@@ -34,6 +48,7 @@ from fhir_mappings.facts import (
     Trend,
 )
 from hooks.rules.chart import (
+    add_months,
     chart_lines,
     drugs_of_class,
     primary,
@@ -41,13 +56,17 @@ from hooks.rules.chart import (
     score_text,
     with_pm,
 )
-from hooks.rules.wording import day, md, short
+from hooks.rules.pathways import metastatic_sites
+from hooks.rules.wording import day, guideline, md, short
 from hooks.statements.cervical import (
     ALTERNATIVE_REGIMEN,
     BEVACIZUMAB_DOSE,
     CARBOPLATIN_AUC,
     CISPLATIN_DOSE,
     CISPLATIN_NAIVE,
+    FOLLOW_UP_EXAMINATION,
+    FOLLOW_UP_IMAGING,
+    FOLLOW_UP_TOXICITY,
     OMENTAL_RESECTION,
     OTHER_REGIMENS,
     PACLITAXEL_WITH_CARBOPLATIN,
@@ -59,7 +78,7 @@ from hooks.statements.cervical import (
     SECOND_LINE,
 )
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 """The version of this module's rules (major, minor, patch), kept as numbers: digits in a rule module's strings
 are reserved to statements (tests/hooks/test_statements.py)."""
 
@@ -114,7 +133,7 @@ def good_performance(ecog: Score) -> bool:
 def _ecog_line(ecog: Score | None) -> str:
     if ecog is None:
         return (
-            "- Performance status: ECOG not on record; record it, as it decides between a bevacizumab "
+            "- Performance status: ECOG not on record; record it, as it bears on the choice between a bevacizumab "
             "combination and single-agent therapy or dose modification."
         )
     if good_performance(ecog):
@@ -132,6 +151,117 @@ ALTERNATIVES = (
     BEVACIZUMAB_DOSE,
     OTHER_REGIMENS,
 )
+SUMMARY_LIMIT = 140
+"""A card summary stays under this many characters (CDS Hooks)."""
+CURRENT_ORDER_STATUSES = frozenset({"active", "on-hold"})
+"""Order statuses of a course the patient is on (on hold: paused, not ended)."""
+
+
+@dataclass(frozen=True, slots=True)
+class TherapyRecord:
+    """A drug given (an administration) or prescribed (an order that is not a draft of this call), with the day
+    it is dated by (the administration's day; the order's start, else the day it was written), whether it is
+    an order the patient is on now, and whether it is a dose given."""
+
+    drug: Drug
+    on: date | None
+    current: bool
+    administered: bool = False
+
+
+def therapy_records(picture: ClinicalPicture) -> tuple[TherapyRecord, ...]:
+    """Every anticancer drug given or prescribed before this call, as `ClinicalPicture.therapy_history` counts
+    them (cancelled and mistaken orders and this call's drafts left out), each with its date."""
+    given = [TherapyRecord(a.drug, a.given_on, False, administered=True) for a in picture.administrations]
+    ordered = [
+        TherapyRecord(o.drug, o.start or o.authored, o.status in CURRENT_ORDER_STATUSES)
+        for o in picture.medication_orders
+        if not o.is_draft and o.status in THERAPY_ORDER_STATUSES
+    ]
+    return (*given, *ordered)
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """The days therapy is placed against: the recurrent primary's record, and for platinum the first peritoneal
+    or omental metastasis recorded after a record that says recurrence by clinicalStatus alone (the record's day
+    otherwise). Other drugs keep the record's day: a paclitaxel course begun before the metastasis was recorded
+    may well be for the recurrent disease, so it is never read as earlier therapy on that ground."""
+
+    recorded: date | None
+    platinum_from: date | None
+
+    @classmethod
+    def of(cls, picture: ClinicalPicture, condition: CancerCondition) -> Recurrence:
+        first = condition.recorded
+        if first is None or condition.recurrence_coded:
+            return cls(first, first)
+        later = [
+            m.recorded for m in picture.peritoneal_metastases if m.recorded is not None and m.recorded > first
+        ]
+        return cls(first, min(later, default=first))
+
+    def before(self, record: TherapyRecord) -> bool:
+        """True when the record is dated before the recurrence: a record dated on that day or later is therapy for
+        the recurrent disease; so is any record when the recurrence or the record has no date, as nothing shows
+        it came first."""
+        cutoff = self.platinum_from if is_platinum(record.drug) else self.recorded
+        return cutoff is not None and record.on is not None and record.on < cutoff
+
+    def words(self) -> str:
+        """How the card dates the recurrence, so that a clinician can check it against the chart."""
+        if self.recorded is None:
+            return "the recurrent primary's record is undated, so no therapy is read as before the recurrence"
+        said = f"the recurrent primary's record is dated {day(self.recorded)}"
+        if self.platinum_from is not None and self.platinum_from != self.recorded:
+            said += (
+                f"; platinum is placed against the first peritoneal/omental metastasis, recorded "
+                f"{day(self.platinum_from)}"
+            )
+        return said
+
+
+def is_platinum(drug: Drug) -> bool:
+    return DrugClass.PLATINUM in DRUG_CLASSES.get(drug, frozenset())
+
+
+def _drug_dates(records: list[TherapyRecord]) -> str:
+    """Each drug once, in Drug order, with the first day it is dated by ("cisplatin on 2021-03-01")."""
+    parts = []
+    for drug in Drug:
+        of_drug = [r for r in records if r.drug is drug]
+        if of_drug:
+            dated = sorted(r.on for r in of_drug if r.on is not None)
+            parts.append(f"{drug.value} on {day(dated[0])}" if dated else f"{drug.value} (undated)")
+    return ", ".join(parts)
+
+
+def prior_platinum(picture: ClinicalPicture, recurrence: Recurrence) -> list[TherapyRecord]:
+    """The platinum given or prescribed before the recurrence: prior platinum exposure (catalog revision 2)."""
+    return [r for r in therapy_records(picture) if is_platinum(r.drug) and recurrence.before(r)]
+
+
+def _fitted(*candidates: str) -> str:
+    """The first candidate summary under the limit (the last one, the shortest, otherwise)."""
+    return next((c for c in candidates if len(c) < SUMMARY_LIMIT), candidates[-1])
+
+
+def _first_line_summary(ecog: Score | None, platinum: list[TherapyRecord]) -> str:
+    lead = "Recurrent cervical cancer + PM, no first-line therapy"
+    if ecog is not None and not good_performance(ecog):
+        return f"{lead}, ECOG {ecog.value}: consider single-agent therapy or dose modification"
+    status = f"ECOG {ecog.value}" if ecog else "ECOG not on record"
+    if not platinum:
+        if ecog is None:
+            return f"{lead}: paclitaxel-cisplatin-bevacizumab preferred; ECOG not on record"
+        return f"{lead} ({status}): paclitaxel-cisplatin-bevacizumab preferred"
+    hazard = f"HR {PLATINUM_PRETREATED['hazard_ratio']:g}"
+    return _fitted(
+        f"Recurrent cervical cancer + PM, prior platinum ({short(_drug_dates(platinum), 30)}), "
+        f"{status if ecog else 'no ECOG'}: carboplatin regimens non-inferior ({hazard})",
+        f"Recurrent cervical cancer + PM, prior platinum ({status}): carboplatin-based regimens non-inferior "
+        f"({hazard})",
+    )
 
 
 @rule(
@@ -139,40 +269,55 @@ ALTERNATIVES = (
     title="Recurrent cervical cancer with omental metastasis: first-line systemic therapy",
     hooks=VIEW_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY, Fact.PERFORMANCE_STATUS),
-    statements=(*PREFERRED, *ALTERNATIVES, PERFORMANCE_STATUS),
+    statements=(*PREFERRED, *ALTERNATIVES, CISPLATIN_NAIVE, PLATINUM_PRETREATED, PERFORMANCE_STATUS),
     version=VERSION,
 )
 def first_line_therapy(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Info: recurrent cervical cancer with peritoneal/omental metastasis and none of the first-line drugs on
-    record: the preferred regimen with its doses, the cisplatin-intolerant alternative, and what the
-    patient's ECOG means for bevacizumab (ECOG missing: the card names it). Recurrence not on record: no card
-    (the source speaks of recurrent disease; PM-GENERAL covers the chart)."""
+    """Info: recurrent cervical cancer with peritoneal/omental metastasis and none of the first-line drugs given
+    or prescribed for the recurrent disease (see the module docstring for how therapy is placed against the
+    recurrence): the regimens with their doses, led by what the platinum history before the recurrence makes
+    apply. Platinum before the recurrence (cisplatin with chemoradiation for the primary, say) is prior platinum
+    exposure: the card leads with the non-inferiority of carboplatin-based regimens in platinum-pretreated
+    patients (adding the cisplatin-naive figures when that platinum was not cisplatin); without it, with the
+    preferred cisplatin regimen and the superiority of cisplatin-based regimens in cisplatin-naive patients.
+    The patient's ECOG says what it means for bevacizumab (ECOG missing: the card names it). Recurrence not on
+    record: no card (the source speaks of recurrent disease; PM-GENERAL covers the chart)."""
     condition = recurrent_cervical_with_pm(picture)
-    if condition is None or first_line_on_record(picture):
+    if condition is None:
         return None
+    records = therapy_records(picture)
+    recurrence = Recurrence.of(picture, condition)
+    if any(r.drug in FIRST_LINE_DRUGS and not recurrence.before(r) for r in records):
+        return None
+    platinum = prior_platinum(picture, recurrence)
+    prior_cisplatin = any(r.drug is Drug.CISPLATIN for r in platinum)
     ecog = picture.score(Scale.ECOG)
-    lead = "Recurrent cervical cancer + PM, no first-line therapy"
-    if ecog is None:
-        summary = f"{lead}: paclitaxel-cisplatin-bevacizumab preferred; ECOG not on record"
-    elif good_performance(ecog):
-        summary = f"{lead} (ECOG {ecog.value}): paclitaxel-cisplatin-bevacizumab preferred"
-    else:
-        summary = f"{lead}, ECOG {ecog.value}: consider single-agent therapy or dose modification"
-    others = [d.value for d in picture.therapy_history()]
+    earlier = [r for r in records if recurrence.before(r)]
+    others = [r for r in records if not recurrence.before(r)]
     lines = [
         *chart_lines(picture, condition),
-        "- First-line drugs on record (cisplatin, carboplatin, paclitaxel, bevacizumab): none"
-        + (f"; other anticancer therapy on record: {', '.join(others)}." if others else "."),
+        f"- First-line drugs (cisplatin, carboplatin, paclitaxel, bevacizumab) for the recurrent disease: none on "
+        f"record ({recurrence.words()})."
+        + (f" Other anticancer therapy on record: {_drug_dates(others)}." if others else ""),
+        (
+            f"- Before the recurrence: {_drug_dates(earlier)}; its platinum is prior platinum exposure, not "
+            "first-line therapy for the recurrent disease."
+            if platinum
+            else "- Platinum before the recurrence: none on record"
+            + (f" (other therapy before it: {_drug_dates(earlier)})." if earlier else ".")
+        ),
         _ecog_line(ecog),
     ]
-    guideline = [
-        "Guideline: " + said_together(*PREFERRED),
-        said_together(*ALTERNATIVES),
-        said_together(PERFORMANCE_STATUS),
-    ]
+    if platinum:
+        selection = (PLATINUM_PRETREATED,) if prior_cisplatin else (PLATINUM_PRETREATED, CISPLATIN_NAIVE)
+        said = [said_together(*selection), said_together(*ALTERNATIVES), said_together(*PREFERRED)]
+    else:
+        said = [said_together(*PREFERRED), said_together(CISPLATIN_NAIVE), said_together(*ALTERNATIVES)]
+    said.append(said_together(PERFORMANCE_STATUS))
     if ecog is not None and not good_performance(ecog):
-        guideline.append(ECOG_READING_NOTE)
-    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", *guideline]))
+        said.append(ECOG_READING_NOTE)
+    summary = _first_line_summary(ecog, platinum)
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", "Guideline: " + said[0], *said[1:]]))
 
 
 @rule(
@@ -314,8 +459,9 @@ def second_line_therapy(picture: ClinicalPicture, context: HookContext) -> Findi
     version=VERSION,
 )
 def isolated_omental_resection(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Info: recurrent cervical cancer whose single metastatic site is the omentum (every metastasis on record
-    is omental or peritoneal, at least one omental) and good performance status: resection followed by systemic
+    """Info: recurrent cervical cancer whose single metastatic site is the omentum (every coded metastasis on
+    record counted, in any code system: all are omental or peritoneal, at least one omental) and good
+    performance status: resection followed by systemic
     therapy may be considered. ECOG not on record: the card still shows and names it (performance status is one
     of four favouring factors, not a condition); poor performance status: no card."""
     condition = recurrent_cervical_with_pm(picture)
@@ -331,11 +477,14 @@ def isolated_omental_resection(picture: ClinicalPicture, context: HookContext) -
     if ecog is not None and not good_performance(ecog):
         return None
     status = f"ECOG {ecog.value}" if ecog else "ECOG not on record"
+    peritoneal = [m for m in mets if m.site is MetastaticSite.PERITONEUM]
     summary = (
-        f"Recurrent cervical cancer, omentum the only metastatic site ({status}): resection then systemic "
+        f"Recurrent cervical cancer, omental and peritoneal records ({status}): confirm isolated omental "
+        "disease before resection"
+        if peritoneal
+        else f"Recurrent cervical cancer, omentum the only metastatic site ({status}): resection then systemic "
         "therapy may be considered"
     )
-    peritoneal = [m for m in mets if m.site is MetastaticSite.PERITONEUM]
     lines = [
         primary_line(condition),
         "- Omental metastasis: "
@@ -346,8 +495,8 @@ def isolated_omental_resection(picture: ClinicalPicture, context: HookContext) -
             "that this record is the same omental site."
             for m in peritoneal
         ),
-        f"- Metastatic sites on record: {picture.metastatic_site_count} (no metastasis outside the peritoneum "
-        "and omentum).",
+        f"- Metastatic sites on record: {picture.metastatic_site_count}, {', '.join(metastatic_sites(picture))} "
+        "(omentum included); no metastasis elsewhere on record.",
         f"- Performance status: {score_text(ecog, Scale.ECOG)}"
         + ("; record it, good performance status favours surgery." if ecog is None else "."),
         "- Disease-free interval and technical resectability: not assessed by this service.",
@@ -355,3 +504,94 @@ def isolated_omental_resection(picture: ClinicalPicture, context: HookContext) -
     return Finding(
         Indicator.INFO, summary, "\n".join([*lines, "", "Guideline: " + said_together(OMENTAL_RESECTION)])
     )
+
+
+def on_therapy(record: TherapyRecord, recurrence: Recurrence, today: date) -> bool:
+    """Systemic therapy for the recurrent disease that the patient is on: an order that is active or on hold, or
+    a dose given within the source's longest imaging interval, that day included (so a chart that records only
+    the doses given still reads as on therapy between cycles), neither dated before the recurrence. A completed
+    or stopped order is a course that ended."""
+    if recurrence.before(record):
+        return False
+    if record.current:
+        return True
+    return record.administered and record.on is not None and record.on <= today <= imaging_due(record.on)
+
+
+def imaging_due(on: date) -> date:
+    """The day after which imaging done on `on` is no longer within the source's interval: the outer end of
+    "every 2-3 months", in calendar months as the source counts them. A CT dated the same day of the month that
+    many months back is still within the interval (no card); one day older is overdue. A month without that day
+    ends the interval on its last day (30 November + 3 months = 28 February)."""
+    return add_months(on, int(FOLLOW_UP_IMAGING["longest_interval"]))
+
+
+FOLLOW_UP_STATEMENTS = (FOLLOW_UP_EXAMINATION, FOLLOW_UP_IMAGING, FOLLOW_UP_TOXICITY)
+
+
+@rule(
+    id="CERV-FOLLOWUP",
+    title="Recurrent cervical cancer with omental metastasis on systemic therapy: imaging to assess response",
+    hooks=VIEW_HOOKS,
+    requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.MEDICATION_HISTORY, Fact.IMAGING),
+    statements=FOLLOW_UP_STATEMENTS,
+    version=VERSION,
+)
+def follow_up_imaging(picture: ClinicalPicture, context: HookContext) -> Finding | None:
+    """Info: recurrent cervical cancer with peritoneal/omental metastasis, on systemic therapy for the recurrent
+    disease (`on_therapy`), and no CT of the chest, abdomen and pelvis on record within the source's longest
+    interval (three calendar months; a CT exactly that long ago is still within it, see `imaging_due`): imaging
+    every two to three months to assess response, clinical examination every three months for the first two
+    years, toxicities at each visit. No CT on record at all: the card says so. Not on therapy, no recurrence on
+    record, or a CT within the interval: no card. A CT dated after today is not read as done."""
+    condition = recurrent_cervical_with_pm(picture)
+    if condition is None:
+        return None
+    today = context.today
+    recurrence = Recurrence.of(picture, condition)
+    current = [r for r in therapy_records(picture) if on_therapy(r, recurrence, today)]
+    if not current:
+        return None
+    done = [exam for exam in picture.imaging if exam.on <= today]
+    last = done[-1] if done else None
+    if last is not None and today <= imaging_due(last.on):
+        return None
+    interval = f"{FOLLOW_UP_IMAGING['shortest_interval']:g}-{FOLLOW_UP_IMAGING.param('longest_interval')}"
+    drugs = short(", ".join(dict.fromkeys(r.drug.value for r in current)), 40)
+    if last is None:
+        summary = (
+            f"Recurrent cervical cancer + PM on {drugs}: no CT chest/abdomen/pelvis on record; CT every "
+            f"{interval} to assess response"
+        )
+        imaging = "- CT of the chest, abdomen and pelvis: none on record."
+    else:
+        summary = (
+            f"Recurrent cervical cancer + PM on {drugs}: last CT chest/abdomen/pelvis {day(last.on)}; CT every "
+            f"{interval} to assess response"
+        )
+        imaging = (
+            f"- Last CT of the chest, abdomen and pelvis: {md(last.name)} on {day(last.on)}; the interval "
+            f"ended on {day(imaging_due(last.on))}."
+        )
+    lines = [
+        *chart_lines(picture, condition),
+        f"- Systemic therapy for the recurrent disease: {_therapy_now(current)}.",
+        imaging,
+    ]
+    return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(*FOLLOW_UP_STATEMENTS)]))
+
+
+def _therapy_now(current: list[TherapyRecord]) -> str:
+    """The therapy the patient is on, each drug once: its order, or its last dose given."""
+    parts = []
+    for drug in Drug:
+        of_drug = [r for r in current if r.drug is drug]
+        if not of_drug:
+            continue
+        if any(r.current for r in of_drug):
+            starts = sorted(r.on for r in of_drug if r.current and r.on is not None)
+            parts.append(f"{drug.value} (current order" + (f", from {day(starts[0])})" if starts else ")"))
+        else:
+            last = max(r.on for r in of_drug if r.on is not None)
+            parts.append(f"{drug.value} (last given on {day(last)})")
+    return "; ".join(parts)

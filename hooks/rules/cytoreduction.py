@@ -4,6 +4,12 @@ CRS/HIPEC is not standard for HCC or lung cancer with peritoneal metastasis; in 
 the completeness of cytoreduction decide; the trials of oxaliplatin HIPEC, proactive HIPEC and PIPAC temper what
 an order can expect. Order hooks speak about the CRS/HIPEC/PIPAC orders under review; the patient-view cards
 speak about the chart.
+
+Revision 2 of the catalog: the candidacy cards (HIPEC-HCC, HIPEC-LUNG, HIPEC-CRC-PCI) count every coded
+metastatic site (peritoneum and omentum one site) and name the sites on record; "candidate" and "confined to
+the peritoneum" are said only when true of the chart. HIPEC-CCR and HIPEC-OXALIPLATIN say what the review says:
+a confirmed possibility of complete resection is a prerequisite for HIPEC (the authors' series gave HIPEC after
+CCR-0/1, a description, not a rule), and each CMS4 figure is said of its own cohort.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from fhir_mappings.facts import (
     Intervention,
     InterventionKind,
     MarkerResult,
+    Metastasis,
+    MetastaticSite,
     Scale,
     StatusReport,
     Trend,
@@ -48,12 +56,14 @@ from hooks.rules.chart import (
 from hooks.rules.wording import dated, day, guideline, md, short
 from hooks.statements.cytoreduction import (
     CCR_SCORE,
+    CMS4_IN_PRIMARY_TUMOURS,
     CMS4_OXALIPLATIN_RESISTANCE,
     COLOPEC_TRIAL,
     COLORECTAL_ALGORITHMS_DO_NOT_TRANSFER,
     COLORECTAL_PCI_EVIDENCE,
     COMPLETE_RESECTION_BEFORE_HIPEC,
     CRS_HIPEC_NOT_STANDARD,
+    DISTANT_DISEASE_EVALUATION,
     HCC_CRS_HIPEC_SELECTION,
     HCC_POSTOP_CHEMOTHERAPY,
     HCC_PROFOUND_RESPONSE_MDT,
@@ -91,7 +101,15 @@ LUNG_NOT_STANDARD = (
 PCI_EVIDENCE = (COLORECTAL_PCI_EVIDENCE, PROGNOSTIC_FACTORS)
 CCR_PREREQUISITE = (COMPLETE_RESECTION_BEFORE_HIPEC, CCR_SCORE)
 EXPLORATION = (SURGICAL_EXPLORATION, OPERATIVE_REPORT)
-OXALIPLATIN_EVIDENCE = (OXALIPLATIN_HIPEC_TRIAL, OXALIPLATIN_TRIAL_PRETREATED, CMS4_OXALIPLATIN_RESISTANCE)
+DISTANT_EXPLORATION = (SURGICAL_EXPLORATION, DISTANT_DISEASE_EVALUATION, OPERATIVE_REPORT)
+"""In the review's order: exploration, then the work-up of distant metastases, then the operative report."""
+DISTANT_PREREQUISITE = (COMPLETE_RESECTION_BEFORE_HIPEC, DISTANT_DISEASE_EVALUATION, CCR_SCORE)
+OXALIPLATIN_EVIDENCE = (
+    OXALIPLATIN_HIPEC_TRIAL,
+    OXALIPLATIN_TRIAL_PRETREATED,
+    CMS4_OXALIPLATIN_RESISTANCE,
+    CMS4_IN_PRIMARY_TUMOURS,
+)
 PROACTIVE_EVIDENCE = (
     PERITONEAL_RECURRENCE_RISK,
     COLOPEC_TRIAL,
@@ -100,12 +118,80 @@ PROACTIVE_EVIDENCE = (
 )
 PIPAC_EVIDENCE = (PIPAC_PALLIATIVE_APPROACH, PIPAC_NO_CLEAR_INDICATION, PIPAC_PHASE_TWO_TRIAL)
 
+SUMMARY_LIMIT = 140
+"""A card summary stays under this many characters (CDS Hooks)."""
+
 # --- Helpers ------------------------------------------------------------------------------------------------
 
 
-def _hipec_ccr() -> str:
-    """The CCR scores after which HIPEC may follow CRS, as a summary names them ('CCR-0/1')."""
-    return f"CCR-{CCR_SCORE.param('complete')}/{CCR_SCORE.param('max_for_hipec')}"
+def _fitting(*candidates: str) -> str:
+    """The first summary that fits a card, else the last (the shortest wording, which always fits)."""
+    return next((c for c in candidates if len(c) < SUMMARY_LIMIT), candidates[-1])
+
+
+SiteGroup = tuple[MetastaticSite, list[Metastasis]]
+
+
+def _site_groups(picture: ClinicalPicture) -> list[SiteGroup]:
+    """Every metastatic site on record once, as `ClinicalPicture.metastatic_site_count` counts them (by site
+    key): the peritoneum first (the omentum is part of it), then the other sites in record order, each with its
+    conditions."""
+    groups: dict[str, SiteGroup] = {}
+    for m in sorted(picture.metastases, key=lambda m: not m.peritoneal):
+        site = MetastaticSite.PERITONEUM if m.peritoneal else m.site
+        groups.setdefault(m.site_key, (site, []))[1].append(m)
+    return list(groups.values())
+
+
+def _outside(picture: ClinicalPicture) -> list[SiteGroup]:
+    """The metastatic sites on record outside the peritoneum."""
+    return [(site, ms) for site, ms in _site_groups(picture) if not site.peritoneal]
+
+
+def _site_name(site: MetastaticSite, metastases: list[Metastasis]) -> str:
+    """A site as the detail names it: the organ, or for a site the facts do not name, its condition."""
+    return md(metastases[0].name) if site is MetastaticSite.OTHER else site.value
+
+
+def _condition_name(site: MetastaticSite, metastasis: Metastasis) -> str:
+    """A metastasis outside the peritoneum by its record name, with the organ it was classified to."""
+    if site is MetastaticSite.OTHER or metastasis.name.casefold() == site.value:
+        return md(metastasis.name)
+    return f"{md(metastasis.name)} ({site.value})"
+
+
+def site_lines(picture: ClinicalPicture) -> list[str]:
+    """The extent of disease in a detail: every metastatic site on record counted and named, and each
+    metastasis outside the peritoneum by its record name; "the peritoneum only" only when that is so."""
+    groups = _site_groups(picture)
+    outside = [(site, ms) for site, ms in groups if not site.peritoneal]
+    if not outside:
+        return [
+            "- Metastatic sites on record: the peritoneum only; no metastasis outside the peritoneum on record."
+        ]
+    named = ", ".join(_site_name(site, ms) for site, ms in groups)
+    conditions = "; ".join(_condition_name(site, m) for site, ms in outside for m in ms)
+    return [
+        f"- Metastatic sites on record: {len(groups)} ({named}; peritoneum and omentum count as one).",
+        f"- Metastasis outside the peritoneum: {conditions}.",
+    ]
+
+
+def _elsewhere(outside: list[SiteGroup]) -> str:
+    """The sites outside the peritoneum for a summary: 'lung', 'liver and lung', 'bone and another site'."""
+    names = [site.value for site, _ in outside if site is not MetastaticSite.OTHER]
+    others = sum(1 for site, _ in outside if site is MetastaticSite.OTHER)
+    if others:
+        names.append("another site" if others == 1 else f"{others} other sites")
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _also(outside: list[SiteGroup], limit: int | None = None) -> str:
+    """', metastases also in <sites>' for a summary (empty when the peritoneum is the only site on record)."""
+    if not outside:
+        return ""
+    sites = _elsewhere(outside)
+    return f", metastases also in {short(sites, limit) if limit else sites}"
 
 
 def _by_record(interventions: Iterable[Intervention]) -> list[tuple[Intervention, list[InterventionKind]]]:
@@ -173,10 +259,6 @@ def _done_text(interventions: Iterable[Intervention]) -> str:
     return text[0].upper() + text[1:]
 
 
-def _extra_peritoneal(picture: ClinicalPicture) -> list[str]:
-    return [md(m.name) for m in picture.metastases if not m.peritoneal]
-
-
 def _crs_hipec_chart(
     picture: ClinicalPicture, context: HookContext, cancer: Cancer
 ) -> tuple[CancerCondition, list[Intervention]] | None:
@@ -227,22 +309,24 @@ def _planned(shown: Iterable[Intervention]) -> bool:
         Fact.DRAFT_ORDERS,
     ),
     statements=(*HCC_NOT_STANDARD, HCC_PROFOUND_RESPONSE_MDT),
-    version="1.0.0",
+    version="2.0.0",
 )
 def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """CRS/HIPEC is not standard for HCC with PM: a warning on order hooks (CRS or HIPEC under review) and on a
     patient-view whose chart has a CRS/HIPEC order or plan not yet done; info on a patient-view with none (no
     choice has been made). The MDT info card instead when systemic therapy is on record, AFP is normalised, a
     response is documented and no metastasis outside the peritoneum is on record (the profound response to
-    systemic therapy the source asks for). Patient-view: any HCC + PM chart, unless CRS/HIPEC was already done
-    (HIPEC-HCC-POSTOP speaks then). An AFP without reference range or interpretation, or none, a missing
-    disease status and no systemic therapy on record are named on the card and rule out the MDT card."""
+    systemic therapy the source asks for, in disease confined to the peritoneum). Patient-view: any HCC + PM
+    chart, unless CRS/HIPEC was already done (HIPEC-HCC-POSTOP speaks then). An AFP without reference range or
+    interpretation, or none, a missing disease status and no systemic therapy on record are named on the card
+    and rule out the MDT card. Every coded metastatic site is counted and named (summary and detail); the card
+    says the peritoneum is the only site only when no other is on record."""
     chart = _crs_hipec_chart(picture, context, Cancer.HCC)
     on_view = context.hook in VIEW_HOOKS
     if chart is None or (on_view and any(i.done for i in chart[1])):
         return None
     condition, shown = chart
-    extra = _extra_peritoneal(picture)
+    outside = _outside(picture)
     treated = bool(picture.therapy_history())
     profound = (
         treated
@@ -253,7 +337,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | N
     )
     lines = [
         *chart_lines(picture, condition),
-        "- Metastasis outside the peritoneum: " + ("; ".join(extra) if extra else "none on record") + ".",
+        *site_lines(picture),
         *intervention_lines(shown),
         therapy_line(picture),
         afp_line(picture.afp),
@@ -265,7 +349,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | N
         subject = "CRS/HIPEC planned for HCC with PM"
     else:
         subject = "HCC with PM"
-    if profound and not extra:
+    if profound and not outside:
         summary = f"{subject}: {afp_phrase(picture.afp)}, response documented; MDT evaluation at a specialised centre"
         note = (
             "Systemic therapy, AFP normalisation and a documented response are all on record, and no metastasis "
@@ -273,13 +357,23 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | N
         )
         detail = "\n".join([*lines, "", note, guideline(HCC_PROFOUND_RESPONSE_MDT, *HCC_NOT_STANDARD)])
         return Finding(Indicator.INFO, summary, detail)
+    if profound:
+        lines.append(
+            "- Systemic therapy, AFP normalisation and a documented response are on record, but so are "
+            "metastases outside the peritoneum: the selection the guideline describes is of disease confined to "
+            "the peritoneum."
+        )
     reasons = [afp_phrase(picture.afp), status_phrase(picture.disease_status)]
     if not treated:
         reasons.append("no systemic therapy on record")
-    if extra:
-        reasons.append("disease beyond the peritoneum")
     verdict = "CRS/HIPEC not standard" if subject == "HCC with PM" else "not standard"
-    summary = f"{subject}: {verdict} ({'; '.join(reasons)})"
+    summary = _fitting(
+        *(
+            f"{subject}{_also(outside)}: {verdict} ({'; '.join(reasons[:n])})"
+            for n in range(len(reasons), 0, -1)
+        ),
+        f"{subject}{_also(outside, 40)}: {verdict}",
+    )
     indicator = _choice_indicator(context, shown)
     return Finding(indicator, summary, "\n".join([*lines, "", guideline(*HCC_NOT_STANDARD)]))
 
@@ -296,35 +390,42 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | N
         Fact.DRAFT_ORDERS,
     ),
     statements=LUNG_NOT_STANDARD,
-    version="1.0.0",
+    version="2.0.0",
 )
 def hipec_for_lung(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """CRS/HIPEC is not standard for lung cancer with PM; systemic chemotherapy comes first. Warning on order
     hooks (only with CRS or HIPEC under review) and on a patient-view whose chart has a CRS/HIPEC order or plan
     not yet done; info on any other lung + PM patient-view (no choice against the recommendation made). The
-    systemic therapy on record is shown in summary and detail ("none on record" when there is none)."""
+    systemic therapy on record is shown in summary and detail ("none on record" when there is none); every
+    coded metastatic site is counted and named, the sites outside the peritoneum in the summary too."""
     chart = _crs_hipec_chart(picture, context, Cancer.LUNG)
     if chart is None:
         return None
     condition, shown = chart
     on_view = context.hook in VIEW_HOOKS
+    outside = _outside(picture)
     lines = [
         *chart_lines(picture, condition),
+        *site_lines(picture),
         *intervention_lines(shown),
         therapy_line(picture),
     ]
     if not on_view:
-        subject = "CRS/HIPEC ordered for lung cancer with PM: not standard"
+        head, verdict = "CRS/HIPEC ordered for lung cancer with PM", "not standard"
     elif _planned(shown):
-        subject = "CRS/HIPEC planned for lung cancer with PM: not standard"
+        head, verdict = "CRS/HIPEC planned for lung cancer with PM", "not standard"
     else:
-        subject = "Lung cancer with PM: CRS/HIPEC not standard"
+        head, verdict = "Lung cancer with PM", "CRS/HIPEC not standard"
     therapy = (
         f"therapy on record: {short(therapy_text(picture), 30)}"
         if picture.therapy_history()
         else "no systemic therapy on record"
     )
-    summary = f"{subject}; systemic chemotherapy first ({therapy})"
+    summary = _fitting(
+        f"{head}{_also(outside)}: {verdict}; systemic chemotherapy first ({therapy})",
+        f"{head}{_also(outside)}: {verdict}; systemic chemotherapy first",
+        f"{head}{_also(outside, 30)}: {verdict}; systemic chemotherapy first",
+    )
     indicator = _choice_indicator(context, shown)
     return Finding(indicator, summary, "\n".join([*lines, "", guideline(*LUNG_NOT_STANDARD)]))
 
@@ -340,33 +441,48 @@ def hipec_for_lung(picture: ClinicalPicture, context: HookContext) -> Finding | 
         Fact.INTERVENTIONS,
         Fact.DRAFT_ORDERS,
     ),
-    statements=(*PCI_EVIDENCE, *EXPLORATION, *CCR_PREREQUISITE),
-    version="1.0.0",
+    statements=(*PCI_EVIDENCE, *DISTANT_EXPLORATION, *DISTANT_PREREQUISITE),
+    version="2.0.0",
 )
 def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Colorectal PM: PCI ≥ 20 warning (outside the limited disease of the evidence); PCI < 20 info (candidate
-    in an experienced centre, CCR-0/1 the prerequisite) unless the latest CCR on record is 2 or more and not
-    older than the PCI (a CCR dated before the PCI is taken to be from an earlier operation, and the detail
-    says so): then the info card names that CCR instead of calling the patient a candidate (complete resection is the
-    prerequisite of HIPEC; HIPEC-CCR warns on a HIPEC order); no PCI on record: info asking for it
-    (diagnostic laparoscopy, the 5-point operative report). No CCR on record: the card says so in its detail
-    and keeps the candidate wording, conditional on CCR-0/1. Order hooks: only with CRS or HIPEC under
-    review."""
+    in an experienced centre if complete resection is possible, the prerequisite of HIPEC) unless the latest
+    CCR on record is 2 or more and not older than the PCI (a CCR dated before the PCI is taken to be from an
+    earlier operation, and the detail says so): then the info card names that CCR instead of calling the
+    patient a candidate (HIPEC-CCR warns on a HIPEC order); no PCI on record: info asking for it (diagnostic
+    laparoscopy, the 5-point operative report). No CCR on record: the card says so in its detail.
+
+    Metastases outside the peritoneum on record (any coded site; catalog revision 2): the card names them and
+    says that distant metastases are to be evaluated before any treatment and that the evidence is for limited
+    peritoneal disease, and never calls the patient a candidate; a warning on order hooks, info on patient-view
+    (a warning there too when the PCI is 20 or more). Every metastatic site on record is counted in the detail.
+    Order hooks: only with CRS or HIPEC under review."""
     chart = _crs_hipec_chart(picture, context, Cancer.COLORECTAL)
     if chart is None:
         return None
     condition, shown = chart
     on_view = context.hook in VIEW_HOOKS
+    outside = _outside(picture)
     pci = picture.score(Scale.PCI)
     ccr = picture.score(Scale.CCR)
     lines = [
         *chart_lines(picture, condition),
+        *site_lines(picture),
         *intervention_lines(shown),
         f"- {score_text(pci, Scale.PCI)}.",
         f"- {score_text(ccr, Scale.CCR)}.",
     ]
     lead = "Colorectal PM" if on_view else "CRS/HIPEC ordered, colorectal PM"
     if pci is None:
+        if outside:
+            summary = _fitting(
+                f"{lead}{_also(outside)}, no PCI on record: evaluate distant disease before any treatment",
+                f"{lead}{_also(outside, 30)}, no PCI on record: evaluate distant disease first",
+            )
+            detail = "\n".join(
+                [*lines, _distant_line(outside), "", guideline(*PCI_EVIDENCE, *DISTANT_EXPLORATION)]
+            )
+            return Finding(_distant_indicator(context), summary, detail)
         summary = (
             f"{lead} with no PCI on record: document it (diagnostic laparoscopy) before deciding on CRS/HIPEC"
         )
@@ -382,32 +498,73 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext) -> Find
         )
     limit = COLORECTAL_PCI_EVIDENCE.param("pci")
     residual_size = CCR_SCORE.param("residual")
+    ccr_when = f" ({day(incomplete.on)})" if incomplete is not None and incomplete.on else ""
     if pci.value >= limit.value:
-        summary = (
-            f"{lead}, PCI {pci.value}{when}: the CRS/HIPEC evidence is for limited disease, PCI < {limit}"
-        )
+        facts = f"PCI {pci.value}{when}"
         verdict = f"- PCI {pci.value} is at or above {limit}."
+        verdicts = [f"the CRS/HIPEC evidence is for limited disease, PCI < {limit}"]
         indicator = Indicator.WARNING
     elif incomplete is not None:
-        ccr_when = f" ({day(incomplete.on)})" if incomplete.on else ""
-        summary = (
-            f"{lead}, PCI {pci.value}{when} (< {limit}), but CCR-{incomplete.value}{ccr_when} on record: "
-            f"residual > {residual_size}, HIPEC needs {_hipec_ccr()}"
-        )
+        facts = f"PCI {pci.value}{when} (< {limit}), but CCR-{incomplete.value}{ccr_when} on record"
         verdict = (
             f"- PCI {pci.value} is below {limit}, but the latest CCR is {incomplete.value}: residual deposits "
-            f"larger than {residual_size}, not the complete cytoreduction HIPEC requires."
+            f"larger than {residual_size}, not the complete resection HIPEC requires."
         )
+        verdicts = [
+            f"residual > {residual_size}; complete resection is HIPEC's prerequisite",
+            f"residual > {residual_size}; HIPEC needs complete resection",
+        ]
         indicator = Indicator.INFO
     else:
-        summary = (
-            f"{lead}, PCI {pci.value}{when} (< {limit}): {'CRS/HIPEC ' if on_view else ''}candidate in an "
-            f"experienced centre if {_hipec_ccr()} is reachable"
-        )
+        facts = f"PCI {pci.value}{when} (< {limit})"
         verdict = f"- PCI {pci.value} is below {limit}."
+        verdicts = [
+            f"{'CRS/HIPEC ' if on_view else ''}candidate in an experienced centre if complete resection is possible"
+        ]
         indicator = Indicator.INFO
-    detail = "\n".join([*lines, verdict, "", guideline(*PCI_EVIDENCE, *CCR_PREREQUISITE)])
+    if not outside:
+        briefer = facts.replace(f" (< {limit})", "").replace(" on record", "")
+        summary = _fitting(*(f"{lead}, {f}: {v}" for v in verdicts for f in (facts, briefer)))
+        detail = "\n".join([*lines, verdict, "", guideline(*PCI_EVIDENCE, *CCR_PREREQUISITE)])
+        return Finding(indicator, summary, detail)
+    # Disease outside the peritoneum: never "candidate"; the distant disease and the limited-disease evidence.
+    ccr_facts = f", CCR-{incomplete.value}" if incomplete is not None else ""
+    full_facts = f"PCI {pci.value}{when}{ccr_facts}{ccr_when}"
+    short_facts = f"PCI {pci.value}{ccr_facts}"
+    if pci.value >= limit.value:
+        distant_verdicts = [
+            f"the CRS/HIPEC evidence is for limited disease, PCI < {limit}",
+            f"the evidence is for limited disease, PCI < {limit}",
+        ]
+    else:
+        distant_verdicts = [
+            "evaluate distant disease before any treatment; evidence is for limited PM",
+            "evaluate distant disease before any treatment",
+            "evaluate distant disease first",
+        ]
+        indicator = _distant_indicator(context)
+    summary = _fitting(
+        *(f"{lead}, {f}{_also(outside)}: {v}" for f in (full_facts, short_facts) for v in distant_verdicts),
+        f"{lead}, {short_facts}{_also(outside, 30)}: {distant_verdicts[-1]}",
+    )
+    detail = "\n".join(
+        [*lines, verdict, _distant_line(outside), "", guideline(*PCI_EVIDENCE, *DISTANT_PREREQUISITE)]
+    )
     return Finding(indicator, summary, detail)
+
+
+def _distant_line(outside: list[SiteGroup]) -> str:
+    """What the colorectal card says of metastases outside the peritoneum: no more than the review does."""
+    return (
+        f"- Metastases outside the peritoneum are on record ({_elsewhere(outside)}): distant disease is to be "
+        "evaluated before any treatment, and the CRS/HIPEC evidence is for limited peritoneal disease."
+    )
+
+
+def _distant_indicator(context: HookContext) -> Indicator:
+    """Metastases outside the peritoneum with CRS/HIPEC under review: a warning on order hooks (the choice runs
+    ahead of the evaluation the review asks for); info on patient-view, guidance only."""
+    return Indicator.INFO if context.hook in VIEW_HOOKS else Indicator.WARNING
 
 
 @rule(
@@ -416,25 +573,31 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext) -> Find
     hooks=ORDER_HOOKS,
     requires=(Fact.PERITONEAL_SCORES, Fact.INTERVENTIONS, Fact.DRAFT_ORDERS),
     statements=CCR_PREREQUISITE,
-    version="1.0.0",
+    version="2.0.0",
 )
 def hipec_after_incomplete_cytoreduction(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Warning: a HIPEC order under review while the latest CCR score is 2 or more. CCR 0-1, or no CCR score
-    on record: no card (the PCI card asks for the surgical assessment)."""
+    """Warning: a HIPEC order under review while the latest CCR score is 2 or more (residual deposits over
+    2.5 mm): a confirmed possibility of complete resection is a prerequisite for HIPEC. CCR 0-1, or no CCR
+    score on record: no card (the PCI card asks for the surgical assessment). The authors' series, which gave
+    HIPEC after CCR-0/1, is cited as that, not as a rule."""
     reviewed = picture.interventions_under_review(InterventionKind.HIPEC)
     ccr = picture.score(Scale.CCR)
     if not reviewed or ccr is None or ccr.value <= CCR_SCORE["max_for_hipec"]:
         return None
     when = f" ({day(ccr.on)})" if ccr.on else ""
-    summary = (
-        f"HIPEC ordered after CCR-{ccr.value}{when}: HIPEC follows CRS only at {_hipec_ccr()} "
-        f"(residual < {CCR_SCORE.param('residual')})"
+    residual = CCR_SCORE.param("residual")
+    summary = _fitting(
+        f"HIPEC ordered after CCR-{ccr.value}{when}, residual > {residual}: a confirmed possibility of complete "
+        "resection is HIPEC's prerequisite",
+        f"HIPEC ordered after CCR-{ccr.value}{when}, residual > {residual}: complete resection is HIPEC's "
+        "prerequisite",
     )
     lines = [
         *(primary_line(c) for c in picture.cancer_conditions),
         *([pm_line(picture)] if picture.has_peritoneal_metastasis else []),
         *intervention_lines(reviewed),
-        f"- {score_text(ccr, Scale.CCR)}: residual deposits larger than {CCR_SCORE.param('residual')}.",
+        f"- {score_text(ccr, Scale.CCR)}: residual deposits larger than {residual}, so the resection was not "
+        "complete.",
     ]
     return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", guideline(*CCR_PREREQUISITE)]))
 
@@ -492,7 +655,7 @@ def proactive_hipec(picture: ClinicalPicture, context: HookContext) -> Finding |
     hooks=ORDER_HOOKS,
     requires=(Fact.PRIMARY_CANCER, Fact.METASTASES, Fact.INTERVENTIONS, Fact.DRAFT_ORDERS),
     statements=OXALIPLATIN_EVIDENCE,
-    version="1.0.0",
+    version="2.0.0",
 )
 def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: an oxaliplatin-based HIPEC under review for colorectal PM, known from the order itself (its code
@@ -510,10 +673,14 @@ def oxaliplatin_hipec(picture: ClinicalPicture, context: HookContext) -> Finding
         starts = sorted({o.start for o in drafts if o.start is not None})
         start = f" (start {', '.join(day(s) for s in starts)})" if starts else ""
         lines.append(f"- Oxaliplatin order drafted in the same session{start}, taken as the HIPEC drug.")
-    summary = (
-        f"Oxaliplatin HIPEC {_requested(reviewed)}, colorectal PM: no survival gain over CRS alone in a "
-        f"randomised trial ({OXALIPLATIN_HIPEC_TRIAL['survival_hipec']:g} vs "
-        f"{OXALIPLATIN_HIPEC_TRIAL.param('survival_crs')})"
+    figures = (
+        f"{OXALIPLATIN_HIPEC_TRIAL['survival_hipec']:g} vs {OXALIPLATIN_HIPEC_TRIAL.param('survival_crs')}"
+    )
+    summary = _fitting(
+        f"Oxaliplatin HIPEC {_requested(reviewed)}, colorectal PM: no overall-survival gain over CRS alone in a "
+        f"randomised trial ({figures}), more complications",
+        f"Oxaliplatin HIPEC {_requested(reviewed)}, colorectal PM: no overall-survival gain over CRS alone "
+        f"({figures}), more complications",
     )
     return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(*OXALIPLATIN_EVIDENCE)]))
 

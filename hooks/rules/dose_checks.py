@@ -214,7 +214,7 @@ def _assess(order: MedicationOrder, guideline: Guideline, inputs: Inputs, drug: 
     off = (ordered - target) / target
     shown = _fmt(target, unit) if unit is not DoseUnit.MG else f"{_num(target, 0)} mg"
     direction = "above" if off > 0 else "below"
-    summary = f"{drug.capitalize()} {dose.text} is {_num(abs(off), 0, '%')} {direction} the guideline {shown}"
+    summary = f"{drug.capitalize()} {dose.text} is {_num(abs(off), 0, '%')} {direction} the regimen's {shown}"
     if unit is not guideline.unit:
         summary += f" ({wanted})"
     return _Outcome(order, summary, lines, True, fix)
@@ -347,6 +347,14 @@ def paclitaxel_per_bsa(picture: ClinicalPicture, context: HookContext) -> Findin
         if o.drug in (Drug.CISPLATIN, Drug.CARBOPLATIN) and (o.is_draft or o.status == "active")
     }
 
+    def read_as(statement: Statement, partner: Drug, hours: float | None) -> Guideline:
+        """The schedule's dose, saying what the schedule was read from when the partner is not ordered."""
+        target = _target(statement, DoseUnit.MG_PER_M2)
+        if partner in partners:
+            return target
+        why = f"Schedule read from the order's {hours:g}-hour infusion; no {partner.value} order on record."
+        return Guideline(target.amount, target.unit, f"{target.wording}\n{why}")
+
     def guideline(order: MedicationOrder) -> Guideline | None:
         if not _cervical(picture):
             return None
@@ -354,11 +362,11 @@ def paclitaxel_per_bsa(picture: ClinicalPicture, context: HookContext) -> Findin
         if (hours is not None and hours >= LONG_INFUSION_HOURS) or (
             hours is None and partners == {Drug.CISPLATIN}
         ):
-            return _target(PACLITAXEL_WITH_CISPLATIN, DoseUnit.MG_PER_M2)
+            return read_as(PACLITAXEL_WITH_CISPLATIN, Drug.CISPLATIN, hours)
         if (hours is not None and hours <= SHORT_INFUSION_HOURS) or (
             hours is None and partners == {Drug.CARBOPLATIN}
         ):
-            return _target(PACLITAXEL_WITH_CARBOPLATIN, DoseUnit.MG_PER_M2)
+            return read_as(PACLITAXEL_WITH_CARBOPLATIN, Drug.CARBOPLATIN, hours)
         return None
 
     return dose_check(picture, context, Drug.PACLITAXEL, guideline)

@@ -53,7 +53,7 @@ from hooks.statements.hepatocellular import (
     NO_DELAY_FOR_SURGERY,
 )
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 """The version of this module's rules (major, minor, patch), kept as numbers: digits in a rule module's strings
 are reserved to statements (tests/hooks/test_statements.py)."""
 
@@ -133,15 +133,17 @@ def hcc_frontline(picture: ClinicalPicture, context: HookContext) -> Finding | N
     """Warning: HCC with peritoneal metastasis and no systemic therapy on record (neither administered nor
     prescribed). A therapy history that is simply missing from the record looks the same: the card says
     "none on record", so the clinician can tell. The latest AFP, when on record, is shown with its date (the
-    card names its absence otherwise)."""
+    card names its absence otherwise). The summary names the frontline options; the urgency is the source's
+    own, said in the detail: systemic therapy is not to be delayed in favour of a surgical consultation
+    (NO_DELAY_FOR_SURGERY), nothing stronger (catalog revision 2)."""
     condition = with_pm(picture, Cancer.HCC)
     if condition is None or picture.therapy_history():
         return None
     afp = picture.afp
     afp_text = f"AFP {short(afp.text, 20)}{dated(afp.on)}" if afp else "no AFP on record"
     summary = (
-        f"HCC with PM ({afp_text}), no systemic therapy on record: start atezolizumab/bevacizumab or "
-        "sorafenib without delay"
+        f"HCC with PM ({afp_text}), no systemic therapy on record: frontline is atezolizumab/bevacizumab or "
+        "sorafenib"
     )
     lines = [
         *chart_lines(picture, condition),
@@ -205,10 +207,10 @@ def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext) -> Findin
 )
 def hcc_progression(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: the latest disease status is progression. With lenvatinib or regorafenib on record (further
-    progression): consider GEMOX when immunotherapy and a TKI are both on record (GEMOX is salvage after
-    progression on both, the condition HCC-GEMOX-ORDER checks); otherwise the card names the missing class
-    (no immunotherapy, e.g. atezolizumab/bevacizumab, the standard frontline) and does not offer GEMOX.
-    Else, with a frontline regimen on record, switch to lenvatinib or regorafenib. No card when the disease
+    progression): GEMOX may be considered, the algorithm's step on further progression (l.17). When
+    immunotherapy or a TKI is not on record, the card says so and leads with the algorithm, adding that the
+    source describes GEMOX as salvage after progression on both (l.8, the condition HCC-GEMOX-ORDER checks on
+    an order). Else, with a frontline regimen on record, switch to lenvatinib or regorafenib. No card when the disease
     status is unknown or not progression, when no therapy of the algorithm is on record (HCC-FIRSTLINE speaks
     when there is no therapy at all), or when GEMOX itself is already on record (the source's algorithm has no
     further step)."""
@@ -236,11 +238,9 @@ def hcc_progression(picture: ClinicalPicture, context: HookContext) -> Finding |
             return Finding(Indicator.INFO, summary, "\n".join([*lines, "", gemox]))
         lines += [_prior_class_line(picture, c) for c in SALVAGE_PRIOR_CLASSES]
         absent = " or ".join(_CLASS_NAMES[c] for c in missing)
-        summary = (
-            f"HCC progression {when} on {on}, no {absent} on record: GEMOX is salvage after immunotherapy "
-            "and TKIs"
-        )
-        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(*PROGRESSION_STATEMENTS)]))
+        summary = f"HCC further progression {when} on {on}: GEMOX may be considered; no {absent} on record"
+        said = guideline(HCC_AFTER_PROGRESSION, HCC_GEMOX_SALVAGE, HCC_ALGORITHM_FRONTLINE)
+        return Finding(Indicator.INFO, summary, "\n".join([*lines, "", said]))
     if frontline:
         summary = f"HCC progression {when} on {_drugs(frontline)}: switch to lenvatinib or regorafenib"
         return Finding(Indicator.INFO, summary, "\n".join([*lines, "", guideline(HCC_AFTER_PROGRESSION)]))

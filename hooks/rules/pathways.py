@@ -5,13 +5,16 @@ the primary (HCC, lung, cervical, ovarian, breast; catalog "How many cards"), an
 their guidance is on the CRS/HIPEC cards. OV-DOUBLET needs an ovarian primary with PM; BR-OLIGO a breast
 primary whose single metastatic site is the peritoneum (omentum included): a breast chart with one site
 elsewhere (bone or liver only) is outside this service's PM scope and gets no card, like every chart without PM.
+
+Revision 2 of the catalog: PM-GENERAL and BR-OLIGO count every coded metastatic site (any code system; peritoneum
+and omentum one site) and name the sites on record; "PM only" and "single site" are said only when true.
 """
 
 from __future__ import annotations
 
 from cds_service.engine.statements import Statement
 from cds_service.engine.types import VIEW_HOOKS, Finding, HookContext, Indicator, rule
-from fhir_mappings.facts import Cancer, ClinicalPicture, Fact, Scale
+from fhir_mappings.facts import Cancer, ClinicalPicture, Fact, MetastaticSite, Scale
 from hooks.rules.chart import (
     pm_line,
     primary_line,
@@ -21,7 +24,7 @@ from hooks.rules.chart import (
     therapy_text,
     with_pm,
 )
-from hooks.rules.wording import short
+from hooks.rules.wording import md, short
 from hooks.statements.pathways import (
     BREAST_OLIGOMETASTATIC_SUBSET,
     BREAST_TASK_FORCE,
@@ -34,7 +37,7 @@ from hooks.statements.pathways import (
     SPREAD_FITNESS_AND_OPTIONS,
 )
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 """The version of these rules, built from numbers: a rule module's string literals hold no digit."""
 
 PATHWAY_RULES = (
@@ -54,6 +57,32 @@ PATHWAY_RULES = (
 )
 """Patient-view cards that carry the guidance of a primary's own pathway (catalog §3, and the CRS/HIPEC cards
 that speak for HCC and lung), so PM-GENERAL stays away when one of them is shown."""
+
+
+def metastatic_sites(picture: ClinicalPicture, summary: bool = False) -> list[str]:
+    """The metastatic sites on record, each once as `ClinicalPicture.metastatic_site_count` counts them (its
+    `site_key`), peritoneal first, then in record order: a named organ by its name ("liver", "bone"), the
+    peritoneum and omentum as "peritoneum", a site the facts do not name by its first condition's name (in a
+    summary: "other site", said once however many there are)."""
+    named: dict[str, str] = {}
+    for m in sorted(picture.metastases, key=lambda m: not m.peritoneal):
+        if m.peritoneal:
+            name = MetastaticSite.PERITONEUM.value
+        elif m.site is not MetastaticSite.OTHER:
+            name = m.site.value
+        else:
+            name = "other site" if summary else md(m.name)
+        named.setdefault(m.site_key, name)
+    return list(dict.fromkeys(named.values())) if summary else list(named.values())
+
+
+SUMMARY_LIMIT = 140
+"""A card summary stays under this many characters (CDS Hooks)."""
+
+
+def _fitted(*candidates: str) -> str:
+    """The first candidate summary under the limit (the last one, the shortest, otherwise)."""
+    return next((c for c in candidates if len(c) < SUMMARY_LIMIT), candidates[-1])
 
 
 def guidance(*parts: str) -> list[str]:
@@ -78,8 +107,9 @@ def said_with_caveats(statement: Statement) -> str:
     yields_to=PATHWAY_RULES,
 )
 def general_guidance(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Info: the general goals and options, with what this chart says of each consideration. Needs a primary
-    on record (PM-UNKNOWN-PRIMARY speaks otherwise); a missing performance status is named as missing."""
+    """Info: the general goals and options, with what this chart says of each consideration: every coded
+    metastatic site is counted and named (summary and detail). Needs a primary on record (PM-UNKNOWN-PRIMARY
+    speaks otherwise); a missing performance status is named as missing."""
     if not picture.has_peritoneal_metastasis or not picture.cancer_conditions:
         return None
     condition = picture.cancer_conditions[0]
@@ -87,14 +117,19 @@ def general_guidance(picture: ClinicalPicture, context: HookContext) -> Finding 
     ecog = picture.score(Scale.ECOG)
     karnofsky = picture.score(Scale.KARNOFSKY)
     status = f"ECOG {ecog.value}" if ecog else "no ECOG on record"
-    summary = (
-        f"PM, {short(condition.name, 50)}: aim for survival and quality of life "
-        f"({sites} metastatic site{'s' if sites != 1 else ''}, {status})"
+    counted = f"{sites} metastatic site{'s' if sites != 1 else ''}"
+    lead = f"PM, {short(condition.name, 50)}: aim for survival and quality of life"
+    summary = _fitted(
+        f"{lead} ({counted}: {', '.join(metastatic_sites(picture, summary=True))}; {status})",
+        f"PM, {short(condition.name, 30)}: aim for survival and quality of life ({counted}: "
+        f"{short(', '.join(metastatic_sites(picture, summary=True)), 30)}; {status})",
+        f"{lead} ({counted}, {status})",
     )
     lines = [
         *(primary_line(c) for c in picture.cancer_conditions),
         pm_line(picture),
-        f"- Metastatic sites on record: {sites}.",
+        f"- Metastatic sites on record: {sites}: {', '.join(metastatic_sites(picture))} (peritoneum and omentum "
+        "count as one).",
         f"- Performance status: {score_text(ecog, Scale.ECOG)}; {score_text(karnofsky, Scale.KARNOFSKY)}.",
     ]
     said = guidance(CARE_GOALS.said(), PRIMARY_CANCER_TYPE.said(), SPREAD_FITNESS_AND_OPTIONS.said())
@@ -207,10 +242,14 @@ def ovarian_doublet(picture: ClinicalPicture, context: HookContext) -> Finding |
     version=VERSION,
 )
 def breast_oligometastatic(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Info: breast cancer whose only metastatic site on record is the peritoneum (omentum included): if the
-    disease is limited (oligometastatic), an aggressive multidisciplinary approach may be discussed; the
-    summary carries the source's caveat (not tested in randomised trials). A single site with diffuse
-    carcinomatosis is not shown to be oligometastatic, hence the conditional wording.
+    """Info: metastatic breast cancer whose only metastatic site on record is the peritoneum (omentum included),
+    every coded metastasis counted (the facts hold only active metastases), the breast primary being one that
+    explains the PM (`ClinicalPicture.cancer_conditions` holds only those: a breast cancer resolved beside an
+    active other primary is not one; a breast cancer recorded only as history, with no active primary beside
+    it, is, as for the other pathways): if the disease is limited (oligometastatic), an aggressive
+    multidisciplinary approach may be discussed; the summary carries the source's caveat (not tested in
+    randomised trials). A single site with diffuse carcinomatosis is not shown to be oligometastatic, hence the
+    conditional wording.
 
     The service's scope is peritoneal metastasis, so a breast chart with one non-peritoneal site (bone only,
     liver only) gets no card, like every chart without PM. A missing performance status or PCI is named as not
@@ -227,8 +266,8 @@ def breast_oligometastatic(picture: ClinicalPicture, context: HookContext) -> Fi
     lines = [
         *(primary_line(c) for c in picture.cancer_conditions if c.cancer is Cancer.BREAST),
         pm_line(picture),
-        f"- Metastatic sites on record: {picture.metastatic_site_count} (peritoneum); no other metastatic site "
-        "on record.",
+        f"- Metastatic sites on record: {picture.metastatic_site_count}, {', '.join(metastatic_sites(picture))} "
+        "(omentum included); no other metastatic site on record.",
         f"- Extent of peritoneal disease: {score_text(picture.score(Scale.PCI), Scale.PCI)}.",
         f"- Performance status: {score_text(ecog, Scale.ECOG)}.",
         therapy_line(picture),

@@ -17,8 +17,8 @@ VEGF_INHIBITOR_COMPLICATIONS = Statement(
     CRC_PM_REVIEW,
     "Neoadjuvant chemotherapy before cytoreductive surgery and hyperthermic intraperitoneal chemotherapy",
     (438, 440),
-    "Perioperative systemic chemotherapy can have toxic effects: it may increase postoperative "
-    "complications, especially when VEGF inhibitors are added.",
+    "In colorectal peritoneal metastasis treated with CRS plus HIPEC, perioperative systemic chemotherapy can "
+    "have toxic effects: it may increase postoperative complications, especially when VEGF inhibitors are added.",
     caveats=(
         "The review adds that there is no consensus on perioperative systemic therapy for colorectal "
         "peritoneal metastasis treated with CRS plus HIPEC, and that earlier systematic reviews found no "

@@ -117,7 +117,7 @@ OMENTAL_RESECTION = Statement(
     "Surgical considerations",
     (63, 73),
     "When omental metastasis is isolated, resecting it may be considered in highly selected cases; "
-    "resection and then systemic therapy is an option for select isolated recurrences, and case reports "
+    "resection and then systemic therapy can be considered for select isolated recurrences, and case reports "
     "suggest long-term complete remission is possible after resection and adjuvant chemotherapy. Factors in "
     "favour of surgery: a single metastatic site, good performance status, a long disease-free interval, and "
     "disease that is technically resectable.",
@@ -128,7 +128,34 @@ SECOND_LINE = Statement(
     CERVICAL_OMENTAL,
     "Second-line therapy",
     (75, 84),
-    "When the disease progresses after first-line therapy, the second-line options are paclitaxel (single "
+    "When the disease progresses after first-line therapy, the second-line options include paclitaxel (single "
     "agent); topotecan; gemcitabine; cisplatin-gemcitabine (category 2B); cemiplimab (after progression on "
     "prior therapy); pembrolizumab (for recurrent or metastatic disease with progression).",
+)
+
+FOLLOW_UP = "Monitoring and follow-up"
+
+FOLLOW_UP_EXAMINATION = Statement(
+    CERVICAL_OMENTAL,
+    FOLLOW_UP,
+    (88, 88),
+    "A clinical examination every {interval} during the first {period}.",
+    {"interval": Param(3, "months"), "period": Param(2, "years")},
+)
+
+FOLLOW_UP_IMAGING = Statement(
+    CERVICAL_OMENTAL,
+    FOLLOW_UP,
+    (89, 89),
+    "Imaging (CT of the chest, abdomen and pelvis) every {shortest_interval} to {longest_interval}, to assess "
+    "how the disease responds.",
+    {"shortest_interval": Param(2, "months"), "longest_interval": Param(3, "months")},
+)
+"""CERV-FOLLOWUP reads the outer end of the interval, in calendar months as the source counts them."""
+
+FOLLOW_UP_TOXICITY = Statement(
+    CERVICAL_OMENTAL,
+    FOLLOW_UP,
+    (90, 90),
+    "Treatment-related toxicities are checked at each visit.",
 )

@@ -15,6 +15,7 @@ _HCC_ROLE = "Role of cytoreductive surgery and HIPEC"
 _HCC_ALGORITHM = "Treatment algorithm for HCC with peritoneal metastases"
 _NOT_STANDARD = "Why CRS/HIPEC is not standard for HCC or lung cancer"
 _PITFALLS = "Common pitfalls to avoid"
+_BIOLOGY = "Biology of peritoneal metastasis"
 _DIAGNOSIS = "Diagnosis of peritoneal metastasis"
 _CRS_HIPEC_TRIALS = "Colorectal cancer with hyperthermic intraperitoneal chemotherapy"
 _PIPAC = "Pressurized intraperitoneal aerosol chemotherapy"
@@ -37,7 +38,7 @@ HCC_PROFOUND_RESPONSE_MDT = Statement(
     _HCC_ALGORITHM,
     (18, 18),
     "After a profound response to systemic therapy (AFP back to normal and a response on imaging), the "
-    "algorithm's next step is a multidisciplinary evaluation for CRS/HIPEC.",
+    "algorithm's next step is a multidisciplinary evaluation for potential CRS/HIPEC.",
 )
 HCC_POSTOP_CHEMOTHERAPY = Statement(
     HCC_LUNG_PM,
@@ -85,19 +86,27 @@ SURGICAL_EXPLORATION = Statement(
     CRC_PM_REVIEW,
     _DIAGNOSIS,
     (115, 121),
-    "Surgical exploration is the gold standard to evaluate peritoneal metastasis; diagnostic laparoscopy finds "
-    "occult disease and spares a laparotomy where CRS/HIPEC may not be possible (in one series, an "
-    "unnecessary laparotomy in {spared} of patients).",
+    "Surgical exploration is the gold standard to evaluate peritoneal metastasis; diagnostic laparoscopy is "
+    "used to evaluate occult disease and could avoid an unnecessary laparotomy where CRS/HIPEC may not be "
+    "possible ({spared} of patients in one study).",
     {"spared": Param(40, "%")},
 )
 COMPLETE_RESECTION_BEFORE_HIPEC = Statement(
     CRC_PM_REVIEW,
     _DIAGNOSIS,
     (121, 123),
-    "Complete resection must be confirmed possible before HIPEC, since intraperitoneal drugs penetrate tissue "
-    "by less than {depth}.",
+    "A confirmed possibility of complete resection of the peritoneal metastases is a prerequisite for HIPEC, "
+    "because HIPEC penetrates the peritoneal tissue by less than {depth}.",
     {"depth": Param(2.5, "mm")},
 )
+DISTANT_DISEASE_EVALUATION = Statement(
+    CRC_PM_REVIEW,
+    _DIAGNOSIS,
+    (128, 130),
+    "Before any treatment, the primary tumour, the peritoneal tumours and any other distant metastases should "
+    "be evaluated completely.",
+)
+"""The review's pre-treatment work-up; it does not say what distant metastases mean for CRS/HIPEC."""
 OPERATIVE_REPORT = Statement(
     CRC_PM_REVIEW,
     _DIAGNOSIS,
@@ -111,10 +120,10 @@ OXALIPLATIN_HIPEC_TRIAL = Statement(
     CRC_PM_REVIEW,
     _CRS_HIPEC_TRIALS,
     (217, 232),
-    "In a randomised trial of {patients} with colorectal peritoneal metastasis, all given systemic chemotherapy "
-    "and resected completely or to less than {residual} of residual tumour, adding oxaliplatin-based HIPEC to "
-    "CRS did not improve overall survival (median {survival_hipec} vs {survival_crs}, P = {p}) and had more "
-    "complications; its authors proposed CRS alone as the cornerstone.",
+    "In PRODIGE 7, a randomised trial of {patients} with colorectal peritoneal metastasis, all given systemic "
+    "chemotherapy and resected completely or to less than {residual} of residual tumour, adding oxaliplatin-based "
+    "HIPEC to CRS did not improve overall survival (median {survival_hipec} with HIPEC vs {survival_crs} with CRS "
+    "alone, P = {p}) and had more complications; its authors proposed CRS alone as the cornerstone.",
     {
         "patients": Param(265, "patients"),
         "residual": Param(1, "mm"),
@@ -123,6 +132,8 @@ OXALIPLATIN_HIPEC_TRIAL = Statement(
         "p": Param(0.99),
     },
 )
+"""The review reports the trial as its reference 35 and names it PRODIGE 7 where it cites that reference again
+(l.489, spelt "PARODIGE-7", and l.549); HCC-LUNG-PM names it too (l.32)."""
 OXALIPLATIN_TRIAL_PRETREATED = Statement(
     CRC_PM_REVIEW,
     _CRS_HIPEC_TRIALS,
@@ -135,10 +146,23 @@ CMS4_OXALIPLATIN_RESISTANCE = Statement(
     CRC_PM_REVIEW,
     _CRS_HIPEC_TRIALS,
     (245, 251),
-    "About {share} of colorectal peritoneal metastases are of the CMS4 subtype, which is less sensitive to "
-    "oxaliplatin: another possible reason why oxaliplatin HIPEC trials showed no survival benefit.",
+    "On the biology of colorectal peritoneal metastases, the review reports most of them ({share}) classified "
+    "as the CMS4 subtype, which is less sensitive to oxaliplatin-based chemotherapy than the other subtypes; it "
+    "offers this as another possible reason why trials of oxaliplatin-based HIPEC showed no survival benefit.",
     {"share": Param(75, "%")},
 )
+"""A figure on the peritoneal metastases themselves, in the passage that cites the review's reference 36; the
+figure of CMS4_IN_PRIMARY_TUMOURS is another study's, on primary tumours: each is said of its own cohort."""
+CMS4_IN_PRIMARY_TUMOURS = Statement(
+    CRC_PM_REVIEW,
+    _BIOLOGY,
+    (71, 73),
+    "A separate recent study, of the primary tumours of patients presenting with peritoneal metastasis, "
+    "suggested that the CMS4 subtype is frequent there ({share}).",
+    {"share": Param(60, "%")},
+)
+"""The review's reference 12, measured on primary tumours: not the figure on the metastases themselves
+(CMS4_OXALIPLATIN_RESISTANCE); the two are never merged into one."""
 PIPAC_PALLIATIVE_APPROACH = Statement(
     CRC_PM_REVIEW,
     _PIPAC,
@@ -206,11 +230,13 @@ CCR_SCORE = Statement(
     _PROCEDURE,
     (364, 368),
     "The completeness of cytoreduction is scored when CRS ends: CCR-{complete}, no macroscopic tumour left; "
-    "CCR-{max_for_hipec}, residual deposits under {residual}; CCR-{incomplete}, residual deposits over "
-    "{residual}. HIPEC follows CRS once cytoreduction is CCR-{complete} or CCR-{max_for_hipec}.",
+    "CCR-{max_for_hipec}, residual deposits under {residual} in diameter; CCR-{incomplete}, residual deposits "
+    "over {residual}. In the review authors' own series, HIPEC was given after CRS had reached "
+    "CCR-{complete} or CCR-{max_for_hipec}.",
     {"complete": Param(0), "max_for_hipec": Param(1), "incomplete": Param(2), "residual": Param(2.5, "mm")},
 )
-"""A CCR above `max_for_hipec` leaves more than `residual` of tumour: not the complete cytoreduction HIPEC needs."""
+"""How the authors describe their own procedure, not a rule they state: a CCR above `max_for_hipec` is simply
+outside the series' practice; the prerequisite is COMPLETE_RESECTION_BEFORE_HIPEC."""
 PROGNOSTIC_FACTORS = Statement(
     CRC_PM_REVIEW,
     "Conclusion",

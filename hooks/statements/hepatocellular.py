@@ -14,7 +14,7 @@ _ALGORITHM = "Treatment algorithm for HCC with peritoneal metastases"
 
 HCC_SYSTEMIC_STANDARD = Statement(
     HCC_LUNG_PM,
-    "Summary",
+    "Introduction",
     (2, 2),
     "In HCC with peritoneal metastases the standard approach is systemic therapy, sorafenib or "
     "atezolizumab plus bevacizumab.",

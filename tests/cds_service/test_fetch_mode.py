@@ -1,7 +1,8 @@
 """Fetch-on-missing against a real FHIR server process (sekmet-fhir, bearer auth, example patient loaded).
 
 The decision checked: a bevacizumab draft 14 days before a planned laparotomy gets the critical card with
-delete and reschedule suggestions whether the data arrives in prefetch or is fetched, and 28 days out gets none.
+delete and reschedule suggestions whether the data arrives in prefetch or is fetched, and a single dose 28 days
+out gets none.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ def fetch_mode_request(server: FhirServer, days_before: int) -> dict[str, Any]:
     with_fhir_server(request, server.base, server.token)
     if days_before == 28:
         draft = request["context"]["draftOrders"]["entry"][0]["resource"]
-        draft["dosageInstruction"][0]["timing"]["repeat"]["boundsPeriod"]["start"] = "2031-02-17"
+        repeat = draft["dosageInstruction"][0]["timing"]["repeat"]
+        repeat["boundsPeriod"]["start"] = "2031-02-17"
+        repeat["count"] = 1  # a single dose: a 3-weekly course would put cycle 2 seven days before surgery
     return request
 
 

@@ -146,7 +146,10 @@ def test_bevacizumab_order_with_active_vte_warns_with_rate() -> None:
     found = bevacizumab_with_vte_or_fistula.evaluate(picture(order(), comorbidities=(vte(),)), SELECT)
     assert found is not None
     assert found.indicator is Indicator.WARNING
-    assert "active Pulmonary embolism (onset or recorded 2026-01-10): VTE is" in found.summary
+    assert found.summary == (
+        "Bevacizumab ordered with active Pulmonary embolism (onset or recorded 2026-01-10): monitor and weigh "
+        "the VTE risk"
+    )
     assert "grade 3: 8.2% vs 1.8%" in found.detail
     assert "fistula formation" not in found.detail
     assert (
@@ -160,7 +163,10 @@ def test_vte_and_fistula_are_both_named_in_one_card() -> None:
         SIGN,
     )
     assert found is not None
-    assert "Pulmonary embolism and Rectovaginal fistula" in found.summary
+    assert found.summary == (
+        "Bevacizumab ordered with active Pulmonary embolism and Rectovaginal fistula: monitor and weigh the VTE "
+        "and fistula risks"
+    )
     assert "grade 2: 8.6% vs 1%" in found.detail
     assert "- Active fistula: Rectovaginal fistula, no date on record." in found.detail
     assert len(found.summary) < 140
@@ -175,3 +181,22 @@ def test_vte_without_a_bevacizumab_order_under_review_gives_no_card() -> None:
     context_only = picture(order(under_review=False), comorbidities=(vte(),))
     assert bevacizumab_with_vte_or_fistula.evaluate(other, SELECT) is None
     assert bevacizumab_with_vte_or_fistula.evaluate(context_only, SELECT) is None
+
+
+def test_vte_card_says_what_the_source_says_of_a_pre_existing_condition_and_no_more() -> None:
+    """CERVICAL-OMENTAL lists VTE and fistula as adverse events to monitor, with incidences; it says nothing of
+    a patient who already has one. The card: monitor and weigh the risk; never a contraindication or an
+    instruction to withhold."""
+    found = bevacizumab_with_vte_or_fistula.evaluate(picture(order(), comorbidities=(fistula(),)), SELECT)
+    assert found is not None and found.indicator is Indicator.WARNING
+    assert found.summary.endswith("monitor and weigh the fistula risk")
+    assert found.detail.endswith(
+        "Fistula formation is a bevacizumab-specific adverse event to monitor (grade 2: 8.6% vs 1%). (Toxicity "
+        "management)\nThe source lists these among the bevacizumab-specific adverse events to monitor, with the "
+        "incidences above, and says nothing specific of a patient who already has one: an active one on record "
+        "is a reason to monitor it and weigh the risk before giving bevacizumab, not a contraindication the "
+        "source states."
+    )
+    text = (found.summary + found.detail).lower()
+    for overclaim in ("withhold", "contraindicated", "do not", "avoid", "must"):
+        assert overclaim not in text

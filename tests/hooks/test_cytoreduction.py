@@ -40,21 +40,37 @@ from hooks.rules.cytoreduction import (
 )
 from hooks.statements.cytoreduction import (
     CCR_SCORE,
+    CMS4_IN_PRIMARY_TUMOURS,
+    CMS4_OXALIPLATIN_RESISTANCE,
     COLORECTAL_PCI_EVIDENCE,
     COMPLETE_RESECTION_BEFORE_HIPEC,
     CRS_HIPEC_NOT_STANDARD,
+    DISTANT_DISEASE_EVALUATION,
     HCC_CRS_HIPEC_SELECTION,
     HCC_POSTOP_CHEMOTHERAPY,
     HCC_PROFOUND_RESPONSE_MDT,
     OPERATIVE_REPORT,
+    OXALIPLATIN_HIPEC_TRIAL,
     PIPAC_PHASE_TWO_TRIAL,
 )
 from hooks.statements.lung import LUNG_SYSTEMIC_CHEMOTHERAPY
-from tests.facts import PM, SELECT, SIGN, TODAY, VIEW, given, medication_order, with_primaries
+from tests.facts import OMENTUM, PM, SELECT, SIGN, TODAY, VIEW, given, medication_order, with_primaries
 
 LUNG_MET = Metastasis(
-    "Condition/lung-met", MetastaticSite.OTHER, "lung", "Secondary malignant neoplasm of lung"
+    "Condition/lung-met", MetastaticSite.LUNG, "lung", "Secondary malignant neoplasm of lung"
 )
+LIVER_MET = Metastasis("Condition/liver-met", MetastaticSite.LIVER, "liver", "Liver metastases")
+SECOND_LIVER_MET = Metastasis(
+    "Condition/liver-met-2", MetastaticSite.LIVER, "liver", "Secondary malignant neoplasm of liver"
+)
+NODE_MET = Metastasis("Condition/node-met", MetastaticSite.LYMPH_NODES, "lymph nodes", "Nodal metastasis")
+BONE_MET = Metastasis(
+    "Condition/bone-met", MetastaticSite.BONE, "bone", "Secondary malignant neoplasm of bone"
+)
+SKIN_MET = Metastasis(
+    "Condition/skin-met", MetastaticSite.OTHER, "icd|C79.2", "Secondary malignant neoplasm of skin"
+)
+NOT_PERITONEAL_LIMITED = ("the peritoneum only", "no metastasis outside the peritoneum")
 
 
 def cancer(kind: Cancer) -> CancerCondition:
@@ -182,11 +198,49 @@ def test_hcc_normalised_afp_with_progression_stays_a_warning() -> None:
     assert fired(hipec_for_hcc, picture).indicator is Indicator.WARNING
 
 
-def test_hcc_response_with_metastasis_outside_the_peritoneum_stays_a_warning() -> None:
+def test_hcc_response_with_metastasis_outside_the_peritoneum_stays_a_warning_naming_the_site() -> None:
     finding = fired(hipec_for_hcc, hcc_hipec_order(metastases=(PM, LUNG_MET)))
     assert finding.indicator is Indicator.WARNING
-    assert "beyond the peritoneum" in finding.summary
-    assert "Metastasis outside the peritoneum: Secondary malignant neoplasm of lung." in finding.detail
+    assert finding.summary.startswith(
+        "CRS/HIPEC ordered for HCC with PM, metastases also in lung: not standard"
+    )
+    assert "MDT" not in finding.summary
+    assert (
+        "- Metastatic sites on record: 2 (peritoneum, lung; peritoneum and omentum count as one)."
+        in finding.detail
+    )
+    assert (
+        "- Metastasis outside the peritoneum: Secondary malignant neoplasm of lung (lung)." in finding.detail
+    )
+    assert "but so are metastases outside the peritoneum" in finding.detail
+    assert not any(phrase in finding.detail for phrase in NOT_PERITONEAL_LIMITED)
+
+
+def test_hcc_with_the_peritoneum_the_only_site_says_so() -> None:
+    finding = fired(hipec_for_hcc, hcc_hipec_order(metastases=(PM, OMENTUM)))
+    assert finding.indicator is Indicator.INFO
+    assert (
+        "- Metastatic sites on record: the peritoneum only; no metastasis outside the peritoneum on record."
+        in (finding.detail)
+    )
+
+
+def test_hcc_summary_with_every_gap_and_several_sites_stays_under_the_limit_and_keeps_the_sites() -> None:
+    """A long AFP text, no response, no therapy and four sites: the reasons give way, the sites stay."""
+    raised = MarkerResult("Observation/afp", "1250.5 ng/mL (high, repeated)", date(2025, 10, 1), False)
+    planned = intervention(InterventionKind.CRS, "ServiceRequest/crs", under_review=False)
+    picture = chart(
+        Cancer.HCC,
+        interventions=(planned,),
+        afp=raised,
+        metastases=(PM, LUNG_MET, BONE_MET, NODE_MET, SKIN_MET),
+    )
+    finding = fired(hipec_for_hcc, picture, VIEW)
+    assert "metastases also in lung, bone, lymph nodes and another site" in finding.summary
+    assert "Secondary malignant neoplasm of skin" in finding.detail
+    assert "- Metastatic sites on record: 5 (peritoneum, lung, bone, lymph nodes, Secondary malignant" in (
+        finding.detail
+    )
 
 
 def test_hcc_afp_without_reference_range_or_interpretation_is_named_and_stays_a_warning() -> None:
@@ -283,6 +337,29 @@ def test_lung_patient_view_with_crs_done_only_is_info() -> None:
     assert fired(hipec_for_lung, chart(Cancer.LUNG, interventions=(done,)), VIEW).indicator is Indicator.INFO
 
 
+def test_lung_patient_view_names_a_bone_metastasis_in_summary_and_detail() -> None:
+    finding = fired(hipec_for_lung, chart(Cancer.LUNG, metastases=(PM, BONE_MET)), VIEW)
+    assert finding.indicator is Indicator.INFO
+    assert finding.summary.startswith("Lung cancer with PM, metastases also in bone: CRS/HIPEC not standard")
+    assert (
+        "- Metastasis outside the peritoneum: Secondary malignant neoplasm of bone (bone)." in finding.detail
+    )
+    assert "- Metastatic sites on record: 2 (peritoneum, bone;" in finding.detail
+
+
+def test_lung_order_with_two_sites_outside_the_peritoneum_names_both() -> None:
+    picture = chart(Cancer.LUNG, interventions=(intervention(),), metastases=(PM, BONE_MET, LIVER_MET))
+    finding = fired(hipec_for_lung, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert "metastases also in bone and liver: not standard" in finding.summary
+
+
+def test_lung_with_the_peritoneum_the_only_site_says_so() -> None:
+    finding = fired(hipec_for_lung, chart(Cancer.LUNG), VIEW)
+    assert "metastases also" not in finding.summary
+    assert "- Metastatic sites on record: the peritoneum only" in finding.detail
+
+
 def test_lung_without_pm_or_without_order_gives_no_card() -> None:
     assert run(hipec_for_lung, chart(Cancer.LUNG, pm=False, interventions=(intervention(),))) is None
     assert run(hipec_for_lung, chart(Cancer.LUNG)) is None
@@ -298,11 +375,13 @@ def test_pci_exactly_20_is_a_warning() -> None:
     assert "PCI 20" in finding.summary
 
 
-def test_pci_19_is_info_naming_ccr_prerequisite() -> None:
+def test_pci_19_is_info_naming_complete_resection_as_the_prerequisite() -> None:
     picture = chart(interventions=(intervention(),), scores=(score(Scale.PCI, 19),))
     finding = fired(hipec_colorectal_pci, picture)
     assert finding.indicator is Indicator.INFO
-    assert "CCR-0/1" in finding.summary
+    assert finding.summary.endswith("candidate in an experienced centre if complete resection is possible")
+    assert "CCR-0/1" not in finding.summary
+    assert "- Metastatic sites on record: the peritoneum only" in finding.detail
 
 
 @pytest.mark.parametrize("value", [2, 3])
@@ -311,8 +390,16 @@ def test_pci_below_20_with_ccr_2_or_more_on_record_is_not_called_a_candidate(val
     finding = fired(hipec_colorectal_pci, picture)
     assert finding.indicator is Indicator.INFO
     assert "candidate" not in finding.summary
-    assert f"but CCR-{value} (2026-02-10) on record" in finding.summary
+    assert f"PCI 8 on 2026-02-10, but CCR-{value} (2026-02-10): residual > 2.5 mm" in finding.summary
+    assert finding.summary.endswith(
+        "HIPEC needs complete resection"
+    )  # the order lead leaves no room for more
     assert f"the latest CCR is {value}" in finding.detail
+    on_view = fired(hipec_colorectal_pci, picture, VIEW)
+    assert on_view.summary == (
+        f"Colorectal PM, PCI 8 on 2026-02-10 (< 20), but CCR-{value} (2026-02-10) on record: residual > 2.5 mm; "
+        "complete resection is HIPEC's prerequisite"
+    )
 
 
 def test_ccr_2_older_than_the_pci_is_from_an_earlier_operation_and_keeps_the_candidate_wording() -> None:
@@ -350,6 +437,129 @@ def test_pci_card_on_patient_view_without_order() -> None:
     assert finding.summary.startswith("Colorectal PM, PCI 24")
 
 
+# HIPEC-CRC-PCI, revision 2: metastases outside the peritoneum
+
+
+def distant(
+    *metastases: Metastasis, pci: int | None = 8, interventions: tuple[Intervention, ...] = ()
+) -> ClinicalPicture:
+    """Colorectal PM with these metastases beside it, a PCI (by default 8) and these CRS/HIPEC records."""
+    scores = (score(Scale.PCI, pci),) if pci is not None else ()
+    return chart(interventions=interventions, metastases=(PM, *metastases), scores=scores)
+
+
+@pytest.mark.parametrize("context", [SELECT, SIGN], ids=["order-select", "order-sign"])
+def test_crs_order_with_lung_and_liver_metastases_is_a_warning_naming_both_never_a_candidate(
+    context: HookContext,
+) -> None:
+    picture = distant(LUNG_MET, LIVER_MET, interventions=(intervention(InterventionKind.CRS),))
+    finding = fired(hipec_colorectal_pci, picture, context)
+    assert finding.indicator is Indicator.WARNING
+    assert "metastases also in lung and liver" in finding.summary
+    assert "evaluate distant disease before any treatment" in finding.summary
+    assert "candidate" not in finding.summary and "candidate" not in finding.detail
+    assert "- Metastatic sites on record: 3 (peritoneum, lung, liver;" in finding.detail
+    assert "Secondary malignant neoplasm of lung (lung); Liver metastases (liver)." in finding.detail
+    assert "the CRS/HIPEC evidence is for limited peritoneal disease" in finding.detail
+    assert DISTANT_DISEASE_EVALUATION.said() in finding.detail
+
+
+def test_patient_view_with_lung_and_liver_metastases_is_info_naming_them_never_a_candidate() -> None:
+    finding = fired(hipec_colorectal_pci, distant(LUNG_MET, LIVER_MET), VIEW)
+    assert finding.indicator is Indicator.INFO
+    assert finding.summary.startswith(
+        "Colorectal PM, PCI 8 on 2026-02-10, metastases also in lung and liver:"
+    )
+    assert "candidate" not in finding.summary and "candidate" not in finding.detail
+    assert DISTANT_DISEASE_EVALUATION.text() in finding.detail
+
+
+def test_a_single_lymph_node_metastasis_is_disease_outside_the_peritoneum() -> None:
+    finding = fired(hipec_colorectal_pci, distant(NODE_MET, interventions=(intervention(),)))
+    assert finding.indicator is Indicator.WARNING
+    assert "metastases also in lymph nodes" in finding.summary
+    assert "- Metastatic sites on record: 2 (peritoneum, lymph nodes;" in finding.detail
+
+
+def test_omentum_beside_the_peritoneum_is_one_site_and_keeps_the_candidate_card() -> None:
+    finding = fired(hipec_colorectal_pci, distant(OMENTUM, interventions=(intervention(),)))
+    assert finding.indicator is Indicator.INFO
+    assert "candidate" in finding.summary
+    assert "metastases also" not in finding.summary
+
+
+def test_two_liver_codes_are_one_site() -> None:
+    finding = fired(hipec_colorectal_pci, distant(LIVER_MET, SECOND_LIVER_MET), VIEW)
+    assert "metastases also in liver:" in finding.summary
+    assert "- Metastatic sites on record: 2 (peritoneum, liver;" in finding.detail
+    assert "Liver metastases (liver); Secondary malignant neoplasm of liver (liver)." in finding.detail
+
+
+def test_a_site_the_facts_do_not_name_is_named_by_its_condition() -> None:
+    finding = fired(hipec_colorectal_pci, distant(SKIN_MET), VIEW)
+    assert "metastases also in another site" in finding.summary
+    assert (
+        "- Metastatic sites on record: 2 (peritoneum, Secondary malignant neoplasm of skin;" in finding.detail
+    )
+
+
+def test_pci_20_with_liver_metastasis_stays_the_pci_warning_on_patient_view_and_names_the_liver() -> None:
+    finding = fired(hipec_colorectal_pci, distant(LIVER_MET, pci=20), VIEW)
+    assert finding.indicator is Indicator.WARNING
+    assert (
+        "metastases also in liver: the CRS/HIPEC evidence is for limited disease, PCI < 20" in finding.summary
+    )
+    assert "distant disease is to be evaluated before any treatment" in finding.detail
+
+
+def test_no_pci_with_liver_metastasis_is_a_warning_on_order_hooks_and_info_on_patient_view() -> None:
+    ordered = fired(hipec_colorectal_pci, distant(LIVER_MET, pci=None, interventions=(intervention(),)), SIGN)
+    assert ordered.indicator is Indicator.WARNING
+    assert "metastases also in liver, no PCI on record: evaluate distant disease" in ordered.summary
+    assert OPERATIVE_REPORT.text() in ordered.detail
+    assert DISTANT_DISEASE_EVALUATION.text() in ordered.detail
+    assert fired(hipec_colorectal_pci, distant(LIVER_MET, pci=None), VIEW).indicator is Indicator.INFO
+
+
+def test_ccr_2_with_liver_metastasis_names_both_and_stays_under_the_limit() -> None:
+    ccr = Score(Scale.CCR, 2, date(2026, 2, 26), "Observation/ccr")
+    picture = chart(
+        metastases=(PM, LIVER_MET, LUNG_MET, BONE_MET),
+        scores=(score(Scale.PCI, 8), ccr),
+        interventions=(intervention(),),
+    )
+    finding = fired(hipec_colorectal_pci, picture)
+    assert finding.indicator is Indicator.WARNING
+    assert "CCR-2" in finding.summary and "metastases also in liver, lung and bone" in finding.summary
+    assert "the latest CCR is 2" in finding.detail
+
+
+NAMED_SITES = tuple(
+    Metastasis(
+        f"Condition/{site.name.lower()}", site, site.value, f"Secondary malignant neoplasm of {site.value}"
+    )
+    for site in MetastaticSite
+    if not site.peritoneal and site is not MetastaticSite.OTHER
+)
+KIDNEY_MET = Metastasis("Condition/kidney-met", MetastaticSite.OTHER, "icd|C79.0", "Kidney metastasis")
+EVERY_SITE = (*NAMED_SITES, SKIN_MET, KIDNEY_MET)
+
+
+@pytest.mark.parametrize("pci", [None, 8, 24, 2], ids=["no-pci", "pci-8", "pci-24", "pci-2-with-ccr-3"])
+@pytest.mark.parametrize("context", [VIEW, SIGN], ids=["patient-view", "order-sign"])
+def test_every_site_on_record_keeps_the_summary_under_the_limit(
+    pci: int | None, context: HookContext
+) -> None:
+    """Eight named organs and two other sites: the summary shortens its wording, never past the CDS Hooks limit."""
+    ccr = (Score(Scale.CCR, 3, date(2026, 2, 26), "Observation/ccr"),) if pci == 2 else ()
+    scores = ((score(Scale.PCI, pci),) if pci is not None else ()) + ccr
+    planned = intervention(InterventionKind.CRS, "ServiceRequest/crs", under_review=context is not VIEW)
+    crc = chart(metastases=(PM, *EVERY_SITE), scores=scores, interventions=(planned,))
+    assert "metastases also in" in fired(hipec_colorectal_pci, crc, context).summary
+    lung = chart(Cancer.LUNG, metastases=(PM, *EVERY_SITE), interventions=(planned,))
+    assert "- Metastatic sites on record: 11 (" in fired(hipec_for_lung, lung, context).detail
+
+
 def test_pci_card_needs_crs_or_hipec_under_review_on_order_hooks() -> None:
     assert run(hipec_colorectal_pci, chart(scores=(score(Scale.PCI, 24),))) is None
     assert run(hipec_colorectal_pci, chart(interventions=(intervention(InterventionKind.PIPAC),))) is None
@@ -369,6 +579,23 @@ def test_ccr_2_or_more_with_hipec_ordered_is_a_warning(value: int) -> None:
     finding = fired(hipec_after_incomplete_cytoreduction, picture)
     assert finding.indicator is Indicator.WARNING
     assert f"CCR-{value}" in finding.summary
+
+
+def test_ccr_card_says_the_prerequisite_as_the_source_does_and_the_series_as_a_description() -> None:
+    """Complete resection confirmed possible is the prerequisite (CRC-PM-REVIEW l.121-123); HIPEC after
+    CCR-0/1 is how the authors' series went (l.364-367), not a rule the card states."""
+    picture = chart(interventions=(intervention(),), scores=(score(Scale.CCR, 2),))
+    finding = fired(hipec_after_incomplete_cytoreduction, picture)
+    assert finding.summary == (
+        "HIPEC ordered after CCR-2 (2026-02-10), residual > 2.5 mm: a confirmed possibility of complete "
+        "resection is HIPEC's prerequisite"
+    )
+    assert "only at" not in finding.summary
+    assert COMPLETE_RESECTION_BEFORE_HIPEC.said() in finding.detail
+    assert "In the review authors' own series, HIPEC was given after CRS had reached CCR-0 or CCR-1." in (
+        finding.detail
+    )
+    assert CCR_SCORE.citation.first_line == 364 and COMPLETE_RESECTION_BEFORE_HIPEC.citation.first_line == 121
 
 
 @pytest.mark.parametrize("value", [0, 1])
@@ -442,9 +669,22 @@ def test_oxaliplatin_hipec_order_for_colorectal_pm_is_info() -> None:
     picture = chart(interventions=(intervention(drugs=frozenset({Drug.OXALIPLATIN})),))
     finding = fired(oxaliplatin_hipec, picture)
     assert finding.indicator is Indicator.INFO
-    assert "42 vs 41 months" in finding.summary
+    assert "no overall-survival gain over CRS alone (42 vs 41 months), more complications" in finding.summary
     assert finding.summary.startswith("Oxaliplatin HIPEC ordered for 2026-03-20, colorectal PM")
-    assert "CMS4" in finding.detail
+    assert "In PRODIGE 7" in finding.detail
+
+
+def test_oxaliplatin_card_states_each_cms4_figure_of_its_own_cohort() -> None:
+    """75 % of the peritoneal metastases (CRC-PM-REVIEW l.245-251) and 60 % of the primary tumours of patients
+    presenting with PM (l.71-73): two cohorts, each figure said of its own, neither generalised."""
+    assert CMS4_OXALIPLATIN_RESISTANCE["share"] == 75 and CMS4_IN_PRIMARY_TUMOURS["share"] == 60
+    assert OXALIPLATIN_HIPEC_TRIAL["survival_hipec"] == 42 and OXALIPLATIN_HIPEC_TRIAL["survival_crs"] == 41
+    picture = chart(interventions=(intervention(drugs=frozenset({Drug.OXALIPLATIN})),))
+    detail = fired(oxaliplatin_hipec, picture).detail
+    assert CMS4_OXALIPLATIN_RESISTANCE.text() in detail and CMS4_IN_PRIMARY_TUMOURS.said() in detail
+    assert "most of them (75%) classified as the CMS4 subtype" in detail
+    assert "primary tumours of patients presenting with peritoneal metastasis" in detail
+    assert "About 75%" not in detail
 
 
 def test_hipec_with_oxaliplatin_draft_in_same_call_is_info_naming_the_draft() -> None:

@@ -199,7 +199,7 @@ def test_a_flagged_dose_card_names_the_order_by_its_start_not_its_reference() ->
     picture = _picture(70, 165, 0.9, OrderedDose(100, DoseUnit.MG_PER_M2, "100 mg/m²"), Drug.CISPLATIN)
     finding = cisplatin_per_bsa.evaluate(picture, HookContext("order-select", TODAY))
     assert finding is not None and finding.indicator is Indicator.WARNING
-    assert finding.summary == "Cisplatin 100 mg/m² is 100% above the guideline 50 mg/m2"
+    assert finding.summary == "Cisplatin 100 mg/m² is 100% above the regimen's 50 mg/m2"
     assert f"- **Cisplatin order**, starting {TODAY.isoformat()}:" in finding.detail
     assert (
         "Guideline: In the preferred regimen, cisplatin is given at 50 mg/m² on day 2. (First-line"

@@ -105,6 +105,23 @@ def test_frontline_summary_shows_the_latest_afp_with_its_date() -> None:
     assert len(finding.summary) < 140
 
 
+def test_frontline_urgency_is_the_sources_own_and_no_stronger() -> None:
+    """Revision 2: the source says not to delay systemic therapy in favour of a surgical consultation (said
+    in the detail, from its statement); the card adds no urgency of its own ("start without delay")."""
+    for afp in (None, afp_on(date(2026, 2, 1)), afp_on(None)):
+        finding = hcc_frontline.evaluate(chart(afp=afp), VIEW)
+        assert finding is not None
+        assert finding.summary.endswith(
+            "no systemic therapy on record: frontline is atezolizumab/bevacizumab or sorafenib"
+        )
+        card = (finding.summary + finding.detail).lower()
+        assert "without delay" not in card
+        assert "start" not in card
+        assert "immediately" not in card
+        assert NO_DELAY_FOR_SURGERY.said() in finding.detail
+        assert len(finding.summary) < 140
+
+
 @pytest.mark.parametrize("drug", [Drug.SORAFENIB, Drug.ATEZOLIZUMAB, Drug.GEMCITABINE])
 def test_any_systemic_therapy_on_record_silences_frontline(drug: Drug) -> None:
     assert hcc_frontline.evaluate(chart(administrations=given(drug)), VIEW) is None
@@ -229,20 +246,21 @@ def test_further_progression_after_immunotherapy_and_lenvatinib_considers_gemox(
     assert HCC_GEMOX_SALVAGE.text() in finding.detail
 
 
-def test_further_progression_without_immunotherapy_does_not_offer_gemox_and_names_what_is_missing() -> None:
-    """GEMOX is salvage after immunotherapy and TKIs, as HCC-GEMOX-ORDER checks."""
+def test_further_progression_without_immunotherapy_considers_gemox_and_names_what_is_missing() -> None:
+    """Sorafenib then lenvatinib, then progression: the algorithm's further-progression step (l.17) holds, and
+    the card says that the source describes GEMOX as salvage after immunotherapy and TKIs (l.8)."""
     picture = chart(administrations=given(Drug.SORAFENIB, Drug.LENVATINIB), status=progression())
     finding = hcc_progression.evaluate(picture, VIEW)
     assert finding is not None and finding.indicator is Indicator.INFO
-    assert "consider GEMOX" not in finding.summary
-    assert finding.summary.startswith(
-        "HCC progression (2026-02-20) on lenvatinib, no immunotherapy on record:"
+    assert (
+        finding.summary
+        == "HCC further progression (2026-02-20) on lenvatinib: GEMOX may be considered; no immunotherapy on record"
     )
-    assert finding.summary.endswith(": GEMOX is salvage after immunotherapy and TKIs")
     assert "- Prior immunotherapy: none on record." in finding.detail
     assert "- Prior tyrosine kinase inhibitor: sorafenib, lenvatinib." in finding.detail
-    assert HCC_ALGORITHM_FRONTLINE.text() in finding.detail
-    assert HCC_AFTER_PROGRESSION.text() in finding.detail
+    guidance = finding.detail.split("\n\n", 1)[1]
+    assert guidance.index(HCC_AFTER_PROGRESSION.text()) < guidance.index(HCC_GEMOX_SALVAGE.text())
+    assert HCC_ALGORITHM_FRONTLINE.text() in guidance
 
 
 def test_progression_after_gemox_has_no_further_step() -> None:

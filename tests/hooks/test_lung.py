@@ -8,6 +8,7 @@ import pytest
 
 from cds_service.engine.types import CreateServiceRequest, Finding, Indicator
 from fhir_mappings.facts import (
+    Cancer,
     CancerCondition,
     ClinicalPicture,
     Drug,
@@ -125,6 +126,52 @@ def test_all_four_answered_gives_no_card() -> None:
 def test_a_positive_result_counts_as_answered() -> None:
     genes = (*all_negative()[:3], result(Gene.KRAS, True, "p.Gly12Ala"))
     assert lung_molecular_testing.evaluate(chart(genes=genes), VIEW) is None
+
+
+# Revision 2: a driver found ends the card (the result now guides therapy).
+
+
+def test_an_egfr_l858r_driver_alone_ends_the_card_though_three_genes_are_untested() -> None:
+    genes = (result(Gene.EGFR, True, "p.Leu858Arg"),)
+    assert lung_molecular_testing.evaluate(chart(genes=genes), VIEW) is None
+
+
+@pytest.mark.parametrize("gene", MOLECULAR_PANEL)
+def test_a_variant_found_in_any_panel_gene_ends_the_card(gene: Gene) -> None:
+    assert lung_molecular_testing.evaluate(chart(genes=(result(gene, True, "variant"),)), VIEW) is None
+
+
+def test_a_driver_ends_the_card_beside_an_inconclusive_gene() -> None:
+    genes = (result(Gene.KRAS, True, "p.Gly12Ala"), result(Gene.ALK, None, ref="Observation/alk-open"))
+    assert lung_molecular_testing.evaluate(chart(genes=genes), VIEW) is None
+
+
+def test_egfr_negative_only_names_the_three_genes_without_a_result() -> None:
+    finding = lung_molecular_testing.evaluate(chart(genes=(result(Gene.EGFR),)), VIEW)
+    assert finding is not None
+    assert "no ALK, ROS1 or KRAS result on record: test" in finding.summary
+    assert "EGFR" not in finding.summary
+    assert "- EGFR: no variant found, on 2026-01-15." in finding.detail
+
+
+def test_a_later_negative_result_does_not_undo_an_earlier_positive_one_so_no_card() -> None:
+    """EGFR L858R found, then a negative result (a plasma test, say): the driver stays on record (review of
+    issue #16: a later negative does not rule out the variant found earlier)."""
+    older = result(Gene.EGFR, True, "p.Leu858Arg", on=date(2025, 6, 1), ref="Observation/e1")
+    newer = result(Gene.EGFR, False, on=date(2026, 1, 15), ref="Observation/e2")
+    assert lung_molecular_testing.evaluate(chart(genes=(older, newer)), VIEW) is None
+    palliation = lung_palliation.evaluate(chart(genes=(older, newer)), VIEW)
+    assert palliation is not None
+    assert (
+        "- EGFR: variant present (p\\.Leu858Arg), on 2025-06-01; a later result found none, on 2026-01-15: the two "
+        "results disagree." in palliation.detail
+    )
+
+
+def test_a_later_inconclusive_result_leaves_the_earlier_driver_standing() -> None:
+    older = result(Gene.EGFR, True, "p.Leu858Arg", on=date(2025, 6, 1), ref="Observation/e1")
+    newer = result(Gene.EGFR, None, on=date(2026, 1, 15), ref="Observation/e2")
+    assert lung_molecular_testing.evaluate(chart(genes=(older, newer)), VIEW) is None
 
 
 def test_a_result_that_does_not_say_is_not_an_answer() -> None:
@@ -247,38 +294,136 @@ def test_kras_card_needs_lung_cancer_with_pm() -> None:
 
 # LUNG-PALLIATION
 
+ADENOSQUAMOUS_LUNG = CancerCondition(
+    "Condition/lung-asc",
+    Cancer.LUNG,
+    "Primary adenosquamous carcinoma of lung",
+    recurrent=False,
+    histology="adenosquamous",
+)
+LIVER_SITE = Metastasis(
+    "Condition/liver-site", MetastaticSite.LIVER, "liver", "Secondary malignant neoplasm of liver"
+)
+FIGURE = "median survival under 2 months"
 
-def test_peritoneum_as_the_only_site_is_isolated_involvement() -> None:
-    finding = lung_palliation.evaluate(chart(), VIEW)
+
+def test_adenosquamous_with_the_peritoneum_the_only_site_is_told_the_median_survival() -> None:
+    finding = lung_palliation.evaluate(chart(ADENOSQUAMOUS_LUNG), VIEW)
     assert finding is not None
     assert finding.indicator is Indicator.INFO
-    assert "peritoneum the only metastatic site on record" in finding.summary
-    assert "isolated peritoneal involvement" in finding.detail
-    assert LUNG_PALLIATIVE_GOALS.said() in finding.detail
+    assert finding.summary.startswith(
+        "Adenosquamous lung cancer, peritoneum the only metastatic site on record: chemotherapy is primary; "
+        f"{FIGURE}"
+    )
+    assert "- Histology: adenosquamous carcinoma." in finding.detail
+    assert "- Metastatic sites on record: 1, the peritoneum only" in finding.detail
     assert LUNG_ISOLATED_PM_SURVIVAL.said() in finding.detail
-    assert "median survival under 2 months" in finding.detail
-    assert LUNG_PALLIATIVE_IP_CHEMOTHERAPY.said() in finding.detail
+    assert LUNG_PALLIATIVE_GOALS.said() in finding.detail
+    assert LUNG_PALLIATIVE_IP_CHEMOTHERAPY.text() in finding.detail
+    assert len(finding.summary) < 140
+
+
+def test_the_adenosquamous_primary_is_found_beside_a_less_specific_lung_code() -> None:
+    finding = lung_palliation.evaluate(with_primaries(LUNG, ADENOSQUAMOUS_LUNG, metastases=(PM,)), VIEW)
+    assert finding is not None
+    assert FIGURE in finding.summary
+    assert "- Primary: Primary adenosquamous carcinoma of lung." in finding.detail
+
+
+def test_another_histology_with_the_peritoneum_the_only_site_is_not_told_the_adenosquamous_figure() -> None:
+    finding = lung_palliation.evaluate(chart(), VIEW)
+    assert finding is not None
+    assert finding.summary.startswith("Lung cancer, peritoneum the only metastatic site on record")
+    assert "isolated peritoneal involvement" in finding.detail
+    assert "median survival" not in finding.summary + finding.detail
+    assert "adenosquamous" not in finding.summary + finding.detail
+    assert LUNG_PM_CONTEXT.said() in finding.detail
+    assert LUNG_PALLIATIVE_GOALS.said() in finding.detail
+
+
+def test_adenosquamous_with_a_liver_metastasis_is_not_told_the_figure_and_the_liver_is_named() -> None:
+    finding = lung_palliation.evaluate(chart(ADENOSQUAMOUS_LUNG, metastases=(PM, LIVER_SITE)), VIEW)
+    assert finding is not None
+    assert "2 metastatic sites on record (peritoneum, liver)" in finding.summary
+    assert "median survival" not in finding.summary + finding.detail
+    assert "- Other metastatic sites: Secondary malignant neoplasm of liver." in finding.detail
+    assert "- Metastatic sites on record: 2 (peritoneum, liver; peritoneum and omentum count as one)." in (
+        finding.detail
+    )
 
 
 def test_peritoneum_and_omentum_are_one_site() -> None:
-    finding = lung_palliation.evaluate(chart(metastases=(PM, OMENTUM)), VIEW)
+    finding = lung_palliation.evaluate(chart(ADENOSQUAMOUS_LUNG, metastases=(PM, OMENTUM)), VIEW)
     assert finding is not None
     assert "only metastatic site" in finding.summary
+    assert FIGURE in finding.summary
 
 
 def test_a_second_site_is_counted_and_not_called_isolated() -> None:
     finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER)), VIEW)
     assert finding is not None
     assert "2 metastatic sites on record" in finding.summary
+    assert "the peritoneum only" not in finding.detail
     assert "- Other metastatic sites: Secondary malignant neoplasm of liver." in finding.detail
     assert LUNG_PM_CONTEXT.said() in finding.detail
     assert "adenosquamous" not in finding.detail
 
 
-def test_three_sites_are_counted() -> None:
-    finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER, BONE)), VIEW)
+def test_three_sites_are_counted_and_each_is_named() -> None:
+    """Peritoneum first, then in record order; a site the facts do not name is "other" in the summary and named
+    by its condition in the detail."""
+    finding = lung_palliation.evaluate(chart(metastases=(BONE, PM, LIVER_SITE)), VIEW)
     assert finding is not None
-    assert "3 metastatic sites" in finding.summary
+    assert "3 metastatic sites on record (peritoneum, other, liver)" in finding.summary
+    assert (
+        "- Other metastatic sites: Secondary malignant neoplasm of bone; Secondary malignant neoplasm of liver."
+        in finding.detail
+    )
+    assert (
+        "- Metastatic sites on record: 3 (peritoneum, Secondary malignant neoplasm of bone, liver; peritoneum "
+        "and omentum count as one)." in finding.detail
+    )
+    assert len(finding.summary) < 140
+
+
+def test_two_codes_of_one_organ_are_one_site() -> None:
+    liver_again = Metastasis("Condition/liver-2", MetastaticSite.LIVER, "liver", "Liver metastases")
+    finding = lung_palliation.evaluate(chart(metastases=(PM, LIVER_SITE, liver_again)), VIEW)
+    assert finding is not None
+    assert "2 metastatic sites on record" in finding.summary
+    assert "Secondary malignant neoplasm of liver; Liver metastases" in finding.detail
+
+
+def test_without_a_driver_the_card_does_not_speak_of_molecular_results() -> None:
+    finding = lung_palliation.evaluate(chart(genes=all_negative()), VIEW)
+    assert finding is not None
+    assert "chemotherapy is primary" in finding.summary
+    assert LUNG_MOLECULAR_TESTING.text() not in finding.detail
+
+
+def test_with_a_driver_found_the_card_says_molecular_results_guide_systemic_therapy() -> None:
+    genes = (result(Gene.EGFR, True, "p.Leu858Arg", on=date(2026, 1, 20)),)
+    finding = lung_palliation.evaluate(chart(genes=genes), VIEW)
+    assert finding is not None
+    assert "the EGFR result should guide systemic therapy" in finding.summary
+    assert "- EGFR: variant present (p\\.Leu858Arg), on 2026-01-20." in finding.detail
+    assert LUNG_MOLECULAR_TESTING.text() in finding.detail
+
+
+def test_the_longest_summary_still_fits() -> None:
+    """Two drivers, adenosquamous with three more sites named at length: the summary drops the list of sites
+    before it would reach the limit, and keeps the count."""
+    genes = (result(Gene.EGFR, True, "x"), result(Gene.KRAS, True, "y"))
+    long_named = tuple(
+        Metastasis(
+            f"Condition/m{i}", MetastaticSite.OTHER, f"sct|{i}", f"Secondary malignant neoplasm {i} " * 3
+        )
+        for i in range(3)
+    )
+    finding = lung_palliation.evaluate(chart(ADENOSQUAMOUS_LUNG, (PM, *long_named), genes=genes), VIEW)
+    assert finding is not None
+    assert len(finding.summary) < 140
+    assert finding.summary.startswith("Lung cancer with PM, 4 metastatic sites on record:")
 
 
 def test_palliation_needs_lung_cancer_with_pm() -> None:

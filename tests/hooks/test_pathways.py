@@ -29,6 +29,8 @@ from hooks.statements.pathways import BREAST_OLIGOMETASTATIC_SUBSET
 from tests.facts import LIVER, OMENTUM, VIEW, with_primaries
 from tests.facts import given as administered
 
+BONE = Metastasis("Condition/bone", MetastaticSite.BONE, "bone", "Secondary malignant neoplasm of bone")
+
 RULES = tuple(r for r in ALL_RULES if r.id in {"PM-GENERAL", "PM-UNKNOWN-PRIMARY", "OV-DOUBLET", "BR-OLIGO"})
 PM = Metastasis("Condition/pm", MetastaticSite.PERITONEUM, "peritoneum", "Peritoneal carcinomatosis")
 ECOG_1 = Score(Scale.ECOG, 1, date(2026, 2, 20), "Observation/ecog")
@@ -71,7 +73,10 @@ def test_general_guidance_for_gastric_pm_names_the_patient_values() -> None:
     )
     assert finding is not None and finding.indicator is Indicator.INFO
     assert "stomach" in finding.summary and "ECOG 1" in finding.summary
-    assert "1 metastatic site," in finding.summary
+    assert "(1 metastatic site: peritoneum; ECOG 1)" in finding.summary
+    assert (
+        "- Metastatic sites on record: 1: peritoneum (peritoneum and omentum count as one)." in finding.detail
+    )
     assert "- Peritoneal metastasis: Peritoneal carcinomatosis." in finding.detail
     assert "ECOG 1 on 2026-02-20" in finding.detail
     assert "Observation/" not in finding.detail and "Condition/" not in finding.detail
@@ -111,7 +116,7 @@ def test_general_guidance_summary_stays_under_140_with_a_long_name_and_no_ecog()
         VIEW,
     )
     assert finding is not None and len(finding.summary) < 140
-    assert "12 metastatic sites, no ECOG on record" in finding.summary
+    assert "(12 metastatic sites: peritoneum, other site; no ECOG on record)" in finding.summary
 
 
 def test_general_guidance_needs_pm() -> None:
@@ -237,7 +242,10 @@ def test_breast_with_pm_as_the_only_site_gets_the_oligometastatic_card() -> None
     )
     assert finding.summary == expected + " may be discussed; not tested in RCTs"
     assert "- Extent of peritoneal disease: PCI 12 on 2026-02-10." in finding.detail
-    assert "- Metastatic sites on record: 1 (peritoneum)" in finding.detail
+    assert (
+        "- Metastatic sites on record: 1, peritoneum (omentum included); no other metastatic site on record."
+        in finding.detail
+    )
     assert "not been tested in prospective randomised trials" in finding.detail
     assert "a solitary lesion (1 metastatic site)" in finding.detail
     assert "(From the Guidelines)" in finding.detail and "l." not in finding.detail
@@ -296,3 +304,41 @@ def test_ovarian_detail_introduces_the_first_statement_as_guideline() -> None:
         assert finding is not None
         assert finding.detail.split("\n\n", 1)[1].startswith("Guideline: ")
         assert finding.detail.count("Guideline: ") == 1
+
+
+# Revision 2: every coded metastatic site counted and named
+
+
+def test_general_guidance_names_every_site_on_record_peritoneum_first() -> None:
+    finding = general_guidance.evaluate(chart(cancer(Cancer.OTHER), metastases=(BONE, PM, LIVER)), VIEW)
+    assert finding is not None
+    assert "(3 metastatic sites: peritoneum, bone, other site; no ECOG on record)" in finding.summary
+    assert (
+        "- Metastatic sites on record: 3: peritoneum, bone, Secondary malignant neoplasm of liver (peritoneum "
+        "and omentum count as one)." in finding.detail
+    )
+    assert len(finding.summary) < 140
+
+
+def test_breast_with_peritoneum_and_bone_gets_the_general_card_naming_both_sites_not_the_oligo_card() -> None:
+    picture = chart(cancer(Cancer.BREAST), metastases=(PM, BONE), scores=(ECOG_1,))
+    assert breast_oligometastatic.evaluate(picture, VIEW) is None
+    assert fired(picture) == [("PM-GENERAL", "info")]
+    finding = general_guidance.evaluate(picture, VIEW)
+    assert finding is not None
+    assert "(2 metastatic sites: peritoneum, bone; ECOG 1)" in finding.summary
+    assert "PM only" not in finding.summary and "single" not in finding.summary + finding.detail
+
+
+def test_breast_oligo_card_needs_the_breast_primary_to_explain_the_pm() -> None:
+    """The picture holds only the primaries that explain the PM: with an active colon cancer on record, a
+    resolved breast cancer is not among them, so no breast card."""
+    colon = cancer(Cancer.COLORECTAL, ref="Condition/colon")
+    assert breast_oligometastatic.evaluate(chart(colon), VIEW) is None
+    assert fired(chart(colon)) == [("PM-GENERAL", "info")]
+
+
+def test_breast_recorded_as_history_alone_explains_the_pm_and_gets_the_oligo_card() -> None:
+    history = CancerCondition("Condition/z85", Cancer.BREAST, "History of breast cancer", False, active=False)
+    finding = breast_oligometastatic.evaluate(chart(history), VIEW)
+    assert finding is not None and finding.summary.startswith("Breast cancer, PM only")
