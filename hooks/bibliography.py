@@ -17,9 +17,9 @@ CARCINOMATOSIS_OVERVIEW = SourceDocument(
     "Overview of carcinomatosis management; ovarian carboplatin/paclitaxel with Calvert dosing and "
     "bevacizumab; oligometastatic breast cancer.",
     48,
-    unreviewed=True,
 )
-"""Its review status reads "Submitted · Under Review" (l.4-6); last updated May 5, 2025 (l.9)."""
+"""Its page shows a review-status list (Submitted, Under Review, Approved; l.4-7) without saying which applies,
+so it is not read as calling itself unreviewed; last updated May 5, 2025 (l.9)."""
 HCC_LUNG_PM = SourceDocument(
     "HCC-LUNG-PM",
     "guidelines/001_a353de5c7d9c5e13.txt",

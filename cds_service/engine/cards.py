@@ -39,8 +39,14 @@ OVERRIDE_REASONS = (
 )
 
 
-UNREVIEWED_NOTE = "\n\n_The source of this guidance calls itself pending human review._"
-"""Said on every card resting on a document that marks itself unreviewed."""
+def unreviewed_note(rule: Rule) -> str:
+    """Said on every card resting on a document that marks itself unreviewed, naming that document (a card may
+    also rest on documents that do not)."""
+    titles = dict.fromkeys(s.document.title for s in rule.statements if s.document.unreviewed)
+    if not titles:
+        return ""
+    named = " and ".join(f"“{t}”" for t in titles)
+    return f"\n\n_{named} {'calls itself' if len(titles) == 1 else 'call themselves'} pending human review._"
 
 
 class CardBuilder:
@@ -65,9 +71,7 @@ class CardBuilder:
     def card(self, rule: Rule, finding: Finding) -> Card:
         document = rule.document
         suggestions = [s for s in (self._suggestion(spec) for spec in finding.suggestions) if s is not None]
-        detail = finding.detail + (
-            UNREVIEWED_NOTE if any(s.document.unreviewed for s in rule.statements) else ""
-        )
+        detail = finding.detail + unreviewed_note(rule)
         return Card(
             uuid=self._new_uuid(),
             summary=finding.summary,

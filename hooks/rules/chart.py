@@ -35,7 +35,8 @@ def with_pm(picture: ClinicalPicture, cancer: Cancer) -> CancerCondition | None:
 
 def primary_line(condition: CancerCondition) -> str:
     recurrent = " (recurrent)" if condition.recurrent else ""
-    return f"- Primary: {md(condition.name)}{recurrent}."
+    past = "" if condition.active else " (history or resolved on record)"
+    return f"- Primary: {md(condition.name)}{recurrent}{past}."
 
 
 def pm_line(picture: ClinicalPicture) -> str:

@@ -511,7 +511,7 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext) -> Find
             f"larger than {residual_size}, not the complete resection HIPEC requires."
         )
         verdicts = [
-            f"residual > {residual_size}; complete resection is HIPEC's prerequisite",
+            f"residual > {residual_size}; complete resection is a prerequisite for HIPEC",
             f"residual > {residual_size}; HIPEC needs complete resection",
         ]
         indicator = Indicator.INFO
@@ -588,9 +588,9 @@ def hipec_after_incomplete_cytoreduction(picture: ClinicalPicture, context: Hook
     residual = CCR_SCORE.param("residual")
     summary = _fitting(
         f"HIPEC ordered after CCR-{ccr.value}{when}, residual > {residual}: a confirmed possibility of complete "
-        "resection is HIPEC's prerequisite",
-        f"HIPEC ordered after CCR-{ccr.value}{when}, residual > {residual}: complete resection is HIPEC's "
-        "prerequisite",
+        "resection is a prerequisite for HIPEC",
+        f"HIPEC ordered after CCR-{ccr.value}{when}, residual > {residual}: complete resection is a prerequisite "
+        "for HIPEC",
     )
     lines = [
         *(primary_line(c) for c in picture.cancer_conditions),

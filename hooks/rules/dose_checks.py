@@ -214,7 +214,11 @@ def _assess(order: MedicationOrder, guideline: Guideline, inputs: Inputs, drug: 
     off = (ordered - target) / target
     shown = _fmt(target, unit) if unit is not DoseUnit.MG else f"{_num(target, 0)} mg"
     direction = "above" if off > 0 else "below"
-    summary = f"{drug.capitalize()} {dose.text} is {_num(abs(off), 0, '%')} {direction} the regimen's {shown}"
+    # one decimal where a whole percent would read as the tolerance itself (10.2 % shown as "10%")
+    places = 1 if _num(abs(off), 0, "%") == _num(DOSE_TOLERANCE, 0, "%") else 0
+    summary = (
+        f"{drug.capitalize()} {dose.text} is {_num(abs(off), places, '%')} {direction} the regimen's {shown}"
+    )
     if unit is not guideline.unit:
         summary += f" ({wanted})"
     return _Outcome(order, summary, lines, True, fix)

@@ -189,7 +189,9 @@ OLIGOMETASTATIC_NOTE = (
 def ovarian_doublet(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: the carboplatin/paclitaxel doublet (Calvert-dosed carboplatin, dose-dense weekly paclitaxel) and
     bevacizumab, led by what applies to this patient: a recurrent primary gets the bevacizumab statement for
-    platinum-sensitive recurrence first. Missing therapy history, performance status or disease status are
+    platinum-sensitive recurrence first; so does a primary on record only as history or resolved, as peritoneal
+    metastasis after a treated primary is its recurrence (not the initial treatment the doublet statement is
+    about). Missing therapy history, performance status or disease status are
     named as not on record; without an ovarian primary and PM there is no card."""
     condition = with_pm(picture, Cancer.OVARIAN)
     if condition is None:
@@ -197,7 +199,8 @@ def ovarian_doublet(picture: ClinicalPicture, context: HookContext) -> Finding |
     ecog = picture.score(Scale.ECOG)
     status = f"ECOG {ecog.value}" if ecog else "no ECOG on record"
     therapy = therapy_text(picture)
-    if condition.recurrent:
+    recurrence = condition.recurrent or not condition.active
+    if recurrence:
         summary = (
             f"Recurrent ovarian cancer with PM ({status}): if platinum-sensitive, bevacizumab with "
             f"chemotherapy improved survival"
@@ -222,7 +225,7 @@ def ovarian_doublet(picture: ClinicalPicture, context: HookContext) -> Finding |
     doublet = [OVARIAN_CARBOPLATIN_PACLITAXEL.said(), CALVERT_NOTE, OVARIAN_DOSE_DENSE_PACLITAXEL.said()]
     bevacizumab = [OVARIAN_BEVACIZUMAB_RECURRENCE.said(), OVARIAN_BEVACIZUMAB_FIRST_LINE.said()]
     said = [*doublet, *bevacizumab]
-    if condition.recurrent:
+    if recurrence:
         said = [bevacizumab[0], PLATINUM_SENSITIVITY_NOTE, bevacizumab[1], *doublet]
     return Finding(Indicator.INFO, summary, "\n".join([*lines, "", *guidance(*said)]))
 

@@ -64,7 +64,8 @@ CARBOPLATIN_AUC = Statement(
     CERVICAL_OMENTAL,
     FIRST_LINE,
     (35, 35),
-    "In the carboplatin regimen, carboplatin is dosed to a target AUC of {auc} on day {day}.",
+    "In the carboplatin-paclitaxel-bevacizumab regimen (for patients who cannot tolerate cisplatin), "
+    "carboplatin is dosed to a target AUC of {auc} on day {day}.",
     {"auc": Param(5, "mg/mL·min"), "day": Param(1)},
 )
 

@@ -120,10 +120,11 @@ OXALIPLATIN_HIPEC_TRIAL = Statement(
     CRC_PM_REVIEW,
     _CRS_HIPEC_TRIALS,
     (217, 232),
-    "In PRODIGE 7, a randomised trial of {patients} with colorectal peritoneal metastasis, all given systemic "
-    "chemotherapy and resected completely or to less than {residual} of residual tumour, adding oxaliplatin-based "
-    "HIPEC to CRS did not improve overall survival (median {survival_hipec} with HIPEC vs {survival_crs} with CRS "
-    "alone, P = {p}) and had more complications; its authors proposed CRS alone as the cornerstone.",
+    "In a randomised trial (PRODIGE 7, the review's reference 35) of {patients} with colorectal peritoneal "
+    "metastasis, all given systemic chemotherapy and resected completely or to less than {residual} of residual "
+    "tumour, adding oxaliplatin-based HIPEC to CRS did not improve overall survival (median {survival_hipec} "
+    "with HIPEC vs {survival_crs} with CRS alone, P = {p}) and had more complications; its authors proposed CRS "
+    "alone as the cornerstone.",
     {
         "patients": Param(265, "patients"),
         "residual": Param(1, "mm"),
@@ -139,7 +140,8 @@ OXALIPLATIN_TRIAL_PRETREATED = Statement(
     _CRS_HIPEC_TRIALS,
     (233, 242),
     "Critics of that trial hold that HIPEC should not be abandoned prematurely: {pretreated} of its patients "
-    "had preoperative chemotherapy and, as likely good responders, had less to gain from oxaliplatin HIPEC.",
+    "had preoperative chemotherapy and, as possibly good responders, may have had less to gain from oxaliplatin "
+    "HIPEC.",
     {"pretreated": Param(83, "%")},
 )
 CMS4_OXALIPLATIN_RESISTANCE = Statement(
@@ -231,7 +233,7 @@ CCR_SCORE = Statement(
     (364, 368),
     "The completeness of cytoreduction is scored when CRS ends: CCR-{complete}, no macroscopic tumour left; "
     "CCR-{max_for_hipec}, residual deposits under {residual} in diameter; CCR-{incomplete}, residual deposits "
-    "over {residual}. In the review authors' own series, HIPEC was given after CRS had reached "
+    "over {residual}. In the procedure the review describes, HIPEC followed CRS at "
     "CCR-{complete} or CCR-{max_for_hipec}.",
     {"complete": Param(0), "max_for_hipec": Param(1), "incomplete": Param(2), "residual": Param(2.5, "mm")},
 )

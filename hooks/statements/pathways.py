@@ -77,7 +77,7 @@ BREAST_OLIGOMETASTATIC_SUBSET = Statement(
     CARCINOMATOSIS_OVERVIEW,
     _GUIDELINES,
     (13, 13),
-    "Metastatic breast cancer ranges from a solitary lesion ({solitary}) to diffuse disease of several "
+    "Metastatic breast cancer ranges from a solitary lesion to diffuse disease of several "
     "organs; patients with oligometastatic disease are a distinct subset who may benefit from a more "
     "aggressive approach.",
     {"solitary": Param(1, "metastatic site")},

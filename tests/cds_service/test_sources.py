@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 
 from cds_service.app import create_app
+from cds_service.engine.cards import unreviewed_note
 from cds_service.engine.statements import Param, SourceDocument, Statement
 from cds_service.engine.types import Finding, HookContext, Rule, rule
 from cds_service.settings import Settings
@@ -262,7 +263,7 @@ def test_the_list_names_all_four_documents_with_their_statement_counts(
         ("CRC-PM-REVIEW", 1),
     ]
     assert data["sources"][2]["url"] == f"{PUBLIC_BASE}/sources/CERVICAL-OMENTAL"
-    assert [s["unreviewed"] for s in data["sources"]] == [True, False, True, False]
+    assert [s["unreviewed"] for s in data["sources"]] == [False, False, True, False]
 
     response = client.get("/sources")
     assert response.status_code == 200
@@ -272,7 +273,7 @@ def test_the_list_names_all_four_documents_with_their_statement_counts(
         assert f'<a href="sources/{document.short_name}">{document.title}</a>' in page
     assert "2 statements relied on by the service's rules" in page
     assert "1 statement relied on" in page
-    assert page.count("The document marks itself as pending human review.") == 2
+    assert page.count("The document marks itself as pending human review.") == 1
 
 
 def test_statement_uses_dedupes_by_statement_and_rule_and_sorts_by_lines() -> None:
@@ -360,3 +361,12 @@ def test_the_list_links_to_each_source_page(served: str, page: Any) -> None:
     page.click("text=All sources")
     page.wait_for_url(f"{served}/sources")
     assert page.problems == []
+
+
+def test_the_unreviewed_note_names_the_document_that_calls_itself_unreviewed() -> None:
+    """A card resting on the cervical summary (pending human review, l.4) names it; a card resting only on the
+    colorectal review says nothing of review (review of issue #16: the note was on every card)."""
+    assert unreviewed_note(fake_rule("MIXED", "Mixed sources", ("patient-view",), PCI, HOLD)) == (
+        f"\n\n_“{CERVICAL_OMENTAL.title}” calls itself pending human review._"
+    )
+    assert unreviewed_note(fake_rule("CRC", "Colorectal only", ("patient-view",), PCI)) == ""

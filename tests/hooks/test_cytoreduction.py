@@ -397,8 +397,8 @@ def test_pci_below_20_with_ccr_2_or_more_on_record_is_not_called_a_candidate(val
     assert f"the latest CCR is {value}" in finding.detail
     on_view = fired(hipec_colorectal_pci, picture, VIEW)
     assert on_view.summary == (
-        f"Colorectal PM, PCI 8 on 2026-02-10 (< 20), but CCR-{value} (2026-02-10) on record: residual > 2.5 mm; "
-        "complete resection is HIPEC's prerequisite"
+        f"Colorectal PM, PCI 8 on 2026-02-10, but CCR-{value} (2026-02-10): residual > 2.5 mm; "
+        "complete resection is a prerequisite for HIPEC"
     )
 
 
@@ -583,18 +583,16 @@ def test_ccr_2_or_more_with_hipec_ordered_is_a_warning(value: int) -> None:
 
 def test_ccr_card_says_the_prerequisite_as_the_source_does_and_the_series_as_a_description() -> None:
     """Complete resection confirmed possible is the prerequisite (CRC-PM-REVIEW l.121-123); HIPEC after
-    CCR-0/1 is how the authors' series went (l.364-367), not a rule the card states."""
+    CCR-0/1 is how the procedure the review describes went (l.364-367), not a rule the card states."""
     picture = chart(interventions=(intervention(),), scores=(score(Scale.CCR, 2),))
     finding = fired(hipec_after_incomplete_cytoreduction, picture)
     assert finding.summary == (
         "HIPEC ordered after CCR-2 (2026-02-10), residual > 2.5 mm: a confirmed possibility of complete "
-        "resection is HIPEC's prerequisite"
+        "resection is a prerequisite for HIPEC"
     )
     assert "only at" not in finding.summary
     assert COMPLETE_RESECTION_BEFORE_HIPEC.said() in finding.detail
-    assert "In the review authors' own series, HIPEC was given after CRS had reached CCR-0 or CCR-1." in (
-        finding.detail
-    )
+    assert "In the procedure the review describes, HIPEC followed CRS at CCR-0 or CCR-1." in (finding.detail)
     assert CCR_SCORE.citation.first_line == 364 and COMPLETE_RESECTION_BEFORE_HIPEC.citation.first_line == 121
 
 
@@ -671,7 +669,7 @@ def test_oxaliplatin_hipec_order_for_colorectal_pm_is_info() -> None:
     assert finding.indicator is Indicator.INFO
     assert "no overall-survival gain over CRS alone (42 vs 41 months), more complications" in finding.summary
     assert finding.summary.startswith("Oxaliplatin HIPEC ordered for 2026-03-20, colorectal PM")
-    assert "In PRODIGE 7" in finding.detail
+    assert "In a randomised trial (PRODIGE 7, the review's reference 35)" in finding.detail
 
 
 def test_oxaliplatin_card_states_each_cms4_figure_of_its_own_cohort() -> None:

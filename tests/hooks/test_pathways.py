@@ -195,6 +195,20 @@ def test_recurrent_ovarian_pm_leads_with_bevacizumab_for_platinum_sensitive_recu
     assert "not derived from the record" in guidance
 
 
+def test_pm_after_an_ovarian_primary_on_record_only_as_history_is_read_as_recurrence() -> None:
+    """Z85.43 history of ovarian cancer, PM now: the recurrence statements lead, not the initial-treatment
+    doublet (review of issue #16)."""
+    history = CancerCondition(
+        "Condition/primary", Cancer.OVARIAN, "History of ovarian cancer", False, active=False
+    )
+    finding = ovarian_doublet.evaluate(chart(history, scores=(ECOG_1,)), VIEW)
+    assert finding is not None
+    assert finding.summary.startswith("Recurrent ovarian cancer with PM (ECOG 1): if platinum-sensitive")
+    assert "- Primary: History of ovarian cancer (history or resolved on record)." in finding.detail
+    guidance = finding.detail.split("\n\n", 1)[1]
+    assert guidance.index("platinum-sensitive recurrent") < guidance.index("Calvert formula")
+
+
 def test_ovarian_pm_with_therapy_on_record_names_it_in_the_summary() -> None:
     finding = ovarian_doublet.evaluate(chart(cancer(Cancer.OVARIAN), given=(Drug.CARBOPLATIN,)), VIEW)
     assert finding is not None
@@ -247,7 +261,7 @@ def test_breast_with_pm_as_the_only_site_gets_the_oligometastatic_card() -> None
         in finding.detail
     )
     assert "not been tested in prospective randomised trials" in finding.detail
-    assert "a solitary lesion (1 metastatic site)" in finding.detail
+    assert "ranges from a solitary lesion to diffuse disease of several organs" in finding.detail
     assert "(From the Guidelines)" in finding.detail and "l." not in finding.detail
     assert fired(picture) == [("BR-OLIGO", "info")]
 
