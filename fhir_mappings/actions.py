@@ -133,6 +133,15 @@ def with_occurrence(resource: Resource, current: date, new_date: date, tz: tzinf
     return validated(out)
 
 
+def with_appointment_day(resource: Resource, current: date, new_date: date, tz: tzinfo) -> dict[str, Any]:
+    """The Appointment with its start and end moved to `new_date`: the same time of day and duration."""
+    days = (new_date - current).days
+    out = _normalised(resource)
+    for path in (("start",), ("end",)):
+        _shift_at(out, path, days, tz)
+    return validated(out)
+
+
 def with_dose(resource: Resource, amount: float, unit: str | None) -> dict[str, Any]:
     """The MedicationRequest with the dose of its first dosage instruction set to `amount` (as a doseQuantity;
     a doseRange is replaced). `unit` None keeps the order's own unit; otherwise a UCUM unit such as mg."""

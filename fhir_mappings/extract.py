@@ -44,6 +44,8 @@ T = TypeVar("T")
 PLANNED_ORDER_STATUSES = frozenset({"draft", "active", "on-hold"})
 PLANNED_ORDER_INTENTS_EXCLUDED = frozenset({"proposal", "option"})
 BOOKED_APPOINTMENT_STATUSES = frozenset({"booked", "arrived", "checked-in"})
+BOOKING_STATUSES = frozenset({"proposed", "pending", "booked"})
+"""The statuses of an Appointment being booked (the appointment-book context)."""
 GIVEN_STATUSES = frozenset({"completed", "in-progress"})
 
 
@@ -110,10 +112,20 @@ def build_picture(
     procedures = guarded(lambda r: _procedure(r, tz, term), index.of_type("Procedure"))
     prepared = [s for s, is_done in procedures if not is_done]
     done = [s for s, is_done in procedures if is_done]
-    bookings = guarded(lambda r: _booked_appointment(r, index, tz, term), index.of_type("Appointment"))
+    bookings = guarded(
+        lambda r: _booked_appointment(r, key_of(r), reviewed, index, tz, term), index.of_type("Appointment")
+    )
     interventions = [
         i
         for found in guarded(intervention, [*index.of_type("ServiceRequest"), *index.of_type("Procedure")])
+        for i in found
+    ]
+    interventions += [
+        i
+        for found in guarded(
+            lambda r: _booked_interventions(r, key_of(r), reviewed, index, tz, term),
+            index.of_type("Appointment"),
+        )
         for i in found
     ]
 
@@ -390,25 +402,99 @@ def _imaging(resource: Resource, tz: tzinfo, terminology: Terminology) -> Imagin
     return ImagingExam(key, concept_text(resource.get(field)) or "CT chest, abdomen and pelvis", when)
 
 
-def _booked_appointment(
-    resource: Resource, index: ResourceIndex, tz: tzinfo, terminology: Terminology
-) -> tuple[Surgery, str | None] | None:
-    key = ref_key(resource)
-    if key is None or resource.get("status") not in BOOKED_APPOINTMENT_STATUSES:
+APPOINTMENT_CODE_FIELDS = ("serviceType", "appointmentType", "reasonCode")
+"""Where an Appointment may code the procedure it is for."""
+
+
+def _booking_start(resource: Resource, key: str | None, reviewed: set[str], tz: tzinfo) -> date | None:
+    """The day of an Appointment that is booked, or being booked in this call (proposed and pending too). An
+    Appointment being booked without a start is checked against nothing, and the log says so (by its id)."""
+    if key is None:
+        return None
+    under_review = key in reviewed
+    if resource.get("status") not in (BOOKING_STATUSES if under_review else BOOKED_APPOINTMENT_STATUSES):
         return None
     on = parse_fhir_date(resource.get("start"), tz)
-    if on is None:
+    if on is None and under_review:
+        log.info("%s being booked has no start: checked against nothing", key)
+    return on
+
+
+def _appointment_subjects(resource: Resource, index: ResourceIndex) -> list[tuple[Resource, str]]:
+    """What an Appointment is for, with the field its code is in: the orders it is based on, the procedures or
+    orders it gives as its reason (as found in the request, the prefetch or fetched), then itself."""
+    subjects = []
+    for reference in [*as_list(resource.get("basedOn")), *as_list(resource.get("reasonReference"))]:
+        target = index.resolve(reference)
+        if target is not None and target.get("resourceType") in ("ServiceRequest", "Procedure"):
+            subjects.append((target, "code"))
+    return subjects
+
+
+def _booked_appointment(
+    resource: Resource,
+    key: str | None,
+    reviewed: set[str],
+    index: ResourceIndex,
+    tz: tzinfo,
+    terminology: Terminology,
+) -> tuple[Surgery, str | None] | None:
+    """A surgery appointment: based on (or for the reason of) a surgical order or procedure, or coded as a
+    surgical procedure itself; with the order it is based on, whose date it replaces."""
+    on = _booking_start(resource, key, reviewed, tz)
+    if key is None or on is None:
         return None
-    for based_on in as_list(resource.get("basedOn")):
-        order = index.resolve(based_on)
-        if order is not None and order.get("resourceType") == "ServiceRequest":
-            surgical, major = _is_surgical(order, terminology, "code")
-            if surgical:
-                return Surgery(ref=key, name=_surgery_name(order), on=on, major=major), ref_key(order)
-    surgical, major = _is_surgical(resource, terminology, "serviceType", "reasonCode")
+    under_review = key in reviewed
+    for subject, field in _appointment_subjects(resource, index):
+        surgical, major = _is_surgical(subject, terminology, field)
+        if surgical:
+            surgery = Surgery(key, _surgery_name(subject, field), on, major, under_review)
+            return surgery, ref_key(subject) if subject.get("resourceType") == "ServiceRequest" else None
+    surgical, major = _is_surgical(resource, terminology, *APPOINTMENT_CODE_FIELDS)
     if not surgical:
         return None
-    return Surgery(ref=key, name=_surgery_name(resource, "serviceType"), on=on, major=major), None
+    name = next(
+        (n for f in APPOINTMENT_CODE_FIELDS if (n := concept_text(_first(resource.get(f))))),
+        "surgical procedure",
+    )
+    return Surgery(key, name, on, major, under_review), None
+
+
+def _first(value: object) -> object:
+    """The first element of a FHIR array (or the value itself when a client sent a single object)."""
+    items = as_list(value)
+    return items[0] if items else None
+
+
+def _booked_interventions(
+    resource: Resource,
+    key: str | None,
+    reviewed: set[str],
+    index: ResourceIndex,
+    tz: tzinfo,
+    terminology: Terminology,
+) -> list[Intervention] | None:
+    """CRS, HIPEC and PIPAC being booked in this call: named by the order or procedure the Appointment is for,
+    or by its own codes; under review, as an order of an order hook is."""
+    if key is None or key not in reviewed or resource.get("status") not in BOOKING_STATUSES:
+        return None
+    on = parse_fhir_date(resource.get("start"), tz)
+    for subject, field in [
+        *_appointment_subjects(resource, index),
+        *((resource, f) for f in APPOINTMENT_CODE_FIELDS),
+    ]:
+        codings = codings_of(subject.get(field))
+        kinds = terminology.interventions.all(codings)
+        if kinds:
+            drugs = set(terminology.drugs.all(codings_of(subject.get("orderDetail"))))
+            if terminology.oxaliplatin_hipec.matches_any(codings):
+                drugs.add(Drug.OXALIPLATIN)
+            name = concept_text(_first(subject.get(field))) or "procedure"
+            return [
+                Intervention(key, kind, name, False, on, under_review=True, drugs=frozenset(drugs))
+                for kind in kinds
+            ]
+    return None
 
 
 PLANNED_PROCEDURE_STATUSES = frozenset({"preparation", "in-progress"})

@@ -67,6 +67,14 @@ SERVICES: tuple[ServiceDeclaration, ...] = (
         "around surgery and their toxicities, chemotherapy doses and regimens, CRS/HIPEC/PIPAC orders and "
         "targeted therapy against the peritoneal-metastasis guidance.",
     ),
+    ServiceDeclaration(
+        id="peritoneal-metastasis-appointment-book",
+        hook="appointment-book",
+        title="Peritoneal metastasis booking check (surgery appointments)",
+        description="Checks a surgery appointment as it is booked: bevacizumab given or scheduled less than "
+        "28 days before it (with the move of the appointment to the earliest safe day), and CRS/HIPEC "
+        "candidacy when the booked procedure is CRS or HIPEC.",
+    ),
 )
 
 SERVICES_BY_ID: dict[str, ServiceDeclaration] = {s.id: s for s in SERVICES}

@@ -216,7 +216,8 @@ def hook_request(
     patient_id: str = PATIENT_ID,
 ) -> Json:
     """A request for `hook` with every prefetch key any service may ask for filled from `chart` (the Patient
-    is added when missing), so the fixture stays complete when a service's templates grow. For order-select,
+    is added when missing), so the fixture stays complete when a service's templates grow. `drafts` are the
+    draft orders (order hooks) or the Appointments being booked (appointment-book). For order-select,
     `selections` defaults to every draft."""
     if not any(r["resourceType"] == "Patient" for r in chart):
         chart = [patient(), *chart]
@@ -232,7 +233,9 @@ def hook_request(
         else:
             prefetch[key] = _bundle(resources)
     context: Json = {"userId": "Practitioner/onc-1", "patientId": patient_id}
-    if hook != "patient-view":
+    if hook == "appointment-book":
+        context["appointments"] = {"resourceType": "Bundle", "entry": [{"resource": d} for d in drafts]}
+    elif hook != "patient-view":
         context["encounterId"] = "enc-1"
         context["draftOrders"] = {"resourceType": "Bundle", "entry": [{"resource": d} for d in drafts]}
         if hook == "order-select":

@@ -89,7 +89,12 @@ def test_every_scenario_folder_is_named_by_its_kind() -> None:
 
 
 def _updates(card: dict[str, Any]) -> list[dict[str, Any]]:
-    return [a["resource"] for s in card.get("suggestions", []) for a in s["actions"] if a["type"] == "update"]
+    return [
+        a["resource"]
+        for s in card.get("suggestions", [])
+        for a in s.get("actions", [])
+        if a["type"] == "update"
+    ]
 
 
 MOVABLE = [
@@ -108,7 +113,8 @@ def test_accepting_a_move_suggestion_clears_its_card(folder: Path, tmp_path: Pat
         if not updates:
             continue
         request = copy.deepcopy(load_json(folder / "request.json"))
-        for entry in request["context"]["draftOrders"]["entry"]:
+        reviewed = "appointments" if request["hook"] == "appointment-book" else "draftOrders"
+        for entry in request["context"][reviewed]["entry"]:
             key = f"{entry['resource']['resourceType']}/{entry['resource'].get('id')}"
             entry["resource"] = updates.pop(key, entry["resource"])
         assert not updates, "every updated resource is a draft of the request"

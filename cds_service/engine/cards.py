@@ -13,6 +13,7 @@ from cds_service.engine.types import (
     DeleteDraft,
     Finding,
     Indicator,
+    MoveAppointment,
     MoveMedicationStart,
     MoveServiceRequestDate,
     Rule,
@@ -20,7 +21,13 @@ from cds_service.engine.types import (
     SuggestionSpec,
 )
 from cds_service.protocol.models import Action, Card, Coding, Source, Suggestion
-from fhir_mappings.actions import new_service_request, with_dose, with_medication_start, with_occurrence
+from fhir_mappings.actions import (
+    new_service_request,
+    with_appointment_day,
+    with_dose,
+    with_medication_start,
+    with_occurrence,
+)
 from fhir_mappings.resources import Resource
 from fhir_mappings.terminology import Terminology
 
@@ -94,7 +101,10 @@ class CardBuilder:
             log.warning("suggestion dropped: %s", type(exc).__name__)
             return None
         return Suggestion(
-            label=spec.label, uuid=self._new_uuid(), isRecommended=spec.is_recommended, actions=actions
+            label=spec.label,
+            uuid=self._new_uuid(),
+            isRecommended=spec.is_recommended,
+            actions=actions or None,  # keeping things as they are: a suggestion with no action
         )
 
     def _action(self, spec: ActionSpec) -> Action:
@@ -112,6 +122,10 @@ class CardBuilder:
             )
         elif isinstance(spec, MoveServiceRequestDate):
             resource = with_occurrence(self._drafts[spec.ref], spec.current_date, spec.new_date, self._tz)
+        elif isinstance(spec, MoveAppointment):
+            resource = with_appointment_day(
+                self._drafts[spec.ref], spec.current_date, spec.new_date, self._tz
+            )
         elif isinstance(spec, SetMedicationDose):
             resource = with_dose(self._drafts[spec.ref], spec.amount, spec.unit.value if spec.unit else None)
         else:

@@ -16,7 +16,9 @@ from fhir_mappings.facts import ClinicalPicture, DoseUnit, Fact, Orderable
 ORDER_HOOKS = ("order-select", "order-sign")
 """The hooks whose context carries draft orders."""
 VIEW_HOOKS = ("patient-view",)
-ALL_HOOKS = (*VIEW_HOOKS, *ORDER_HOOKS)
+BOOKING_HOOKS = ("appointment-book",)
+"""The hooks whose context carries the appointments being booked."""
+ALL_HOOKS = (*VIEW_HOOKS, *ORDER_HOOKS, *BOOKING_HOOKS)
 
 
 class Indicator(StrEnum):
@@ -60,6 +62,16 @@ class MoveServiceRequestDate:
 
 
 @dataclass(frozen=True, slots=True)
+class MoveAppointment:
+    """Move an Appointment being booked (start and end, same time of day and duration) to `new_date`."""
+
+    ref: str
+    current_date: date
+    new_date: date
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
 class SetMedicationDose:
     """Set the first dose of a draft MedicationRequest to `amount`, in `unit` (None: the order's own unit)."""
 
@@ -78,7 +90,12 @@ class CreateServiceRequest:
 
 
 ActionSpec = (
-    DeleteDraft | MoveMedicationStart | MoveServiceRequestDate | SetMedicationDose | CreateServiceRequest
+    DeleteDraft
+    | MoveMedicationStart
+    | MoveServiceRequestDate
+    | MoveAppointment
+    | SetMedicationDose
+    | CreateServiceRequest
 )
 
 

@@ -44,7 +44,8 @@ class PatientViewContext(_Lenient):
 
 
 class DraftOrders(_Lenient):
-    """A Bundle of draft orders; `type` is often missing in what EHRs send, so it is not required."""
+    """A Bundle of draft orders (or of appointments being booked); `type` is often missing in what EHRs send, so
+    it is not required."""
 
     resourceType: Literal["Bundle"]
     entry: list[dict[str, Any]] = []  # copied for each instance; see Settings on default_factory=list
@@ -58,10 +59,17 @@ class OrderSelectContext(OrderSignContext):
     selections: Annotated[list[NonEmpty], Field(min_length=1)]
 
 
+class AppointmentBookContext(PatientViewContext):
+    """appointment-book (CDS Hooks hook library): the Appointment(s) being booked, as a Bundle."""
+
+    appointments: DraftOrders
+
+
 HOOK_CONTEXTS: dict[str, type[PatientViewContext]] = {
     "patient-view": PatientViewContext,
     "order-select": OrderSelectContext,
     "order-sign": OrderSignContext,
+    "appointment-book": AppointmentBookContext,
 }
 
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 from cds_service.errors import MalformedRequest, UnsupportedMediaType
 from cds_service.protocol.models import (
     HOOK_CONTEXTS,
+    AppointmentBookContext,
     HookRequest,
     OrderSelectContext,
     OrderSignContext,
@@ -60,9 +61,28 @@ class ParsedRequest:
     request: HookRequest
     context: PatientViewContext
     drafts: tuple[Resource, ...] = ()
-    """The resources of the context's draftOrders (order hooks), in their order."""
+    """The resources of the context's draftOrders (order hooks) or appointments (appointment-book), in their
+    order: what the call is about, and what its suggestions may rewrite."""
     drafts_by_ref: Mapping[str, Resource] = field(default_factory=dict)
     """The same by `Type/id` (those that have an id): selections, and the orders a suggestion may rewrite."""
+
+
+def _appointments(context: AppointmentBookContext, max_entries: int) -> tuple[Resource, ...]:
+    """The Appointments being booked; any other entry is a 400 naming it."""
+    entries = context.appointments.entry
+    if len(entries) > max_entries:
+        raise MalformedRequest(
+            f"appointments has more than {max_entries} entries", ["context.appointments.entry"]
+        )
+    found = []
+    for i, entry in enumerate(entries):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or resource.get("resourceType") != "Appointment":
+            raise MalformedRequest(
+                "appointments must be a Bundle of Appointments", [f"context.appointments.entry[{i}].resource"]
+            )
+        found.append(resource)
+    return tuple(found)
 
 
 def parse_hook_request(data: Any, expected_hook: str, max_entries: int = MAX_BUNDLE_ENTRIES) -> ParsedRequest:
@@ -84,6 +104,8 @@ def parse_hook_request(data: Any, expected_hook: str, max_entries: int = MAX_BUN
                 f"draftOrders has more than {max_entries} entries", ["context.draftOrders.entry"]
             )
         drafts = tuple(r for e in context.draftOrders.entry if isinstance(r := e.get("resource"), dict))
+    if isinstance(context, AppointmentBookContext):
+        drafts = _appointments(context, max_entries)
     by_ref = {key: r for r in drafts if (key := ref_key(r)) is not None}
     if isinstance(context, OrderSelectContext):
         for i, selection in enumerate(context.selections):

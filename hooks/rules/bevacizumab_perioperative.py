@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cds_service.engine.types import (
+    BOOKING_HOOKS,
     ORDER_HOOKS,
+    ActionSpec,
     DeleteDraft,
     Finding,
     HookContext,
     Indicator,
+    MoveAppointment,
     MoveMedicationStart,
     MoveServiceRequestDate,
     SuggestionSpec,
@@ -440,16 +443,18 @@ def _gap_phrase(dose: date, on: date, what: str) -> str:
 
 @rule(
     id="BEV-SURG-SCHEDULE",
-    title=f"Surgery ordered within {HOLD_DAYS} of bevacizumab",
-    hooks=ORDER_HOOKS,
-    requires=(Fact.DRAFT_ORDERS, Fact.MEDICATION_HISTORY),
+    title=f"Surgery ordered or booked within {HOLD_DAYS} of bevacizumab",
+    hooks=(*ORDER_HOOKS, *BOOKING_HOOKS),
+    requires=(Fact.DRAFT_ORDERS, Fact.MEDICATION_HISTORY, Fact.PLANNED_SURGERY),
     statements=(HOLD,),
     version=VERSION,
 )
 def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: HookContext) -> Finding | None:
-    """Warning: a surgery order dated less than the hold after the patient's last bevacizumab administration,
-    or after a dose of a course (an active course's future cycles included; an on-hold one's not). A course
-    still scheduled after the requested date must be paused: no surgery date alone is suggested then."""
+    """Warning: a surgery order, or a surgery appointment being booked (appointment-book), dated less than the
+    hold after the patient's last bevacizumab administration, or after a dose of a course (an active course's
+    future cycles included; an on-hold one's not). A course still scheduled after the requested date must be
+    paused: no surgery date alone is suggested then. A booking gets the move of the whole Appointment to the
+    earliest safe day, or keeping it as booked (at most one)."""
     given = exposures(picture, context.today, include_drafts=True)
     lines, suggestions = [], []
     summary = ""
@@ -463,10 +468,14 @@ def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: Hook
             continue
         exposure, last_dose = max(recent, key=lambda r: (r[1], not r[0].given))
         next_doses = [n for e, _ in recent if (n := _after(e, surgery.on)) is not None]
-        lines.append(f"- **Surgery order**: {md(surgery.name)} requested for {day(surgery.on)}.")
+        booking = surgery.ref.startswith("Appointment/")
+        what = "Surgery appointment being booked" if booking else "Surgery order"
+        when = "the booked date" if booking else "the requested date"
+        lines.append(
+            f"- **{what}**: {md(surgery.name)} {'on' if booking else 'requested for'} {day(surgery.on)}."
+        )
         lines += [
-            f"  - Bevacizumab {e.label(last)}: {_gap_phrase(last, surgery.on, 'the requested date')}."
-            for e, last in recent
+            f"  - Bevacizumab {e.label(last)}: {_gap_phrase(last, surgery.on, when)}." for e, last in recent
         ]
         if next_doses:
             summary = summary or (
@@ -485,18 +494,27 @@ def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: Hook
             f"earliest surgery {day(safe)}"
         )
         lines.append(f"  - Earliest date {HOLD_DAYS} after the last bevacizumab dose: {day(safe)}.")
-        suggestions.append(
-            SuggestionSpec(
-                label=f"Request the surgery for {day(safe)}",
-                actions=(
-                    MoveServiceRequestDate(
-                        surgery.ref, surgery.on, safe, f"Move the requested surgery date to {day(safe)}"
-                    ),
-                ),
+        if booking:
+            move: ActionSpec = MoveAppointment(
+                surgery.ref, surgery.on, safe, f"Move the appointment to {day(safe)}, same time and duration"
             )
-        )
+            suggestions.append(SuggestionSpec(f"Book the surgery on {day(safe)}", (move,)))
+        else:
+            move = MoveServiceRequestDate(
+                surgery.ref, surgery.on, safe, f"Move the requested surgery date to {day(safe)}"
+            )
+            suggestions.append(SuggestionSpec(f"Request the surgery for {day(safe)}", (move,)))
     if not lines:
         return None
+    if context.hook in BOOKING_HOOKS and suggestions:
+        moves = (
+            SuggestionSpec(
+                "Move the appointments clear of bevacizumab", tuple(a for s in suggestions for a in s.actions)
+            ),
+        )
+        keep = SuggestionSpec("Keep the appointment as booked", ())
+        chosen = (moves if len(suggestions) > 1 else tuple(suggestions)) + (keep,)
+        return Finding(Indicator.WARNING, summary, "\n".join([*lines, "", HOLD.said()]), chosen)
     detail = "\n".join([*lines, "", HOLD.said()])
     moves = (
         SuggestionSpec(

@@ -11,8 +11,8 @@ from datetime import date, timedelta
 
 from cds_service.engine.statements import Statement
 from cds_service.engine.types import (
-    ALL_HOOKS,
     ORDER_HOOKS,
+    VIEW_HOOKS,
     Finding,
     HookContext,
     Indicator,
@@ -113,7 +113,7 @@ def _order_lines(orders: Sequence[MedicationOrder]) -> list[str]:
 @rule(
     id="BEV-TOX-HTN",
     title="Blood pressure in the hypertension range with bevacizumab",
-    hooks=ALL_HOOKS,
+    hooks=(*VIEW_HOOKS, *ORDER_HOOKS),
     requires=(Fact.DRAFT_ORDERS, Fact.MEDICATION_HISTORY, Fact.BLOOD_PRESSURE),
     statements=(HTN, BEVACIZUMAB_DOSE),
     version=VERSION,

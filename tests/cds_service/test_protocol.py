@@ -46,7 +46,12 @@ def test_discovery_matches_the_golden_file(client: CheckedClient) -> None:
 
 def test_discovery_has_one_service_per_hook_with_relative_root_token_templates(client: CheckedClient) -> None:
     services = client.get("/cds-services").json()["services"]
-    assert sorted(s["hook"] for s in services) == ["order-select", "order-sign", "patient-view"]
+    assert sorted(s["hook"] for s in services) == [
+        "appointment-book",
+        "order-select",
+        "order-sign",
+        "patient-view",
+    ]
     for service in services:
         for template in service["prefetch"].values():
             assert not template.startswith(("http", "/")), template
