@@ -41,6 +41,15 @@ def register(commands: Any) -> None:
         metavar="FILE",
         help="draft order: a resource, a Bundle or a hook request JSON file (repeatable)",
     )
+    fire.add_argument(
+        "--appointment",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="FILE",
+        help="appointment-book: the Appointment being booked, as a resource, a Bundle or a hook request JSON "
+        "file (repeatable)",
+    )
     fire.add_argument("--user", default=DEFAULT_USER, help=f"context.userId (default {DEFAULT_USER})")
     fire.add_argument("--encounter", help="context.encounterId")
     fire.add_argument(
@@ -112,6 +121,7 @@ def _fire(args: argparse.Namespace) -> int:
             fhir_token=args.fhir_token,
             let_service_fetch=args.let_service_fetch,
             orders=tuple(args.order),
+            appointments=tuple(args.appointment),
             user=args.user,
             encounter=args.encounter,
             service_id=args.service_id,

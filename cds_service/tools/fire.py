@@ -1,9 +1,9 @@
 """`peritoneal-cds fire`: call a CDS service as an EHR would.
 
 It reads the service's discovery, builds the hook's context (patient-view; order-select and order-sign with the
-given draft orders, the selections being those drafts), fills `prefetch` from the service's own templates
-against a FHIR server (or sends `fhirServer` and lets the service fetch), signs each call with a development
-key when one is given or found, and prints the cards.
+given draft orders, the selections being those drafts; appointment-book with the given appointments), fills
+`prefetch` from the service's own templates against a FHIR server (or sends `fhirServer` and lets the service
+fetch), signs each call with a development key when one is given or found, and prints the cards.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from cds_service.fhir_client import next_link
 from cds_service.prefetch.resolve import render
 from cds_service.tools.devkeys import DevKey
 
-HOOKS = ("patient-view", "order-select", "order-sign")
+HOOKS = ("patient-view", "order-select", "order-sign", "appointment-book")
 DEFAULT_SERVICE = "http://127.0.0.1:8000"
 DEFAULT_USER = "Practitioner/cli-user"
 MAX_PAGES = 20
@@ -45,6 +45,8 @@ class FireOptions:
     fhir_token: str | None = None
     let_service_fetch: bool = False
     orders: tuple[Path, ...] = ()
+    appointments: tuple[Path, ...] = ()
+    """Appointments being booked (appointment-book): files as for `orders`."""
     user: str = DEFAULT_USER
     encounter: str | None = None
     service_id: str | None = None
@@ -61,8 +63,11 @@ class FireResult:
     response: Any
 
 
-def load_orders(paths: Sequence[Path]) -> list[dict[str, Any]]:
-    """Draft orders from files holding a resource, a Bundle, or a whole hook request (its draftOrders)."""
+def load_orders(
+    paths: Sequence[Path], context_key: str = "draftOrders", what: str = "draft order"
+) -> list[dict[str, Any]]:
+    """Draft orders (or, with context_key "appointments", the Appointments being booked) from files holding a
+    resource, a Bundle, or a whole hook request (its draftOrders or appointments)."""
     drafts: list[dict[str, Any]] = []
     for path in paths:
         try:
@@ -70,7 +75,7 @@ def load_orders(paths: Sequence[Path]) -> list[dict[str, Any]]:
         except (OSError, json.JSONDecodeError) as exc:
             raise FireError(f"{path}: not a readable JSON file ({exc})") from exc
         if isinstance(data, dict) and isinstance(data.get("context"), dict):
-            data = data["context"].get("draftOrders")
+            data = data["context"].get(context_key)
         if isinstance(data, dict) and data.get("resourceType") == "Bundle":
             found = [
                 e["resource"] for e in data.get("entry") or [] if isinstance(e, dict) and e.get("resource")
@@ -80,7 +85,7 @@ def load_orders(paths: Sequence[Path]) -> list[dict[str, Any]]:
         else:
             found = []
         if not found:
-            raise FireError(f"{path}: holds no draft order (a FHIR resource, a Bundle, or a hook request)")
+            raise FireError(f"{path}: holds no {what} (a FHIR resource, a Bundle, or a hook request)")
         drafts += found
     for n, draft in enumerate(drafts, 1):
         draft.setdefault("id", f"draft-{n}")
@@ -112,6 +117,14 @@ def build_context(options: FireOptions, drafts: Sequence[dict[str, Any]]) -> dic
         }
         if options.hook == "order-select":
             context["selections"] = [f"{d['resourceType']}/{d['id']}" for d in drafts]
+    if options.hook == "appointment-book":
+        if not drafts:
+            raise FireError("appointment-book needs at least one --appointment FILE (an Appointment)")
+        context["appointments"] = {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"resource": d} for d in drafts],
+        }
     return context
 
 
@@ -213,7 +226,10 @@ def choose_service(discovery: dict[str, Any], hook: str, service_id: str | None)
 def fire(options: FireOptions) -> FireResult:
     if options.hook not in HOOKS:
         raise FireError(f"unknown hook {options.hook!r}; one of {', '.join(HOOKS)}")
-    drafts = load_orders(options.orders)
+    if options.hook == "appointment-book":
+        drafts = load_orders(options.appointments, "appointments", "appointment")
+    else:
+        drafts = load_orders(options.orders)
     context = build_context(options, drafts)
     session = Session(options)
     try:
@@ -236,7 +252,7 @@ def fire(options: FireOptions) -> FireResult:
                 if query is not None:
                     prefetch[key] = session.fhir_get(query)
             body["prefetch"] = prefetch
-        elif carried := carried_prefetch(options.orders):
+        elif carried := carried_prefetch([*options.orders, *options.appointments]):
             body["prefetch"] = carried  # no FHIR server named: the example requests' own prefetch
         response = session.call(service["id"], body)
     finally:

@@ -19,6 +19,7 @@ from datetime import date
 
 from cds_service.engine.types import (
     ALL_HOOKS,
+    BOOKING_HOOKS,
     ORDER_HOOKS,
     VIEW_HOOKS,
     Finding,
@@ -209,12 +210,20 @@ def _kinds_text(kinds: Iterable[InterventionKind]) -> str:
 def intervention_lines(interventions: Iterable[Intervention]) -> list[str]:
     lines = []
     for i, kinds in _by_record(interventions):
-        label = "Order under review" if i.under_review else ("Done" if i.done else "Planned")
-        verb = "performed" if i.done else "requested for"
+        booked = i.ref.startswith("Appointment/")
+        label = "Done" if i.done else "Planned"
+        if i.under_review:
+            label = "Booking under review" if booked else "Order under review"
+        verb = "performed" if i.done else ("booked for" if booked else "requested for")
         when = f"{verb} {day(i.on)}" if i.on else "no date on record"
         drugs = f"; drug named: {', '.join(sorted(d.value for d in i.drugs))}" if i.drugs else ""
         lines.append(f"- **{label}**: {md(i.name)} ({_kinds_text(kinds)}; {when}{drugs}).")
     return lines
+
+
+def _chosen(context: HookContext) -> str:
+    """How a card names the choice under review: an order, or a booking (appointment-book)."""
+    return "booked" if context.hook in BOOKING_HOOKS else "ordered"
 
 
 def _requested(interventions: Iterable[Intervention]) -> str:
@@ -344,7 +353,7 @@ def hipec_for_hcc(picture: ClinicalPicture, context: HookContext) -> Finding | N
         status_line(picture.disease_status, "none on record, so no response on imaging is documented"),
     ]
     if not on_view:
-        subject = "CRS/HIPEC ordered for HCC with PM"
+        subject = f"CRS/HIPEC {_chosen(context)} for HCC with PM"
     elif _planned(shown):
         subject = "CRS/HIPEC planned for HCC with PM"
     else:
@@ -411,7 +420,7 @@ def hipec_for_lung(picture: ClinicalPicture, context: HookContext) -> Finding | 
         therapy_line(picture),
     ]
     if not on_view:
-        head, verdict = "CRS/HIPEC ordered for lung cancer with PM", "not standard"
+        head, verdict = f"CRS/HIPEC {_chosen(context)} for lung cancer with PM", "not standard"
     elif _planned(shown):
         head, verdict = "CRS/HIPEC planned for lung cancer with PM", "not standard"
     else:
@@ -472,7 +481,7 @@ def hipec_colorectal_pci(picture: ClinicalPicture, context: HookContext) -> Find
         f"- {score_text(pci, Scale.PCI)}.",
         f"- {score_text(ccr, Scale.CCR)}.",
     ]
-    lead = "Colorectal PM" if on_view else "CRS/HIPEC ordered, colorectal PM"
+    lead = "Colorectal PM" if on_view else f"CRS/HIPEC {_chosen(context)}, colorectal PM"
     if pci is None:
         if outside:
             summary = _fitting(

@@ -23,6 +23,7 @@ from tests.live_server import free_port, serving
 
 EXAMPLES = FIXTURES / "examples"
 DRAFT_14_DAYS = EXAMPLES / "order-select-bevacizumab-14-days-before-laparotomy.json"
+BOOKING = EXAMPLES / "appointment-book-laparotomy-10-days-after-bevacizumab.json"
 PATIENT = "pm-cervical-001"
 
 
@@ -252,6 +253,45 @@ def test_fire_with_an_example_request_alone_shows_the_critical_card(
     assert "[CRITICAL] Withhold bevacizumab: dose 2031-03-03 is 14 days before Laparotomy" in out
 
 
+def reported_rows(service: LiveService, rule_id: str, capsys: pytest.CaptureFixture[str]) -> list[Any]:
+    """The feedback report's rows of `rule_id`. The service writes the cards it showed in batches
+    (cds_service.card_log, every 0.25 s): another process sees them within that time, so the report is read
+    again until they appear or a few batches have passed."""
+    deadline = time.monotonic() + 5 * FLUSH_SECONDS + 2
+    while True:
+        assert cli.main(["feedback-report", "--database-url", service.database_url, "--json"]) == 0
+        report = json.loads(capsys.readouterr().out)
+        rows = [r for r in report["rules"] if r["ruleId"] == rule_id]
+        if rows or time.monotonic() > deadline:
+            return rows
+        time.sleep(FLUSH_SECONDS / 5)
+
+
+def test_fire_appointment_book_with_the_booking_example_shows_the_move(
+    service: LiveService, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`fire appointment-book --appointment FILE`: the booking example, with its own prefetch, gets the warning
+    and both suggestions; the feedback report then counts the booking card under its rule."""
+    argv = fire(service, "appointment-book", "--patient", PATIENT, "--appointment", str(BOOKING))
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "peritoneal-metastasis-appointment-book: 1 card" in out
+    assert "[WARNING] Laparotomy on 2031-03-13: bevacizumab last dose 2031-03-03" in out
+    assert "1. Book the surgery on 2031-03-31 (update Appointment/lap-appt-1)" in out
+    assert "2. Keep the appointment as booked" in out
+
+    rows = reported_rows(service, "BEV-SURG-SCHEDULE", capsys)
+    assert rows and rows[0]["shown"] >= 1
+
+
+def test_fire_appointment_book_without_appointments_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ["fire", "appointment-book", "--patient", PATIENT, "--service", "http://127.0.0.1:9"]
+    assert cli.main(argv) == 2
+    assert "--appointment" in capsys.readouterr().err
+
+
 @pytest.mark.fhir_server
 def test_load_examples_puts_the_example_patient_into_the_fhir_server(fhir: FhirServer) -> None:
     patient = fhir.search(f"Patient/{PATIENT}")
@@ -274,17 +314,7 @@ def test_feedback_report_counts_the_cards_fire_was_shown(
     assert cli.main([*argv, "--fhir", fhir.base, "--fhir-token", fhir.token]) == 0
     capsys.readouterr()
 
-    # The service writes the cards it showed in batches (cds_service.card_log, every 0.25 s): another process
-    # sees them within that time.
-    deadline = time.monotonic() + 5 * FLUSH_SECONDS + 2
-    while True:
-        assert cli.main(["feedback-report", "--database-url", service.database_url, "--json"]) == 0
-        report = json.loads(capsys.readouterr().out)
-        rows = [r for r in report["rules"] if r["ruleId"] == "BEV-SURG-BEFORE"]
-        if rows or time.monotonic() > deadline:
-            break
-        time.sleep(FLUSH_SECONDS / 5)
-    [row] = rows
+    [row] = reported_rows(service, "BEV-SURG-BEFORE", capsys)
     assert row["shown"] >= 1 and row["overrideRate"] is None
 
     assert cli.main(["feedback-report", "--database-url", service.database_url]) == 0

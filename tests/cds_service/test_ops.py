@@ -155,6 +155,16 @@ def test_metrics_need_no_jwt_and_count_requests_cards_and_feedback(client: Check
     assert sample(found, "cds_feedback_total", rule_id="BEV-SURG-BEFORE", outcome="overridden") == 1
 
 
+def test_a_booking_is_measured_under_the_appointment_book_service(client: CheckedClient) -> None:
+    booking = "peritoneal-metastasis-appointment-book"
+    example = FIXTURES / "examples" / "appointment-book-laparotomy-10-days-after-bevacizumab.json"
+    assert client.post(f"/cds-services/{booking}", json=load_json(example)).status_code == 200
+    found = samples(client)
+    hook = {"service": booking, "endpoint": "hook", "status": "200"}
+    assert sample(found, "cds_request_duration_seconds_count", **hook) == 1
+    assert sample(found, "cds_cards_total", rule_id="BEV-SURG-SCHEDULE", indicator="warning") == 1
+
+
 def test_an_unknown_service_id_is_not_a_new_label(client: CheckedClient) -> None:
     client.post("/cds-services/made-up-7f3a", json={})
     found = samples(client)

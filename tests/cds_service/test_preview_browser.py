@@ -162,6 +162,21 @@ def test_an_override_reason_is_posted_as_overridden_feedback(service: Running, p
     assert reason["userComment"] == "surgery moved"
 
 
+def test_the_booking_example_fires_at_the_appointment_book_service_and_shows_both_suggestions(
+    service: Running, page: Any
+) -> None:
+    page.goto(f"{service.url}/preview")
+    page.wait_for_selector("body[data-ready='true']")
+    page.select_option("#example", "appointment-book-laparotomy-10-days-after-bevacizumab")
+    assert page.input_value("#service") == "peritoneal-metastasis-appointment-book"
+    fire(page)
+    card = page.locator("#cards article.card").first
+    assert card.locator(".summary").inner_text().startswith("Laparotomy on 2031-03-13: bevacizumab last dose")
+    suggestions = card.inner_text()
+    assert "Book the surgery on 2031-03-31" in suggestions and "Keep the appointment as booked" in suggestions
+    assert page.errors == []
+
+
 def test_markup_in_card_text_is_shown_as_text_and_never_runs(service: Running, page: Any) -> None:
     open_example(page, service.url)
     edited = page.input_value("#request").replace('"Laparotomy"', json.dumps(HOSTILE))

@@ -38,3 +38,28 @@ def test_the_14_days_example_gets_the_critical_card_the_readme_quotes(tmp_path: 
 
 def test_the_single_dose_28_days_example_gets_no_card(tmp_path: Path) -> None:
     assert call(tmp_path, "order-select-bevacizumab-28-days-before-laparotomy.json") == {"cards": []}
+
+
+def test_the_booking_example_gets_the_move_of_the_appointment(tmp_path: Path) -> None:
+    """A laparotomy booked 10 days after a bevacizumab dose: BEV-SURG-SCHEDULE's warning, whose suggestions move
+    the whole Appointment 28 days past the dose (same time and duration) or keep it, at most one."""
+    with make_client(suite_settings(tmp_path)) as client:
+        response = client.post(
+            "/cds-services/peritoneal-metastasis-appointment-book",
+            json=load_json(EXAMPLES / "appointment-book-laparotomy-10-days-after-bevacizumab.json"),
+        )
+    assert response.status_code == 200, response.text
+    [card] = response.json()["cards"]
+    assert (card["source"]["topic"]["code"], card["indicator"]) == ("BEV-SURG-SCHEDULE", "warning")
+    assert card["summary"] == (
+        "Laparotomy on 2031-03-13: bevacizumab last dose 2031-03-03; earliest surgery 2031-03-31"
+    )
+    assert card["selectionBehavior"] == "at-most-one"
+    move, keep = card["suggestions"]
+    [action] = move["actions"]
+    assert (action["type"], action["resource"]["start"], action["resource"]["end"]) == (
+        "update",
+        "2031-03-31T08:00:00Z",
+        "2031-03-31T11:00:00Z",
+    )
+    assert keep["label"] == "Keep the appointment as booked" and "actions" not in keep

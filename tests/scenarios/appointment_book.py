@@ -2,8 +2,8 @@
 (BEV-SURG-SCHEDULE, catalog revision 2), and the CRS/HIPEC candidacy rules when CRS or HIPEC is booked.
 
 The appointments are those being booked (context `appointments`); the surgery order an appointment is based on
-and the bevacizumab history come in prefetch. `python -m tests.scenario_builder BEV-SURG-SCHEDULE HIPEC-CRC-PCI`
-writes the folders.
+and the bevacizumab history come in prefetch. `python -m tests.scenario_builder BEV-SURG-SCHEDULE HIPEC-CRC-PCI
+HIPEC-HCC HIPEC-LUNG` writes the folders.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.scenario_builder import SCENARIO_ROOT, Json, concept, hook_request, write_scenario
+from tests.scenario_builder import SCENARIO_ROOT, Json, concept, condition, hook_request, write_scenario
 from tests.scenarios.bevacizumab_revision2 import (
     COURSE_CHART,
     LAPAROTOMY,
@@ -20,11 +20,21 @@ from tests.scenarios.bevacizumab_revision2 import (
     given,
     laparotomy,
 )
-from tests.scenarios.cytoreduction_revision2 import COLON, CRS_DRAFT, LIVER_METASTASES, PERITONEUM, pci
+from tests.scenarios.cytoreduction_revision2 import (
+    COLON,
+    CRS_DRAFT,
+    LIVER_METASTASES,
+    LUNG_PM,
+    NSCLC,
+    PERITONEUM,
+    pci,
+)
 
 PATIENT = "pm-patient-1"
 ONCOLOGY_VISIT = concept("sct", "394592004", "Clinical oncology")
 SCHEDULE = ("BEV-SURG-SCHEDULE", "warning")
+HCC = condition("hcc-1", "icd", "C22.0", "Liver cell carcinoma", onset="2025-12-01")
+CRS = concept("pm", "cytoreductive-surgery", "Cytoreductive surgery (CRS)")
 
 
 def appointment(
@@ -145,5 +155,31 @@ SCENARIOS: tuple[Booking, ...] = (
         (COLON, PERITONEUM, LIVER_METASTASES, pci(24), {**CRS_DRAFT, "status": "active"}),
         (appointment("appt-crs", "2026-03-23", based_on="ServiceRequest/crs-1"),),
         (("HIPEC-CRC-PCI", "warning"),),
+    ),
+    Booking(
+        "HIPEC-HCC",
+        "in-crs-booked-without-response-to-systemic-therapy",
+        "HCC (C22.0) with PM, no systemic therapy or AFP on record; the CRS order is booked for 2026-03-23: a "
+        "warning, as on order-sign (CRS/HIPEC only after a profound response).",
+        (HCC, PERITONEUM, {**CRS_DRAFT, "status": "active"}),
+        (appointment("appt-crs", "2026-03-23", based_on="ServiceRequest/crs-1"),),
+        (("HIPEC-HCC", "warning"),),
+    ),
+    Booking(
+        "HIPEC-LUNG",
+        "in-crs-booking-coded-directly",
+        "NSCLC with PM; an appointment coded as cytoreductive surgery (serviceType) is booked for 2026-03-23 "
+        "with no order behind it: a warning, CRS/HIPEC is not standard for lung cancer.",
+        (NSCLC, LUNG_PM),
+        (appointment("appt-crs", "2026-03-23", service_type=CRS),),
+        (("HIPEC-LUNG", "warning"),),
+    ),
+    Booking(
+        "HIPEC-LUNG",
+        "out-non-surgical-booking",
+        "NSCLC with PM; an oncology visit is booked: no CRS/HIPEC is being booked, no card.",
+        (NSCLC, LUNG_PM),
+        (appointment("appt-visit", "2026-03-04", service_type=ONCOLOGY_VISIT, minutes=30),),
+        (),
     ),
 )
