@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,9 +21,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from cds_service.auth.caller import AuthFailed
 from cds_service.auth.clients import TrustedClients, load_trusted_clients
 from cds_service.auth.keys import Fetch, KeyCache, fetch_jwks
+from cds_service.auth.replay import ReplayGuard
 from cds_service.card_log import ShownCardLog
 from cds_service.clock import Clock, UuidFactory, system_clock, time_ordered_uuid
 from cds_service.errors import CdsError, ConfigError, operation_outcome
+from cds_service.fhir_refusal import plain_http_warnings
 from cds_service.gc_settings import freeze_start_up, raise_gen0_threshold
 from cds_service.metrics import Metrics, request_observer
 from cds_service.pipeline import Runtime
@@ -34,6 +35,8 @@ from cds_service.site_codes import site_terminology
 from cds_service.store import DeferredSqlStore, Store
 from cds_service.web import ops, preview, routes, sources, terminology
 from cds_service.web.audit import AuditMiddleware, clip
+from cds_service.web.cors import OutcomeCors
+from cds_service.web.http_limits import HeaderLimits
 
 if TYPE_CHECKING:
     from cds_service.auth.verify import Authenticator
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _HTTP_ISSUE_CODES = {404: "not-found", 405: "not-supported", 413: "too-costly"}
-EMITTED_RESOURCE_TYPES = ("MedicationRequest", "ServiceRequest")
+EMITTED_RESOURCE_TYPES = ("MedicationRequest", "ServiceRequest", "Appointment")
 """Resource types that suggestion actions carry (validated with fhir.resources): their models are loaded once
 after start-up rather than inside the first call that needs them."""
 SETTLE_AFTER_SECONDS = 1.0
@@ -111,6 +114,10 @@ def create_app(
         version="0.1.0",
         description="CDS Hooks 2.0 service for peritoneal metastasis guideline logic.",
         lifespan=lifespan,
+        # the API's own description is for developers: served in --dev only
+        docs_url="/docs" if settings.dev else None,
+        redoc_url="/redoc" if settings.dev else None,
+        openapi_url="/openapi.json" if settings.dev else None,
     )
     app.state.metrics = Metrics()
     app.state.runtime = Runtime(
@@ -124,16 +131,18 @@ def create_app(
     app.state.serving = Serving(app.state.runtime, settings.max_concurrent_hooks)
     app.state.store = store if store is not None else DeferredSqlStore(settings.database_url, clock)
     app.state.card_log = ShownCardLog(app.state.store)
-    app.state.authenticator = _authenticator(settings, app.state.store, clock, fetch_jwks)
+    replay = ReplayGuard(app.state.store, clock, settings.replay_strict, app.state.metrics.replay_degraded)
+    app.state.authenticator = _authenticator(settings, replay, clock, fetch_jwks)
     app.add_middleware(CatchAll)
     app.add_middleware(AuditMiddleware, clock=clock, observers=[request_observer(app.state.metrics)])
     app.add_middleware(
-        CORSMiddleware,
+        OutcomeCors,
         allow_origins=settings.allowed_cors_origins(),
         allow_methods=["GET", "POST", "OPTIONS"],
         allow_headers=["Authorization", "Content-Type"],
         max_age=600,
     )
+    app.add_middleware(HeaderLimits)
     _install_error_handlers(app)
     app.include_router(routes.router)
     app.include_router(sources.router)  # /sources, /sources/{short_name}: HTML or JSON (no JWT)
@@ -157,21 +166,35 @@ def trusted_clients(settings: Settings) -> TrustedClients | None:
     return load_trusted_clients(settings.trusted_clients)
 
 
-def _authenticator(settings: Settings, store: Store, clock: Clock, fetch: Fetch) -> Authenticator | None:
+def _authenticator(
+    settings: Settings, replay: ReplayGuard, clock: Clock, fetch: Fetch
+) -> Authenticator | None:
     clients = trusted_clients(settings)
     if clients is None:
         return None
+    _warn_of_http_fhir_servers(settings, clients)
     from cds_service.auth.verify import Authenticator  # PyJWT and cryptography: only with trusted clients
 
     return Authenticator(
         clients,
         KeyCache(fetch=fetch),
-        store,
+        replay,
         clock,
         algorithms=tuple(settings.jwt_algorithms),
         leeway_seconds=settings.jwt_leeway_seconds,
         max_lifetime_seconds=settings.jwt_max_lifetime_seconds,
     )
+
+
+def _warn_of_http_fhir_servers(settings: Settings, clients: TrustedClients) -> None:
+    """Outside --dev an http:// fhirServer is refused at every call: say so once, at start-up."""
+    if settings.dev:
+        return
+    for client in clients.clients:
+        for warning in plain_http_warnings(client.fhir_servers):
+            log.warning("trusted client %s: %s", client.iss, warning)
+    for warning in plain_http_warnings(settings.fhir_servers):
+        log.warning("CDS_FHIR_SERVERS: %s", warning)
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -45,13 +45,16 @@ def serve(host: str, port: int, workers: int, dev: bool) -> int:
     CDS_DATABASE_URL stops start-up with a message naming the entry, line or reason; a worker opens its store
     only at its first use, and would only log it)."""
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from cds_service.app import trusted_clients
     from cds_service.clock import system_clock
     from cds_service.errors import ConfigError
+    from cds_service.log_safety import install_on_root, safe_log_config
     from cds_service.settings import Settings
     from cds_service.site_codes import site_terminology
     from cds_service.sql_store import SqlStore
+    from cds_service.web.http_limits import MAX_HEAD_BYTES, BoundedH11
 
     os.environ["CDS_DEV"] = "true" if dev else "false"  # read by every worker's settings
     try:
@@ -70,9 +73,19 @@ def serve(host: str, port: int, workers: int, dev: bool) -> int:
         )
         return 2
     logging.basicConfig(level=logging.INFO)
+    install_on_root()
     if dev:
         log.warning(DEV_WARNING.format(auth="" if clients else ", no client authentication"))
-    uvicorn.run("cds_service.app:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "cds_service.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=safe_log_config(LOGGING_CONFIG),
+        http=BoundedH11,
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+    )
     return 0
 
 

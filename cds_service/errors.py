@@ -60,6 +60,14 @@ class PayloadTooLarge(CdsError):
 
 
 @dataclass
+class RequestTimeout(CdsError):
+    """The request body did not arrive within the read deadline (CDS_BODY_TIMEOUT_SECONDS)."""
+
+    status: int = 408
+    issue_code: str = "timeout"
+
+
+@dataclass
 class ClientClosedRequest(CdsError):
     """The caller closed its connection before its body was read (it gave up while its call waited): an answer
     would reach nobody, so none is computed (499, as proxies log it)."""
@@ -68,13 +76,25 @@ class ClientClosedRequest(CdsError):
     issue_code: str = "incomplete"
 
 
+MAX_LISTED_FIELDS = 20
+"""Fields an OperationOutcome names one issue each; the rest are counted in one more issue. A body with a million
+bad elements would otherwise be answered with a million issues (160 MB, and gigabytes to build)."""
+
+
 def operation_outcome(message: str, issue_code: str, fields: list[str] | None = None) -> dict[str, Any]:
-    """An OperationOutcome with one error issue per named field (or one issue without expression)."""
-    targets: list[str | None] = list(fields) if fields else [None]
+    """An OperationOutcome with one error issue per named field, up to MAX_LISTED_FIELDS and then one issue saying
+    how many more there are (or one issue without expression)."""
+    targets: list[str | None] = list(fields[:MAX_LISTED_FIELDS]) if fields else [None]
     issues = []
     for target in targets:
         issue: dict[str, Any] = {"severity": "error", "code": issue_code, "diagnostics": message}
         if target is not None:
             issue["expression"] = [target]
         issues.append(issue)
+    if fields and len(fields) > MAX_LISTED_FIELDS:
+        unlisted = len(fields) - MAX_LISTED_FIELDS
+        diagnostics = (
+            f"{unlisted} more invalid fields are not listed (only the first {MAX_LISTED_FIELDS} are)"
+        )
+        issues.append({"severity": "error", "code": issue_code, "diagnostics": diagnostics})
     return {"resourceType": "OperationOutcome", "issue": issues}

@@ -1,7 +1,8 @@
 """A small FHIR REST client for fetch-on-missing: bounded in time, size and pages, and careful with the token.
 
-The bearer token is only ever attached to URLs under the request's own `fhirServer`; next-links pointing
-elsewhere are not followed, redirects are not followed, and nothing here logs a URL query or a token.
+The bearer token is only ever attached to URLs under the request's own `fhirServer`, as written and as requests
+will send them (no dot segments: cds_service.fhir_urls); next-links pointing elsewhere are not followed,
+redirects are not followed, and nothing here logs a URL query or a token.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import SplitResult
 
 import orjson
 
+from cds_service.fhir_urls import path_under, split_url
 from fhir_mappings.resources import Resource, as_list, bundle_resources
 
 if TYPE_CHECKING:
@@ -41,6 +44,8 @@ class FhirLimits:
 class FhirClient:
     def __init__(self, base: str, token: str | None, limits: FhirLimits, deadline: float) -> None:
         self.base = base.rstrip("/")
+        self._base_parts = split_url(self.base)
+        """None for a base the token may not go to: then every GET is refused."""
         self._token = token
         self._limits = limits
         self._deadline = deadline
@@ -61,8 +66,15 @@ class FhirClient:
             return self._session
 
     def owns(self, url: str) -> bool:
-        """True for URLs under this server's base (the only place the token may go)."""
-        return url == self.base or url.startswith(self.base + "/") or url.startswith(self.base + "?")
+        """True for URLs under this server's base (the only place the token may go): same scheme, host and port,
+        a path at or under the base path, and no dot segment that a client or server would resolve elsewhere."""
+        parts, base = split_url(url), self._base_parts
+        return (
+            parts is not None
+            and base is not None
+            and _origin(parts) == _origin(base)
+            and path_under(parts.path, base.path)
+        )
 
     def remaining(self) -> float:
         return self._deadline - time.monotonic()
@@ -72,7 +84,7 @@ class FhirClient:
         url = relative_or_absolute
         if not url.startswith(("http://", "https://")):
             url = f"{self.base}/{url.lstrip('/')}"
-        if not self.owns(url):
+        if not (self.owns(url) and self.owns(_as_sent(url))):
             raise FhirUnavailable("URL outside the FHIR server")
         remaining = self.remaining()
         if remaining <= 0:
@@ -134,7 +146,9 @@ class FhirClient:
             if url is None:
                 return
             if not self.owns(url):
-                log.warning("next-link to another server not followed: the record is partial")
+                log.warning(
+                    "next-link outside the FHIR server (or with dot segments) not followed: the record is partial"
+                )
                 return
             following = self.get(url)
             if following is None:
@@ -155,6 +169,23 @@ class FhirClient:
         for page in self.pages(first):
             out += bundle_resources(page)
         return out
+
+
+def _origin(parts: SplitResult) -> tuple[str, str | None, int]:
+    return parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def _as_sent(url: str) -> str:
+    """`url` as requests will send it ("" if it refuses it): checked too, so that the token goes exactly where
+    the check says, whatever requests re-encodes or normalises."""
+    from requests.models import PreparedRequest
+
+    prepared = PreparedRequest()
+    try:
+        prepared.prepare_url(url, None)
+    except ValueError:  # requests' InvalidURL and MissingSchema are ValueErrors
+        return ""
+    return prepared.url or ""
 
 
 def _shut(response: requests.Response) -> None:

@@ -39,6 +39,11 @@ class Instruments:
             ["rule_id", "indicator"],
             registry=self.registry,
         )
+        self.replay_degraded = Counter(
+            "cds_replay_degraded_checks",
+            "JWT replay checks made against a worker's own cache while the shared store was unreachable.",
+            registry=self.registry,
+        )
         self.feedback = Counter(
             "cds_feedback",
             "Feedback items received, by rule id of the card (unknown: a card not recorded) and outcome.",

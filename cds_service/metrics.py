@@ -68,6 +68,10 @@ class Metrics:
         for rule_id, indicator in cards:
             counter.labels(rule_id=rule_id, indicator=indicator).inc()
 
+    def replay_degraded(self) -> None:
+        """Told of each JWT replay check made without the shared store (cds_service.auth.replay)."""
+        self.instruments.replay_degraded.inc()
+
     def feedback_received(self, outcomes: Iterable[tuple[str | None, str]]) -> None:
         counter = self.instruments.feedback
         for rule_id, outcome in outcomes:

@@ -16,6 +16,8 @@ from cds_service.engine.run import run_rules
 from cds_service.engine.statements import Statement
 from cds_service.engine.types import Finding, HookContext, Rule
 from cds_service.fhir_client import FhirClient, FhirLimits
+from cds_service.fhir_refusal import fhir_server_refusal, url_for_log
+from cds_service.fhir_urls import parses
 from cds_service.prefetch.resolve import FetchObserver, resolve, resolve_medications
 from cds_service.protocol.models import Card, CardsResponse, HookRequest, OrderSelectContext
 from cds_service.protocol.parse import ParsedRequest, parse_hook_request
@@ -84,11 +86,18 @@ def fhir_client_for(request: HookRequest, settings: Settings, caller: Caller | N
     service, and for the calling client when calls are authenticated)."""
     if request.fhirServer is None:
         return None
+    if not parses(request.fhirServer):  # refused here: the log line below could not even name it
+        log.warning("fhirServer does not parse as a URL; answering as if none was given")
+        return None
     allowed = settings.fhir_server_allowed(request.fhirServer)
     if caller is not None:
         allowed = allowed and caller.client.allows_fhir_server(request.fhirServer)
     if not allowed:
-        log.warning("fhirServer not allowed; answering as if none was given")
+        log.warning(
+            "fhirServer %s not allowed (%s); answering as if none was given",
+            url_for_log(request.fhirServer),
+            fhir_server_refusal(request.fhirServer, settings, caller.client if caller is not None else None),
+        )
         return None
     token = request.fhirAuthorization.access_token if request.fhirAuthorization else None
     limits = FhirLimits(

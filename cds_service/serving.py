@@ -1,6 +1,7 @@
 """How a hook call is served, in one place: admission of large bodies, evaluation slots, event loop or thread
 pool, heap trimming, and the laps of the benchmark's stage profile. `Serving.serve_hook` is the one door the
-hook route goes through; the stages themselves (cds_service.pipeline) know nothing of any of this.
+hook route goes through (`Serving.serve_body` the feedback route's: the same admission and slots); the stages
+themselves (cds_service.pipeline) know nothing of any of this.
 
 Why each part exists:
 
@@ -36,7 +37,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import orjson
 from fastapi import Request
@@ -47,7 +48,7 @@ from starlette.requests import ClientDisconnect
 
 from cds_service import pipeline
 from cds_service.auth.caller import Caller
-from cds_service.errors import ClientClosedRequest, PayloadTooLarge
+from cds_service.errors import ClientClosedRequest, PayloadTooLarge, RequestTimeout
 from cds_service.pipeline import HookResult, Runtime
 from cds_service.protocol.models import HookRequest
 from cds_service.protocol.parse import ParsedRequest, parse_json_body
@@ -58,6 +59,9 @@ INLINE_MAX_BYTES = 1024 * 1024
 a body declared larger, or not declared, is read only once the call is admitted."""
 TRIM_AFTER_BYTES = 1024 * 1024
 """Bodies at least this large are followed by a heap trim."""
+
+V = TypeVar("V")
+"""What `Serving.serve_body` validates a body into."""
 
 Lap = Callable[[str], None]
 """Told the name of each stage of a hook call as it ends (`pipeline.STAGES`): the benchmark's stage profile
@@ -136,19 +140,22 @@ class PendingBody:
         return data
 
 
-async def read_body(request: Request, limit: int) -> bytearray:
-    """The request body, refused with 413 past `limit` bytes (declared or streamed). Gathered in one buffer: a
-    list of chunks joined at the end would hold a large body twice, and leave a body's worth of freed chunks in
-    the heap until the next trim."""
+async def read_body(request: Request, limit: int, timeout: float) -> bytearray:
+    """The request body, refused with 413 past `limit` bytes (declared or streamed) and with 408 when it takes
+    longer than `timeout` seconds to arrive. Gathered in one buffer: a list of chunks joined at the end would hold
+    a large body twice, and leave a body's worth of freed chunks in the heap until the next trim."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLarge(f"the body is larger than {limit} bytes")
     body = bytearray()
     try:
-        async for chunk in request.stream():
-            if len(body) + len(chunk) > limit:
-                raise PayloadTooLarge(f"the body is larger than {limit} bytes")
-            body += chunk
+        async with asyncio.timeout(timeout):
+            async for chunk in request.stream():
+                if len(body) + len(chunk) > limit:
+                    raise PayloadTooLarge(f"the body is larger than {limit} bytes")
+                body += chunk
+    except TimeoutError as exc:
+        raise RequestTimeout(f"the request body did not arrive within {timeout:g} s") from exc
     except ClientDisconnect as exc:
         raise ClientClosedRequest("the client closed the connection before its body was read") from exc
     return body
@@ -208,13 +215,46 @@ class Serving:
         recorder: CallRecorder,
     ) -> Response:
         """The response to one hook call, its body read from `request` (small: at once; large: once admitted)."""
-        declared = request.headers.get("content-length", "")
-        small = declared.isdigit() and int(declared) <= INLINE_MAX_BYTES
-        # A large body stays unread (in the socket) until the call is admitted.
-        async with contextlib.nullcontext() if small else self.large_calls.admitted():
-            body = PendingBody(await read_body(request, self.runtime.settings.max_body_bytes))
+        async with self.admitted_body(request) as body:
             content_type = request.headers.get("content-type")
             return await self._answer(service, body, content_type, base_url, caller, recorder)
+
+    @asynccontextmanager
+    async def admitted_body(self, request: Request) -> AsyncIterator[PendingBody]:
+        """The body of a request, read at once when declared small; a large one stays unread (in the socket) until
+        the call is admitted, and the admission is held inside."""
+        declared = request.headers.get("content-length", "")
+        small = declared.isdigit() and int(declared) <= INLINE_MAX_BYTES
+        async with contextlib.nullcontext() if small else self.large_calls.admitted():
+            settings = self.runtime.settings
+            yield PendingBody(
+                await read_body(request, settings.max_body_bytes, settings.body_timeout_seconds)
+            )
+
+    async def serve_body(
+        self, request: Request, validate: Callable[[Any], V], respond: Callable[[V], Response]
+    ) -> Response:
+        """A POST other than a hook call (feedback), admitted as a hook call is: a large body held in the socket
+        until admitted, then parsed and validated in the thread pool in an evaluation slot, so that a
+        multi-megabyte feedback body never sits in memory beside the bodies being evaluated. `respond` runs once
+        the slot is given back: it may wait on the database."""
+        async with self.admitted_body(request) as body:
+            content_type = request.headers.get("content-type")
+            return await run_in_threadpool(self._validate_in_slot, body, content_type, validate, respond)
+
+    def _validate_in_slot(
+        self,
+        body: PendingBody,
+        content_type: str | None,
+        validate: Callable[[Any], V],
+        respond: Callable[[V], Response],
+    ) -> Response:
+        with self.slots.held():
+            valid = validate(parse_json_body(body.take(), content_type))
+        response = respond(valid)
+        if body.size >= TRIM_AFTER_BYTES:  # once the answer is sent and the parsed body is gone
+            response.background = BackgroundTask(release_free_memory)
+        return response
 
     async def _answer(
         self,

@@ -5,11 +5,12 @@ from __future__ import annotations
 import ipaddress
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from cds_service.fhir_urls import path_under, split_url
 
 DEFAULT_DATABASE = Path("var") / "peritoneal-cds.sqlite3"
 MAX_BUNDLE_ENTRIES = 20_000
@@ -50,8 +51,13 @@ class Settings(BaseSettings):
     start-up with a message naming its line."""
     jwt_algorithms: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["ES384", "RS384"])
     jwt_leeway_seconds: int = Field(default=30, ge=0, le=300)
+    replay_strict: bool = False
+    """Refuse calls (503) while the JWT replay store is unreachable, instead of checking each worker's cache."""
     jwt_max_lifetime_seconds: int = Field(default=3600, ge=60)
     max_body_bytes: int = Field(default=5 * 1024 * 1024, ge=1024)
+    body_timeout_seconds: float = Field(default=10.0, gt=0)
+    """How long a request body may take to arrive; slower is a 408 and frees the call's slot (a body trickled at a
+    byte every few seconds must not hold it)."""
     max_bundle_entries: int = Field(default=MAX_BUNDLE_ENTRIES, ge=1)
     max_concurrent_hooks: int = Field(default=DEFAULT_CONCURRENT_HOOKS, ge=1)
     """Hook calls a worker evaluates at once (CPU-bound: more only hold more bodies in memory); calls waiting on
@@ -80,14 +86,12 @@ class Settings(BaseSettings):
         return ["*"] if self.dev and not self.cors_origins else self.cors_origins
 
     def fhir_server_allowed(self, url: str) -> bool:
-        """https:// servers (or, in dev, http:// on loopback), restricted to `fhir_servers` when it is set."""
-        parts = urlsplit(url)
-        if parts.scheme == "https" and parts.hostname:
-            allowed = True
-        elif parts.scheme == "http" and self.dev and parts.hostname:
-            allowed = is_loopback(parts.hostname)
-        else:
-            allowed = False
+        """https:// servers (or, in dev, http:// on loopback), restricted to `fhir_servers` when it is set; never
+        a URL that does not parse or has dot segments (fhir_urls.split_url): the token would go elsewhere."""
+        parts = split_url(url)
+        if parts is None or not parts.hostname:
+            return False
+        allowed = parts.scheme == "https" or (self.dev and is_loopback(parts.hostname))
         if allowed and self.fhir_servers:
             allowed = any(under_base_url(url, s) for s in self.fhir_servers)
         return allowed
@@ -103,17 +107,14 @@ def is_loopback(host: str) -> bool:
 
 
 def under_base_url(url: str, base: str) -> bool:
-    """True if `url` is `base` or below it: same scheme and host (no userinfo), the same port where `base`
-    names one (any port where it does not), and a path at or under the base path."""
-    target, allowed = urlsplit(url), urlsplit(base)
-    if target.username is not None or target.password is not None:
+    """True if `url` is `base` or below it: same scheme and host, the same port where `base` names one (any port
+    where it does not), and a path at or under the base path; false for either URL that fhir_urls.split_url
+    refuses (unparseable, userinfo, dot segments), so `…/ok/fhir/../../other` is not under `…/ok/fhir`."""
+    target, allowed = split_url(url), split_url(base)
+    if target is None or allowed is None:
         return False
-    try:
-        if allowed.port is not None and target.port != allowed.port:
-            return False
-    except ValueError:
+    if allowed.port is not None and target.port != allowed.port:
         return False
     if (target.scheme, target.hostname) != (allowed.scheme, allowed.hostname):
         return False
-    root, path = allowed.path.rstrip("/"), target.path.rstrip("/")
-    return path == root or path.startswith(root + "/")
+    return path_under(target.path, allowed.path)

@@ -73,12 +73,20 @@ seen_jti_table = Table(
 )
 
 
+PG_CONNECT_TIMEOUT_SECONDS = 2
+"""How long a PostgreSQL connection may take (unless the URL sets connect_timeout): a database that does not answer
+then costs a hook call this long at most, and the JWT replay check goes on with each worker's cache."""
+
+
 def engine_for(url: str) -> Engine:
     """An engine for a `sqlite:///path` or `postgresql://…` URL (psycopg 3 driver); SQLite folders are made."""
     parsed = make_url(url)
+    connect_args: dict[str, Any] = {}
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    engine = create_engine(parsed, pool_pre_ping=True)
+        if "connect_timeout" not in parsed.query:
+            connect_args["connect_timeout"] = PG_CONNECT_TIMEOUT_SECONDS
+    engine = create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
     if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
         Path(str(parsed.database)).parent.mkdir(parents=True, exist_ok=True)
         event.listen(engine, "connect", _sqlite_pragmas)

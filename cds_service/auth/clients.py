@@ -75,6 +75,8 @@ class TrustedClient(BaseModel):
         return self._static_keys
 
     def allows_fhir_server(self, url: str) -> bool:
+        """`url` is under one of this client's fhir_servers; never a URL that does not parse or has dot segments
+        (under_base_url), which would take the token past the listed base."""
         return any(under_base_url(url, s) for s in self.fhir_servers)
 
 

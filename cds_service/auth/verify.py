@@ -17,9 +17,9 @@ from jwt.exceptions import InvalidAudienceError, InvalidSignatureError, PyJWTErr
 
 from cds_service.auth.caller import AuthFailed, Caller
 from cds_service.auth.clients import TrustedClients
-from cds_service.auth.keys import KeyCache
+from cds_service.auth.keys import KeyCache, KeySetUnavailable
+from cds_service.auth.replay import JtiClaims
 from cds_service.clock import Clock
-from cds_service.store import Store
 
 DEFAULT_ALGORITHMS = ("ES384", "RS384")
 NEVER_ALGORITHMS = frozenset({"none", "HS256", "HS384", "HS512"})
@@ -30,7 +30,7 @@ class Authenticator:
         self,
         clients: TrustedClients,
         keys: KeyCache,
-        store: Store,
+        store: JtiClaims,
         clock: Clock,
         algorithms: tuple[str, ...] = DEFAULT_ALGORITHMS,
         leeway_seconds: int = 30,
@@ -77,7 +77,10 @@ class Authenticator:
         jku = header.get("jku")
         if jku is not None and (not isinstance(jku, str) or jku not in client.jku):
             raise fail("jku")
-        key = self._keys.key(client, jku, kid)
+        try:
+            key = self._keys.key(client, jku, kid)
+        except KeySetUnavailable as exc:  # the key cache logged the URL and the error
+            raise fail("jwks-fetch-failed") from exc
         if key is None:
             raise fail("kid-unknown")
         try:

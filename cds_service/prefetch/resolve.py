@@ -19,6 +19,7 @@ from typing import Any
 
 from cds_service.errors import MalformedRequest, PrefetchUnobtainable
 from cds_service.fhir_client import FhirClient, FhirUnavailable, next_link
+from cds_service.fhir_urls import is_fhir_id
 from cds_service.settings import MAX_BUNDLE_ENTRIES
 from fhir_mappings.resources import Resource, bundle_resources, reference_target
 
@@ -28,22 +29,35 @@ FetchObserver = Callable[[str, bool], None]
 """Told once per prefetch key fetched from fhirServer: the key, and whether the fetch succeeded (metrics)."""
 
 _TOKEN = re.compile(r"\{\{\s*context\.([A-Za-z0-9_]+)\s*\}\}")
+_RESOURCE_TYPE = re.compile(r"[A-Z][A-Za-z]{0,63}")
+_REFERENCE_TOKENS = frozenset({"userId"})
+"""Context fields CDS Hooks 2.0 gives as `Type/id` (userId); every other token must be a bare FHIR id."""
 
 
 def render(template: str, context: Mapping[str, Any]) -> str | None:
-    """Fill `{{context.x}}` tokens (root-level context only); None when a token has no string value."""
+    """Fill `{{context.x}}` tokens (root-level context only); None when a token has no string value, or one that
+    is not a FHIR id: `../../other/fhir/Patient/x` would move the query, and the token, off the FHIR base."""
     missing = False
 
     def sub(match: re.Match[str]) -> str:
         nonlocal missing
         value = context.get(match.group(1))
-        if not isinstance(value, str) or not value:
+        if not isinstance(value, str) or not _fits_url(match.group(1), value):
             missing = True
             return ""
         return value
 
     rendered = _TOKEN.sub(sub, template)
     return None if missing else rendered
+
+
+def _fits_url(name: str, value: str) -> bool:
+    """`value` may stand in a URL for the context field `name`: a FHIR id (`Type/id` for a reference field)."""
+    if name in _REFERENCE_TOKENS and value.count("/") == 1:
+        resource_type, value = value.split("/")
+        if _RESOURCE_TYPE.fullmatch(resource_type) is None:
+            return False
+    return is_fhir_id(value)
 
 
 def resolve(
@@ -98,7 +112,7 @@ def resolve(
 
     if unobtainable:
         raise PrefetchUnobtainable(
-            "required data was not prefetched and cannot be fetched: no usable fhirServer",
+            "required data was not prefetched and cannot be fetched: no usable fhirServer or context id",
             [f"prefetch.{k}" for k in sorted(unobtainable)],
         )
     resources += _run(jobs, client, executor, observe)
@@ -108,16 +122,23 @@ def resolve(
 def resolve_medications(
     resources: list[Resource], client: FhirClient | None, executor: Executor
 ) -> list[Resource]:
-    """Fetch Medications that orders reference but no bundle carried; failures cost only that drug's identity."""
+    """Fetch Medications that orders reference but no bundle carried; failures cost only that drug's identity.
+    A reference whose id is not a FHIR id is not fetched (`Medication/..` would read the base, with the token)."""
     if client is None:
         return []
     present = {f"{r.get('resourceType')}/{r.get('id')}" for r in resources}
     wanted = set()
+    refused = 0
     for resource in resources:
         if resource.get("resourceType") in ("MedicationRequest", "MedicationAdministration"):
             target = reference_target(resource.get("medicationReference"))
             if target and target.startswith("Medication/") and target not in present:
-                wanted.add(target)
+                if is_fhir_id(target.removeprefix("Medication/")):
+                    wanted.add(target)
+                else:
+                    refused += 1
+    if refused:
+        log.warning("medication references that are not FHIR ids not fetched: %d", refused)
     if not wanted:
         return []
     jobs = {target: _fetch(client, target) for target in sorted(wanted)}

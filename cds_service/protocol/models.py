@@ -10,11 +10,62 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from cds_service.settings import MAX_BUNDLE_ENTRIES
 
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+_DATE_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})"
+)
 SUMMARY_MAX = 139  # CDS Hooks 2.0 §Card: summary "<140 characters"
+MAX_FEEDBACK_ITEMS = 1000
+"""Feedback items per POST (a client sends one per card shown): more is a 400 before any item is validated."""
+MAX_ACCEPTED_SUGGESTIONS = 100
+"""Accepted suggestions per feedback item (a card offers a few). Validated up to the first bad one: a full list of
+bad suggestions in each of a thousand items would be a hundred thousand errors (160 MB) from a 0.4 MB body."""
+FEEDBACK_ID_MAX = 200
+"""Card and suggestion ids: the store's card_uuid column is VARCHAR(200), which PostgreSQL enforces."""
+FEEDBACK_TEXT_MAX = 4096
+"""Codings and comments of feedback (stored as JSON text, unbounded by the column: bounded here)."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LINE_BREAKS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _no_control(value: str) -> str:
+    """PostgreSQL refuses NUL in text (a 500 there, stored on SQLite), and no identifier or code holds a control
+    character."""
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters (U+0000-U+001F, U+007F-U+009F)")
+    return value
+
+
+def _no_control_but_line_breaks(value: str) -> str:
+    """Free text: tab, line feed and carriage return allowed, as in a FHIR string."""
+    if _CONTROL_BUT_LINE_BREAKS.search(value):
+        raise ValueError("must not contain control characters other than tab, line feed and carriage return")
+    return value
+
+
+FeedbackId = Annotated[
+    str, StringConstraints(min_length=1, max_length=FEEDBACK_ID_MAX), AfterValidator(_no_control)
+]
+FeedbackToken = Annotated[
+    str, StringConstraints(min_length=1, max_length=FEEDBACK_TEXT_MAX), AfterValidator(_no_control)
+]
+FeedbackText = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=FEEDBACK_TEXT_MAX),
+    AfterValidator(_no_control_but_line_breaks),
+]
 
 
 class _Lenient(BaseModel):
@@ -48,7 +99,9 @@ class DraftOrders(_Lenient):
     it is not required."""
 
     resourceType: Literal["Bundle"]
-    entry: list[dict[str, Any]] = []  # copied for each instance; see Settings on default_factory=list
+    # Copied for each instance (see Settings on default_factory=list). The length is checked before any element:
+    # a million bad entries would otherwise be a million errors.
+    entry: Annotated[list[dict[str, Any]], Field(max_length=MAX_BUNDLE_ENTRIES)] = []
 
 
 class OrderSignContext(PatientViewContext):
@@ -56,7 +109,8 @@ class OrderSignContext(PatientViewContext):
 
 
 class OrderSelectContext(OrderSignContext):
-    selections: Annotated[list[NonEmpty], Field(min_length=1)]
+    selections: Annotated[list[NonEmpty], Field(min_length=1, max_length=MAX_BUNDLE_ENTRIES)]
+    """Each names a draft order: no more than a Bundle may hold (checked before any element)."""
 
 
 class AppointmentBookContext(PatientViewContext):
@@ -154,17 +208,21 @@ class DiscoveryResponse(_Strict):
 # --- feedback -------------------------------------------------------------------------------------------------
 
 
+# Feedback is stored as received: every string is bounded and free of control characters here, so that a value
+# PostgreSQL would refuse (too long for its column, a NUL) is a 400 naming the field, on either store.
+
+
 class ReceivedCoding(_Lenient):
     """A Coding as clients send it: unknown elements (userSelected, version…) are ignored."""
 
-    system: NonEmpty | None = None
-    code: NonEmpty
-    display: NonEmpty | None = None
+    system: FeedbackToken | None = None
+    code: FeedbackToken
+    display: FeedbackText | None = None
 
 
 class OverrideReasonFeedback(_Lenient):
     reason: ReceivedCoding | None = None
-    userComment: NonEmpty | None = None
+    userComment: FeedbackText | None = None
 
     @model_validator(mode="after")
     def _reason_or_comment(self) -> OverrideReasonFeedback:
@@ -174,24 +232,32 @@ class OverrideReasonFeedback(_Lenient):
 
 
 class AcceptedSuggestion(_Lenient):
-    id: NonEmpty
+    id: FeedbackId
 
 
 class FeedbackItem(_Lenient):
-    card: NonEmpty
+    card: FeedbackId
     outcome: Literal["accepted", "overridden"]
-    acceptedSuggestions: list[AcceptedSuggestion] | None = None
+    acceptedSuggestions: (
+        Annotated[list[AcceptedSuggestion], Field(max_length=MAX_ACCEPTED_SUGGESTIONS, fail_fast=True)] | None
+    ) = None
     overrideReason: OverrideReasonFeedback | None = None
     outcomeTimestamp: NonEmpty
 
     @field_validator("outcomeTimestamp")
     @classmethod
     def _iso8601(cls, value: str) -> str:
-        if not _DATE_TIME.match(value):
+        """At most nanoseconds (which also keeps it within its VARCHAR(64) column), and a date and time that
+        exist."""
+        if not _DATE_TIME.fullmatch(value):
             raise ValueError(
-                "outcomeTimestamp must be an ISO 8601 date and time with an offset, e.g. 2026-03-02T09:00:00Z"
+                "outcomeTimestamp must be an ISO 8601 date and time with an offset and at most 9 fractional "
+                "digits, e.g. 2026-03-02T09:00:00Z"
             )
-        datetime.fromisoformat(value.replace("Z", "+00:00"))
+        try:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError as exc:
+            raise ValueError(f"outcomeTimestamp is not a valid date and time ({exc})") from exc
         return value
 
     @model_validator(mode="after")
@@ -204,4 +270,4 @@ class FeedbackItem(_Lenient):
 
 
 class FeedbackRequest(_Lenient):
-    feedback: Annotated[list[FeedbackItem], Field(min_length=1)]
+    feedback: Annotated[list[FeedbackItem], Field(min_length=1, max_length=MAX_FEEDBACK_ITEMS)]

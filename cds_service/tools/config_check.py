@@ -1,5 +1,5 @@
-"""`peritoneal-cds check-config`: validate the settings, the trusted-clients file and the site-codes file, and
-say what was found."""
+"""`peritoneal-cds check-config`: validate the settings, the trusted-clients file and the site-codes file, say
+what was found, and warn of what the running service will refuse although the files allow it."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from cds_service.auth.clients import TrustedClient, load_trusted_clients
 from cds_service.errors import ConfigError
+from cds_service.fhir_refusal import plain_http_warnings
 from cds_service.settings import Settings
 from cds_service.site_codes import read_site_codes
 from fhir_mappings.terminology import Terminology
@@ -84,6 +85,7 @@ def _describe(client: TrustedClient) -> list[str]:
         lines.append(f"tenant: {client.tenant}")
     if client.fhir_servers:
         lines.append(f"fhir servers: {', '.join(client.fhir_servers)}")
+        lines += [f"warning: {warning}" for warning in plain_http_warnings(client.fhir_servers)]
     else:
         lines.append("fhir servers: none (this client's fhirServer is never called: prefetch only)")
     return lines

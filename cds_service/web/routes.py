@@ -1,7 +1,7 @@
 """HTTP routes. Endpoints that may block (FHIR fetches, database) are plain `def`: FastAPI runs them in its
-thread pool. The hook endpoint is async: how a call is served (admission of large bodies, evaluation slots,
-event loop or thread pool, heap trimming) is cds_service.serving's business; this module notes what the audit
-line, the metrics and the card log need."""
+thread pool. The hook and feedback endpoints are async: how a call is served (admission of large bodies,
+evaluation slots, event loop or thread pool, heap trimming) is cds_service.serving's business; this module notes
+what the audit line, the metrics and the card log need."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from cds_service.auth.caller import Caller
 from cds_service.errors import MalformedRequest, NotFound
 from cds_service.pipeline import HookResult, Runtime
 from cds_service.protocol.models import DiscoveryResponse, FeedbackRequest, HookRequest, ServiceDescriptor
-from cds_service.protocol.parse import parse_json_body, validate
-from cds_service.serving import Serving, json_response, read_body
+from cds_service.protocol.parse import validate
+from cds_service.serving import Serving, json_response
 from cds_service.web.observe import cards_returned, feedback_received
 from fhir_mappings.terminology import BUILT_IN, Terminology
 from hooks.services import SERVICES, SERVICES_BY_ID, ServiceDeclaration
@@ -25,11 +25,6 @@ if TYPE_CHECKING:
     from cds_service.auth.verify import Authenticator  # PyJWT: imported by the app only with trusted clients
 
 router = APIRouter()
-
-
-async def raw_body(request: Request) -> bytearray:
-    """The request body, refused with 413 past `max_body_bytes` (declared or streamed)."""
-    return await read_body(request, request.app.state.runtime.settings.max_body_bytes)
 
 
 async def authenticated(request: Request) -> Caller | None:
@@ -50,7 +45,6 @@ def _verify(request: Request, authenticator: Authenticator) -> Caller:
 
 
 Authenticated = Annotated[Caller | None, Depends(authenticated)]
-Body = Annotated[bytearray, Depends(raw_body)]
 
 
 def _service(service_id: str) -> ServiceDeclaration:
@@ -105,20 +99,25 @@ async def call_service(service_id: str, request: Request) -> Response:
     return await serving.serve_hook(service, request, base_url, caller, _Noted(request, service))
 
 
-@router.post("/cds-services/{service_id}/feedback")
-def post_feedback(
-    service_id: str,
-    request: Request,
-    caller: Authenticated,
-    body: Body,
-) -> Response:
-    request.state.audit["service"] = _service(service_id).id
-    data = parse_json_body(body, request.headers.get("content-type"))
+def _feedback_request(data: Any) -> FeedbackRequest:
     if isinstance(data, dict) and "feedback" not in data and "card" in data:
         data = {"feedback": [data]}  # tolerated: some clients post one unwrapped item
     if not isinstance(data, dict):
         raise MalformedRequest("the body must be a JSON object with a 'feedback' array", ["feedback"])
-    feedback = validate(FeedbackRequest, data)
-    stored = request.app.state.store.add(service_id, feedback.feedback)
-    feedback_received(request, feedback.feedback)
-    return json_response({"received": len(feedback.feedback), "stored": stored})
+    return validate(FeedbackRequest, data)
+
+
+@router.post("/cds-services/{service_id}/feedback")
+async def post_feedback(service_id: str, request: Request) -> Response:
+    """Admitted as a hook call is (cds_service.serving): a large feedback body costs what a large hook body does."""
+    await authenticated(request)
+    service = _service(service_id)
+    request.state.audit["service"] = service.id
+    serving: Serving = request.app.state.serving
+
+    def store(feedback: FeedbackRequest) -> Response:
+        stored = request.app.state.store.add(service.id, feedback.feedback)
+        feedback_received(request, feedback.feedback)
+        return json_response({"received": len(feedback.feedback), "stored": stored})
+
+    return await serving.serve_body(request, _feedback_request, store)

@@ -723,7 +723,7 @@ def test_unusable_fetched_key_set_is_never_used(
 def test_unreachable_key_set_is_a_refusal_not_an_error(tmp_path: Path) -> None:
     auth = authenticator(tmp_path, RecordingFetcher({}))
 
-    assert check_of(auth, sandbox_token()) == "kid-unknown"
+    assert check_of(auth, sandbox_token()) == "jwks-fetch-failed"
 
 
 def test_jku_off_the_list_is_never_fetched(tmp_path: Path, fetcher: RecordingFetcher) -> None:

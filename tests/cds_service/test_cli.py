@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from cds_service import cli
+from cds_service.web.http_limits import MAX_HEAD_BYTES, BoundedH11
 from tests.auth_keys import PUBLIC_BASE, trusted_clients_file
 
 
@@ -41,7 +42,11 @@ def test_serve_with_a_trusted_clients_file_runs_authenticated(
     assert cli.main(["serve", "--port", "9002", "--workers", "2"]) == 0
     [(args, kwargs)] = started
     assert args == ("cds_service.app:create_app",)
+    served = {k: kwargs.pop(k) for k in ("http", "h11_max_incomplete_event_size", "log_config")}
     assert kwargs == {"factory": True, "host": "127.0.0.1", "port": 9002, "workers": 2}
+    # the head-bounded protocol, and every log handler filtered (issue #18, items 2, 7, 8, 9)
+    assert (served["http"], served["h11_max_incomplete_event_size"]) == (BoundedH11, MAX_HEAD_BYTES)
+    assert all("safe" in h["filters"] for h in served["log_config"]["handlers"].values())
     assert os.environ["CDS_DEV"] == "false"
 
 
@@ -73,7 +78,14 @@ def test_serve_dev_runs_the_app_factory_with_a_warning(
     assert cli.main(["serve", "--dev", "--host", "127.0.0.2", "--port", "9001", "--workers", "3"]) == 0
     [(args, kwargs)] = started
     assert args == ("cds_service.app:create_app",)
-    assert kwargs == {"factory": True, "host": "127.0.0.2", "port": 9001, "workers": 3}
+    assert {
+        k: v for k, v in kwargs.items() if k not in ("http", "h11_max_incomplete_event_size", "log_config")
+    } == {
+        "factory": True,
+        "host": "127.0.0.2",
+        "port": 9001,
+        "workers": 3,
+    }
     assert os.environ["CDS_DEV"] == "true"
     assert "DEVELOPMENT MODE" in caplog.text and "no client authentication" in caplog.text
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
-from starlette.types import Message
 
 from cds_service import pipeline, serving
 from cds_service.app import create_app
 from cds_service.serving import LargeCalls, PendingBody
+from tests.asgi_post import AsgiPost
 from tests.conftest import FIXTURES, load_json, suite_settings
 
 ORDER_SELECT = "/cds-services/peritoneal-metastasis-order-select"
@@ -37,50 +37,7 @@ def unauthenticated_app(tmp_path: Path) -> FastAPI:
     return create_app(suite_settings(tmp_path, trusted_clients=None))
 
 
-class Call:
-    """One POST driven through the ASGI app directly: what it asked of the socket, and what it answered."""
-
-    def __init__(self, body: bytes, gone: bool = False) -> None:
-        self.body, self.gone = body, gone
-        self.reads = 0
-        self.sent: list[Message] = []
-
-    async def receive(self) -> Message:
-        self.reads += 1
-        if self.gone:
-            return {"type": "http.disconnect"}
-        return {"type": "http.request", "body": self.body, "more_body": False}
-
-    async def send(self, message: Message) -> None:
-        self.sent.append(message)
-
-    async def run(self, app: FastAPI) -> None:
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": ORDER_SELECT,
-            "raw_path": ORDER_SELECT.encode(),
-            "query_string": b"",
-            "root_path": "",
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(self.body)).encode()),
-            ],
-            "client": ("127.0.0.1", 50000),
-            "server": ("testserver", 80),
-        }
-        await app(scope, self.receive, self.send)
-
-    @property
-    def status(self) -> int | None:
-        starts = [m["status"] for m in self.sent if m["type"] == "http.response.start"]
-        return starts[0] if starts else None
-
-
-def while_admission_is_taken(app: FastAPI, call: Call, check: Callable[[], None]) -> None:
+def while_admission_is_taken(app: FastAPI, call: AsgiPost, check: Callable[[], None]) -> None:
     """Start `call` while another large call holds the only admission; `check` runs before that one leaves."""
 
     async def scenario() -> None:
@@ -96,7 +53,7 @@ def while_admission_is_taken(app: FastAPI, call: Call, check: Callable[[], None]
 
 def test_a_large_call_waits_for_admission_with_its_body_unread(tmp_path: Path) -> None:
     app = unauthenticated_app(tmp_path)
-    call = Call(large_body())
+    call = AsgiPost(ORDER_SELECT, large_body())
 
     def unread() -> None:
         assert call.reads == 0
@@ -109,7 +66,7 @@ def test_a_large_call_waits_for_admission_with_its_body_unread(tmp_path: Path) -
 
 def test_a_small_call_is_not_held_behind_a_large_one(tmp_path: Path) -> None:
     app = unauthenticated_app(tmp_path)
-    call = Call(small_body())
+    call = AsgiPost(ORDER_SELECT, small_body())
 
     def answered() -> None:
         assert call.status == 200
@@ -123,7 +80,7 @@ def test_a_call_whose_client_left_while_it_waited_is_not_evaluated(
     evaluated: list[Any] = []
     monkeypatch.setattr(pipeline, "envelope", lambda *args: evaluated.append(args))
     app = unauthenticated_app(tmp_path)
-    call = Call(large_body(), gone=True)
+    call = AsgiPost(ORDER_SELECT, large_body(), gone=True)
     while_admission_is_taken(app, call, lambda: None)
     assert call.status == 499
     assert evaluated == []

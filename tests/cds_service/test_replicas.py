@@ -61,7 +61,7 @@ class Replica:
             if self.process.poll() is not None:
                 pytest.fail(f"replica {self.name} exited with {self.process.returncode}:\n{self.output()}")
             try:
-                if httpx.get(f"{self.url}/openapi.json", timeout=0.5).status_code == 200:
+                if httpx.get(f"{self.url}/healthz", timeout=0.5).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
