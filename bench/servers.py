@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cds_service.web.http_limits import MAX_HEAD_BYTES
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVICE_APP = "cds_service.app:create_app"
 OWN_PACKAGES = ("cds_service", "hooks", "fhir_mappings", "bench")
@@ -133,7 +135,7 @@ def _ready(url: str) -> bool:
 def running(
     name: str, app: str, workers: int, env: dict[str, str], log: Path, timeout: float = 30.0
 ) -> Iterator[Server]:
-    """`uvicorn <app> --factory --workers N` on a free loopback port; start-up time is measured from spawn to
+    """`uvicorn <app> --factory --workers N --http h11` on a free loopback port; start-up time is measured from spawn to
     the first answer, and (with several workers) until every worker has started."""
     compile_own_packages()
     port = free_port()
@@ -149,6 +151,11 @@ def running(
         str(port),
         "--workers",
         str(workers),
+        # the HTTP parser `peritoneal-cds serve` runs (h11, its head bounded as cds_service.web.http_limits sets)
+        "--http",
+        "h11",
+        "--h11-max-incomplete-event-size",
+        str(MAX_HEAD_BYTES),
         "--no-access-log",
         "--log-level",
         "warning",
