@@ -126,6 +126,7 @@ class HeaderLimits:
                     "headers": [
                         (b"content-type", b"application/json"),
                         (b"content-length", b"%d" % len(body)),
+                        (b"connection", b"close"),  # no second request on a connection that sent such headers
                     ],
                 }
             )
