@@ -207,13 +207,13 @@ def hcc_afp_monitoring(picture: ClinicalPicture, context: HookContext) -> Findin
 )
 def hcc_progression(picture: ClinicalPicture, context: HookContext) -> Finding | None:
     """Info: the latest disease status is progression. With lenvatinib or regorafenib on record (further
-    progression): GEMOX may be considered, the algorithm's step on further progression (l.17). When
-    immunotherapy or a TKI is not on record, the card says so and leads with the algorithm, adding that the
-    source describes GEMOX as salvage after progression on both (l.8, the condition HCC-GEMOX-ORDER checks on
-    an order). Else, with a frontline regimen on record, switch to lenvatinib or regorafenib. No card when the disease
-    status is unknown or not progression, when no therapy of the algorithm is on record (HCC-FIRSTLINE speaks
-    when there is no therapy at all), or when GEMOX itself is already on record (the source's algorithm has no
-    further step)."""
+    progression): GEMOX may be considered, the algorithm's step on further progression (HCC_AFTER_PROGRESSION).
+    When immunotherapy or a TKI is not on record, the card says so and leads with the algorithm, adding that the
+    source describes GEMOX as salvage after progression on both (HCC_GEMOX_SALVAGE, the condition HCC-GEMOX-ORDER
+    checks on an order). Else, with a frontline regimen on record, switch to lenvatinib or regorafenib. No card
+    when the disease status is unknown or not progression, when no therapy of the algorithm is on record
+    (HCC-FIRSTLINE speaks when there is no therapy at all), or when GEMOX itself is already on record (the
+    source's algorithm has no further step)."""
     condition = with_pm(picture, Cancer.HCC)
     status = picture.disease_status
     if condition is None or status is None or status.trend is not Trend.PROGRESSION:
