@@ -153,6 +153,29 @@ SCENARIOS: tuple[Recoded, ...] = (
         codings={"ovary-1": (("sct", "722685004", "Primary high grade serous adenocarcinoma of ovary"),)},
     ),
     Recoded(
+        "OV-DOUBLET",
+        "in-snomed-history-of-ovarian-cancer-with-pm-is-recurrence",
+        "OV-DOUBLET/in-first-line-no-therapy-ecog-1",
+        "Ovarian cancer on record only as history, in SNOMED CT (429090009), with PM now: a recurrence, so the card "
+        "leads with bevacizumab for platinum-sensitive recurrence, not with initial treatment.",
+        (("OV-DOUBLET", "info"),),
+        codings={"ovary-1": (("sct", "429090009", "History of malignant neoplasm of ovary (situation)"),)},
+    ),
+    Recoded(
+        "OV-DOUBLET",
+        "in-epic-z85-43-history-with-pm-is-recurrence",
+        "OV-DOUBLET/in-first-line-no-therapy-ecog-1",
+        "Epic-style problem: personal history of ovarian cancer, ICD-10-CM Z85.43 with SNOMED CT 429090009, and PM "
+        "now: read as recurrence (the review of issue #16).",
+        (("OV-DOUBLET", "info"),),
+        codings={
+            "ovary-1": (
+                ("icd", "Z85.43", "Personal history of malignant neoplasm of ovary"),
+                ("sct", "429090009", "History of malignant neoplasm of ovary (situation)"),
+            )
+        },
+    ),
+    Recoded(
         "CERV-FIRSTLINE",
         "in-snomed-squamous-cell-carcinoma-of-cervix",
         "CERV-FIRSTLINE/in-recurrent-omental-ecog-1-no-therapy",
