@@ -490,7 +490,8 @@ def surgery_order_soon_after_bevacizumab(picture: ClinicalPicture, context: Hook
             continue
         safe = last_dose + HOLD_SPAN
         summary = summary or (
-            f"{short(surgery.name, 30)} on {day(surgery.on)}: bevacizumab last dose {day(last_dose)}; "
+            f"{short(surgery.name, 30)} on {day(surgery.on)}: bevacizumab "
+            f"{'last dose' if last_dose <= context.today else 'dose scheduled'} {day(last_dose)}; "
             f"earliest surgery {day(safe)}"
         )
         lines.append(f"  - Earliest date {HOLD_DAYS} after the last bevacizumab dose: {day(safe)}.")

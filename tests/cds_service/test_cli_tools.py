@@ -276,7 +276,7 @@ def test_fire_appointment_book_with_the_booking_example_shows_the_move(
     assert cli.main(argv) == 0
     out = capsys.readouterr().out
     assert "peritoneal-metastasis-appointment-book: 1 card" in out
-    assert "[WARNING] Laparotomy on 2031-03-13: bevacizumab last dose 2031-03-03" in out
+    assert "[WARNING] Laparotomy on 2031-03-13: bevacizumab dose scheduled 2031-03-03" in out
     assert "1. Book the surgery on 2031-03-31 (update Appointment/lap-appt-1)" in out
     assert "2. Keep the appointment as booked" in out
 

@@ -52,7 +52,7 @@ def test_the_booking_example_gets_the_move_of_the_appointment(tmp_path: Path) ->
     [card] = response.json()["cards"]
     assert (card["source"]["topic"]["code"], card["indicator"]) == ("BEV-SURG-SCHEDULE", "warning")
     assert card["summary"] == (
-        "Laparotomy on 2031-03-13: bevacizumab last dose 2031-03-03; earliest surgery 2031-03-31"
+        "Laparotomy on 2031-03-13: bevacizumab dose scheduled 2031-03-03; earliest surgery 2031-03-31"
     )
     assert card["selectionBehavior"] == "at-most-one"
     move, keep = card["suggestions"]
