@@ -48,7 +48,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "our web layer",
         ("cds_service/web/routes", "cds_service/app", "cds_service/serving"),
     ),
-    ("JSON parse", ("cds_service/protocol/parse",)),
+    ("JSON parse", ("cds_service/protocol/parse", "cds_service/protocol/decode")),
     (
         "audit, metrics",
         (

@@ -51,7 +51,7 @@ from cds_service.auth.caller import Caller
 from cds_service.errors import ClientClosedRequest, PayloadTooLarge, RequestTimeout
 from cds_service.pipeline import HookResult, Runtime
 from cds_service.protocol.models import HookRequest
-from cds_service.protocol.parse import ParsedRequest, parse_json_body
+from cds_service.protocol.parse import ParsedRequest, parse_hook_body, parse_json_body
 from hooks.services import ServiceDeclaration
 
 INLINE_MAX_BYTES = 1024 * 1024
@@ -296,7 +296,7 @@ class Serving:
     def _envelope(
         self, service: ServiceDeclaration, body: PendingBody, content_type: str | None, recorder: CallRecorder
     ) -> ParsedRequest:
-        call = pipeline.envelope(service, parse_json_body(body.take(), content_type), self.runtime)
+        call = pipeline.envelope(service, parse_hook_body(body.take(), content_type), self.runtime)
         recorder.validated(call.request)
         return call
 

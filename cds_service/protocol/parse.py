@@ -10,6 +10,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from cds_service.errors import MalformedRequest, UnsupportedMediaType
+from cds_service.protocol.decode import decode_hook_body
 from cds_service.protocol.models import (
     HOOK_CONTEXTS,
     AppointmentBookContext,
@@ -37,9 +38,25 @@ def field_path(loc: Sequence[int | str], prefix: str = "") -> str:
 
 def parse_json_body(body: bytes | bytearray, content_type: str | None) -> Any:
     """Decode a JSON request body; 415 for a non-JSON media type, 400 for invalid JSON."""
+    _require_json(content_type)
+    return _loads(body)
+
+
+def parse_hook_body(body: bytes | bytearray, content_type: str | None) -> Any:
+    """A hook call's body as parse_json_body decodes it, its prefetch trimmed to what the extractors read; a body
+    that does not fit that schema (or is no JSON) is decoded whole, so it is refused or read exactly as before."""
+    _require_json(content_type)
+    trimmed = decode_hook_body(body)
+    return _loads(body) if trimmed is None else trimmed
+
+
+def _require_json(content_type: str | None) -> None:
     media = (content_type or "").split(";")[0].strip().lower()
     if media != "application/json" and not media.endswith("+json"):
         raise UnsupportedMediaType("the request body must be application/json", ["Content-Type"])
+
+
+def _loads(body: bytes | bytearray) -> Any:
     try:
         return orjson.loads(body)
     except orjson.JSONDecodeError as exc:

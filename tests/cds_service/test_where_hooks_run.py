@@ -13,7 +13,7 @@ import pytest
 from starlette.concurrency import run_in_threadpool
 
 from cds_service import serving
-from cds_service.protocol.parse import parse_json_body
+from cds_service.protocol.parse import parse_hook_body
 from cds_service.web import routes
 from tests.conftest import FIXTURES, load_json, make_client, suite_settings
 
@@ -80,9 +80,9 @@ def test_a_call_naming_a_fhir_server_is_evaluated_in_a_thread_and_parsed_once(
 
     def counting_parse(body: bytes, content_type: str | None) -> Any:
         parses.append(len(body))
-        return parse_json_body(body, content_type)
+        return parse_hook_body(body, content_type)
 
-    monkeypatch.setattr(serving, "parse_json_body", counting_parse)
+    monkeypatch.setattr(serving, "parse_hook_body", counting_parse)
     request = load_json(REQUEST)
     request["fhirServer"] = "https://ehr.example.org/fhir"
     with unauthenticated(tmp_path) as client:
