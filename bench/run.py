@@ -30,6 +30,7 @@ import orjson
 from bench.hotspots import Profile, layer_table, sample_each
 from bench.load import LoadResult, drive, wrk_available
 from bench.payloads import SERVICES, SIZES, count, hook_request, record, scaled_record
+from bench.peer_env import PEER_PINS, peer_python
 from bench.servers import ROOT, SERVICE_APP, Server, running
 from bench.stages import STAGES
 
@@ -38,6 +39,10 @@ FLOOR_GC_APP = "bench.floor:create_gc_tuned_app"
 APPS = (("floor", FLOOR_APP), ("floor-gc", FLOOR_GC_APP), ("service", SERVICE_APP))
 """The service against two floors: the plain one, and the same with the service's garbage-collector settings."""
 FLOORS = ("floor", "floor-gc")
+PEER = "healthchain"
+PEER_APP = "bench.peer_healthchain:create_app"
+"""HealthChain doing the same job its documented way (bench/peer_healthchain.py), in its own venv
+(bench/peer_env.py)."""
 HOOKS = ("patient-view", "order-select")
 LINEAR_SIZES = (10, 100, 1000, 3000, 10000)
 STARTUPS = 5
@@ -61,6 +66,8 @@ class Cell:
     failures: int
     cards: int
     tool: str
+    status: int = 200
+    """HTTP status of the first call: a cell whose app did not answer 200 has no load measured (the peer's only)."""
 
 
 def post(url: str, body: bytes, timeout: float = 30.0) -> tuple[int, Any, float]:
@@ -213,6 +220,89 @@ def run_matrix(
                         print("  fetch path", flush=True)
                         fetch = fetch_path(args, server)
     return cells, servers, linear, fetch
+
+
+def run_peer(
+    args: argparse.Namespace, workdir: Path, bodies: dict[tuple[str, str], Path]
+) -> tuple[list[Cell], dict[str, Any] | None, str | None]:
+    """HealthChain on the same request bodies, 1 worker and 1 client: its cells, its server figures, or why it was
+    not measured. Never fails the run: a peer that cannot be installed or started, or answers other than 200, is
+    reported as such."""
+    try:
+        python = peer_python()
+    except RuntimeError as exc:
+        return [], None, str(exc)
+    env = environment(workdir, args.deadline)
+    cells = []
+    try:
+        with running(PEER, PEER_APP, 1, env, workdir / f"{PEER}.log", python=python) as server:
+            print(f"  {PEER}, 1 worker(s): up in {server.startup_s * 1000:.0f} ms", flush=True)
+            time.sleep(0.5)
+            idle_rss = [round(x, 1) for x in server.rss_per_worker()]
+            for (size, hook), body_file in bodies.items():
+                url = f"{server.base}/cds-services/{SERVICES[hook]}"
+                body = body_file.read_bytes()
+                status, answer, _ = post(url, body)
+                if status != 200:
+                    nan = math.nan
+                    kb = round(len(body) / 1024, 1)
+                    cells.append(Cell(PEER, 1, size, hook, 1, kb, nan, nan, nan, nan, 0, 0, -1, "-", status))
+                    print(f"    {size:6} {hook:12} c=1: HTTP {status}", flush=True)
+                    continue
+                if args.warmup > 0:
+                    drive(url, body_file, 1, args.warmup, args.tool)
+                result, cpu_ms = measure(server, url, body_file, 1, args.duration, args.tool)
+                cells.append(
+                    Cell(
+                        PEER,
+                        1,
+                        size,
+                        hook,
+                        1,
+                        round(len(body) / 1024, 1),
+                        result.rps,
+                        result.p50_ms,
+                        result.p99_ms,
+                        cpu_ms,
+                        result.requests,
+                        result.failures,
+                        len(answer["cards"]),
+                        result.tool,
+                    )
+                )
+                print(f"    {size:6} {hook:12} c=1: cpu {cpu_ms:7.2f} ms/req", flush=True)
+            info = {
+                "app": PEER,
+                "workers": 1,
+                "startup_ms": round(server.startup_s * 1000),
+                "startup_ms_each": [round(server.startup_s * 1000)],
+                "rss_idle_mb_per_worker": idle_rss,
+                "rss_mb_per_worker": [round(x, 1) for x in server.rss_per_worker()],
+                "rss_peak_mb_per_worker": [round(x, 1) for x in server.peak_rss_per_worker()],
+            }
+    except RuntimeError as exc:
+        return cells, None, str(exc)
+    return cells, info, None
+
+
+def peer_lines(cells: list[Cell], note: str | None) -> list[str]:
+    """Service CPU per call against HealthChain's, per size and hook (1 worker, 1 client)."""
+    lines = ["", f"Against {' + '.join(PEER_PINS)} (1 worker, 1 client, the same requests)", ""]
+    if note:
+        return [*lines, f"- {PEER}: not measured ({note})"]
+    ours = {(c.size, c.hook): c for c in cells if (c.app, c.workers, c.clients) == ("service", 1, 1)}
+    for peer in (c for c in cells if c.app == PEER):
+        service = ours.get((peer.size, peer.hook))
+        if service is None:
+            continue
+        if peer.status != 200:
+            versus = f"{PEER} answered HTTP {peer.status}"
+        else:
+            versus = (
+                f"{peer.cpu_ms / service.cpu_ms:.0f}× less ({service.cpu_ms:.2f} vs {peer.cpu_ms:.2f} ms)"
+            )
+        lines.append(f"- {peer.size} {peer.hook}: service CPU per call vs {PEER}: {versus}")
+    return lines
 
 
 def start_up_ms(name: str, app: str, workers: int, env: dict[str, str], log: Path) -> float:
@@ -413,7 +503,9 @@ def table(
     machine: dict[str, Any],
     stages: dict[tuple[str, str], dict[str, float]],
     hotspots: dict[tuple[str, str], Profile],
+    peer: str | None = None,
 ) -> str:
+    """The results in markdown; `peer` is why HealthChain was not measured (when it was asked for)."""
     floors = {(c.app, c.workers, c.size, c.hook, c.clients): c for c in cells if c.app in FLOORS}
     lines = [
         f"# Benchmark, {machine['date']}",
@@ -433,10 +525,13 @@ def table(
             f = floors.get((floor_name, c.workers, c.size, c.hook, c.clients))
             if c.app == "service" and f and f.cpu_ms:
                 ratio[i] = f"{c.cpu_ms / f.cpu_ms:.2f}"
+        cpu = f"{c.cpu_ms:.2f}" if c.status == 200 else f"HTTP {c.status}"
         lines.append(
             f"| {c.workers} | {c.size} | {c.hook} | {c.clients} | {c.body_kb:.0f} | {c.app} | {c.rps:.1f} | "
-            f"{c.p50_ms:.2f} | {c.p99_ms:.2f} | {c.cpu_ms:.2f} | {ratio[0]} | {ratio[1]} |"
+            f"{c.p50_ms:.2f} | {c.p99_ms:.2f} | {cpu} | {ratio[0]} | {ratio[1]} |"
         )
+    if peer is not None or any(c.app == PEER for c in cells):
+        lines += peer_lines(cells, peer)
     lines += [
         "",
         "| app | workers | start-up ms, median | start-ups ms | RSS MB per worker, idle | RSS MB per worker, "
@@ -572,6 +667,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default=1.0,
         help="CDS_PREFETCH_DEADLINE_SECONDS for the fetch path (default 1.0)",
     )
+    parser.add_argument(
+        "--peer",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="HealthChain on the same requests, 1 worker 1 client (default: on, off with --quick; its venv is "
+        "made once under ~/.cache/peritoneal-cds, which needs PyPI)",
+    )
     parser.add_argument("--skip-linearity", action="store_true")
     parser.add_argument("--skip-fetch", action="store_true")
     parser.add_argument("--skip-hotspots", action="store_true", help="no py-spy profile of a serving worker")
@@ -587,6 +689,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     args.slow_queries = [0.05, 0.2, 0.5, 2.0]
     args.fetch_repeats = 5
     args.deadline_slack_ms = 150.0
+    if args.peer is None:
+        args.peer = not args.quick
     if args.quick:
         args.duration, args.warmup, args.workers, args.clients = 0.5, 0.0, [1], [1, 8]
         args.sizes, args.tool = ["small"], "python" if args.tool == "auto" else args.tool
@@ -620,10 +724,15 @@ def main(argv: list[str] | None = None) -> int:
                 bodies[(size, hook)] = path
         print(f"floor vs service ({machine['tool']}, {args.duration:g} s per measurement)", flush=True)
         cells, servers, linear, fetch = run_matrix(args, workdir, bodies)
+        peer_note = None
+        if args.peer:
+            peer_cells, peer_server, peer_note = run_peer(args, workdir, bodies)
+            cells += peer_cells
+            servers += [peer_server] if peer_server else []
         print("  stage profiles", flush=True)
         stages = stage_profiles(args, workdir, bodies)
         hotspots = hotspot_profiles(args, workdir, bodies)
-    report = table(cells, servers, linear, fetch, machine, stages, hotspots)
+    report = table(cells, servers, linear, fetch, machine, stages, hotspots, peer_note)
     print()
     print(report)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -635,6 +744,7 @@ def main(argv: list[str] | None = None) -> int:
                 "machine": machine,
                 "cells": [asdict(c) for c in cells],
                 "ratios": ratios(cells),
+                "peer_not_measured": peer_note,
                 "servers": servers,
                 "linearity": linear,
                 "fetch": fetch,

@@ -133,14 +133,21 @@ def _ready(url: str) -> bool:
 
 @contextmanager
 def running(
-    name: str, app: str, workers: int, env: dict[str, str], log: Path, timeout: float = 30.0
+    name: str,
+    app: str,
+    workers: int,
+    env: dict[str, str],
+    log: Path,
+    timeout: float = 30.0,
+    python: Path | None = None,
 ) -> Iterator[Server]:
     """`uvicorn <app> --factory --workers N --http h11` on a free loopback port; start-up time is measured from spawn to
-    the first answer, and (with several workers) until every worker has started."""
+    the first answer, and (with several workers) until every worker has started. `python` is another environment's
+    interpreter (the peer's), this checkout still on its path."""
     compile_own_packages()
     port = free_port()
     command = [
-        sys.executable,
+        str(python or sys.executable),
         "-m",
         "uvicorn",
         app,
