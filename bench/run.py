@@ -71,6 +71,7 @@ class Cell:
 
 
 def post(url: str, body: bytes, timeout: float = 30.0) -> tuple[int, Any, float]:
+    """Status, JSON answer (only a 200's: an error page may not be JSON) and seconds of one call."""
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     started = time.perf_counter()
     try:
@@ -79,7 +80,7 @@ def post(url: str, body: bytes, timeout: float = 30.0) -> tuple[int, Any, float]
     except urllib.error.HTTPError as exc:
         status, payload = exc.code, exc.read()
     elapsed = time.perf_counter() - started
-    return status, orjson.loads(payload) if payload else None, elapsed
+    return status, orjson.loads(payload) if status == 200 and payload else None, elapsed
 
 
 def measure(
@@ -280,7 +281,7 @@ def run_peer(
                 "rss_mb_per_worker": [round(x, 1) for x in server.rss_per_worker()],
                 "rss_peak_mb_per_worker": [round(x, 1) for x in server.peak_rss_per_worker()],
             }
-    except RuntimeError as exc:
+    except (RuntimeError, OSError) as exc:  # did not start, or a call timed out
         return cells, None, str(exc)
     return cells, info, None
 
