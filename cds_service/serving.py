@@ -296,7 +296,8 @@ class Serving:
     def _envelope(
         self, service: ServiceDeclaration, body: PendingBody, content_type: str | None, recorder: CallRecorder
     ) -> ParsedRequest:
-        call = pipeline.envelope(service, parse_hook_body(body.take(), content_type), self.runtime)
+        keys = service.prefetch_with(self.runtime.terminology)
+        call = pipeline.envelope(service, parse_hook_body(body.take(), content_type, keys), self.runtime)
         recorder.validated(call.request)
         return call
 

@@ -3,7 +3,10 @@
 Much of a prefetch is narrative, identifiers, metadata and references no rule reads, and building then freeing their
 dicts is wasted work. msgspec decodes the body in one pass into plain dicts, each prefetched resource (alone or in a
 Bundle's entries) holding only the elements below; the context, with the draft orders a suggestion echoes back,
-stays whole. A body that does not fit this schema (not JSON, not an object, a prefetch value that is no object, a
+stays whole. A prefetch key the service does not declare is skipped whole: nothing reads it (EHRs that prefetch
+generously send the keys of every service, and its resources would be built only to be freed).
+
+A body that does not fit this schema (not JSON, not an object, a declared prefetch value that is no object, a
 Bundle entry that is no object...) is decoded whole by the caller, so that it is refused, or read leniently, exactly
 as before. One difference remains: an integer beyond 64 bits in a kept element is an int here, where orjson gives a
 float.
@@ -11,6 +14,8 @@ float.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any, TypedDict
 
 import msgspec
@@ -80,24 +85,34 @@ class PrefetchValue(PrefetchResource, total=False):
     link: Any
 
 
-class HookBody(TypedDict, total=False):
-    """The body's fields that HookRequest reads (it ignores any other)."""
-
-    hook: Any
-    hookInstance: Any
-    fhirServer: Any
-    fhirAuthorization: Any
-    context: Any
-    prefetch: dict[str, PrefetchValue | None]
+HOOK_BODY_FIELDS = ("hook", "hookInstance", "fhirServer", "fhirAuthorization", "context")
+"""The body's fields that HookRequest reads besides the prefetch (it ignores any other)."""
 
 
-_HOOK_BODY = msgspec.json.Decoder(HookBody)
+_FUNCTIONAL_TYPED_DICT: Any = TypedDict
+"""TypedDict called with fields known at run time, which static checkers cannot follow."""
 
 
-def decode_hook_body(body: bytes | bytearray) -> Any:
-    """The parsed body, its prefetch trimmed; None when the body does not fit the schema (or is no JSON): the
-    caller then decodes it whole, as before, so that it is refused or read leniently exactly as it was."""
+def _object(name: str, fields: dict[str, Any]) -> Any:
+    """An object schema whose fields are known only at run time (TypedDict's functional form): msgspec keeps
+    these fields, each optional, and skips any other."""
+    return _FUNCTIONAL_TYPED_DICT(name, fields, total=False)
+
+
+@lru_cache(maxsize=64)
+def _decoder(keys: frozenset[str]) -> msgspec.json.Decoder[Any]:
+    """The body's schema for a service declaring the prefetch `keys` (a site's terminology may change the set)."""
+    prefetch = _object("Prefetch", {key: PrefetchValue | None for key in keys})
+    return msgspec.json.Decoder(
+        _object("HookBody", {**dict.fromkeys(HOOK_BODY_FIELDS, Any), "prefetch": prefetch | None})
+    )
+
+
+def decode_hook_body(body: bytes | bytearray, prefetch_keys: Iterable[str]) -> Any:
+    """The parsed body, its prefetch trimmed to the service's keys and their resources to what the extractors
+    read; None when the body does not fit the schema (or is no JSON): the caller then decodes it whole, as
+    before, so that it is refused or read leniently exactly as it was."""
     try:
-        return _HOOK_BODY.decode(body)
+        return _decoder(frozenset(prefetch_keys)).decode(body)
     except (msgspec.MsgspecError, RecursionError):  # RecursionError: nested deeper than Python allows
         return None

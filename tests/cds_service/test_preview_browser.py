@@ -171,7 +171,11 @@ def test_the_booking_example_fires_at_the_appointment_book_service_and_shows_bot
     assert page.input_value("#service") == "peritoneal-metastasis-appointment-book"
     fire(page)
     card = page.locator("#cards article.card").first
-    assert card.locator(".summary").inner_text().startswith("Laparotomy on 2031-03-13: bevacizumab dose scheduled")
+    assert (
+        card.locator(".summary")
+        .inner_text()
+        .startswith("Laparotomy on 2031-03-13: bevacizumab dose scheduled")
+    )
     suggestions = card.inner_text()
     assert "Book the surgery on 2031-03-31" in suggestions and "Keep the appointment as booked" in suggestions
     assert page.errors == []

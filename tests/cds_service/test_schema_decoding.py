@@ -1,6 +1,6 @@
-"""The hook body decoded by schema (prefetch trimmed to what the extractors read) yields the clinical picture the
-whole body decoded yields, for every scenario, example and real-world chart; bodies that do not fit the schema
-are decoded whole, as before."""
+"""The hook body decoded by schema (prefetch trimmed to what the extractors read) yields the clinical picture and
+the cards the whole body decoded yields, for every scenario, example and real-world chart; bodies that do not fit
+the schema are decoded whole, as before."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from hooks.services import SERVICES, SERVICES_BY_ID, ServiceDeclaration
 from tests.conftest import FIXTURES, load_json, suite_settings
 from tests.test_real_world_charts import CASES as CHART_CASES
 from tests.test_real_world_charts import service_id
-from tests.test_scenarios import SCENARIOS
+from tests.test_scenarios import SCENARIOS, strip_uuids
 
 SERVICE_OF_HOOK = {s.hook: s for s in SERVICES}
 EXAMPLES = sorted((FIXTURES / "examples").glob("*.json"))
@@ -62,6 +62,16 @@ def outcome(serving: Serving, service: ServiceDeclaration, data: Any) -> Any:
         return type(exc), str(exc)
 
 
+def answer(serving: Serving, service: ServiceDeclaration, data: Any) -> Any:
+    """The cards a parsed body gets (uuids aside), or the error that refuses it."""
+    data.pop("fhirServer", None)
+    data.pop("fhirAuthorization", None)
+    try:
+        return strip_uuids(serving.evaluate_parsed(service, data, "http://127.0.0.1/").to_json())
+    except CdsError as exc:
+        return type(exc), str(exc)
+
+
 @pytest.fixture(scope="module")
 def serving(tmp_path_factory: pytest.TempPathFactory) -> Serving:
     app = create_app(suite_settings(tmp_path_factory.mktemp("decode"), trusted_clients=None))
@@ -73,15 +83,18 @@ CASES = requests()
 
 
 @pytest.mark.parametrize(("name", "service", "source"), CASES, ids=[c[0] for c in CASES])
-def test_trimmed_body_gives_the_picture_the_whole_body_gives(
+def test_trimmed_body_gives_the_picture_and_cards_the_whole_body_gives(
     serving: Serving, name: str, service: ServiceDeclaration, source: Any
 ) -> None:
     body = body_of(source)
-    assert decode_hook_body(body) is not None, (
+    keys = service.prefetch_with(serving.runtime.terminology)
+    assert decode_hook_body(body, keys) is not None, (
         f"{name} fell back to the whole body: the comparison means nothing"
     )
-    trimmed = outcome(serving, service, parse_hook_body(body, "application/json"))
+    trimmed = outcome(serving, service, parse_hook_body(body, "application/json", keys))
     assert trimmed == outcome(serving, service, orjson.loads(body))
+    cards = answer(serving, service, parse_hook_body(body, "application/json", keys))
+    assert cards == answer(serving, service, orjson.loads(body))
 
 
 def test_trimming_drops_what_no_extractor_reads_and_keeps_the_context_whole() -> None:
@@ -111,9 +124,10 @@ def test_trimming_drops_what_no_extractor_reads_and_keeps_the_context_whole() ->
         "prefetch": {
             "labs": {"resourceType": "Bundle", "entry": [{"fullUrl": "u", "resource": resource}], "link": []},
             "patient": None,
+            "undeclared": {"resourceType": "Bundle", "entry": [{"resource": resource}]},
         },
     }
-    decoded = parse_hook_body(orjson.dumps(body), "application/json")
+    decoded = parse_hook_body(orjson.dumps(body), "application/json", ["labs", "patient", "conditions"])
     assert decoded["context"] == body["context"]
     assert decoded["prefetch"] == {
         "labs": {
@@ -124,6 +138,16 @@ def test_trimming_drops_what_no_extractor_reads_and_keeps_the_context_whole() ->
         "patient": None,
     }
     assert "extension" not in decoded  # HookRequest ignores it
+
+
+def test_a_key_the_service_does_not_declare_is_skipped_whatever_it_holds() -> None:
+    """Nothing reads it: an odd value there no longer sends the body down the whole-body path."""
+    body = b'{"hook": "patient-view", "prefetch": {"extra": [1, {"x": "y"}], "p": null}}'
+    assert parse_hook_body(body, "application/json", ["p"]) == {
+        "hook": "patient-view",
+        "prefetch": {"p": None},
+    }
+    assert decode_hook_body(body, ["extra", "p"]) is None
 
 
 @pytest.mark.parametrize(
@@ -137,4 +161,4 @@ def test_trimming_drops_what_no_extractor_reads_and_keeps_the_context_whole() ->
     ],
 )
 def test_a_body_that_does_not_fit_the_schema_is_decoded_whole(body: bytes) -> None:
-    assert parse_hook_body(body, "application/json") == orjson.loads(body)
+    assert parse_hook_body(body, "application/json", ["p"]) == orjson.loads(body)
