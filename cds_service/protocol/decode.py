@@ -101,7 +101,7 @@ def _object(name: str, fields: dict[str, Any]) -> Any:
 
 @lru_cache(maxsize=64)
 def _decoder(keys: frozenset[str]) -> msgspec.json.Decoder[Any]:
-    """The body's schema for a service declaring the prefetch `keys` (a site's terminology may change the set)."""
+    """The body's schema for a service declaring the prefetch `keys`: built at its first call, then reused."""
     prefetch = _object("Prefetch", {key: PrefetchValue | None for key in keys})
     return msgspec.json.Decoder(
         _object("HookBody", {**dict.fromkeys(HOOK_BODY_FIELDS, Any), "prefetch": prefetch | None})
