@@ -83,6 +83,36 @@ def post(url: str, body: bytes, timeout: float = 30.0) -> tuple[int, Any, float]
     return status, orjson.loads(payload) if status == 200 and payload else None, elapsed
 
 
+def loaded(
+    app: str,
+    workers: int,
+    size: str,
+    hook: str,
+    clients: int,
+    body: bytes,
+    result: LoadResult,
+    cpu_ms: float,
+    cards: int,
+) -> Cell:
+    """The cell of one load run of `app`."""
+    return Cell(
+        app,
+        workers,
+        size,
+        hook,
+        clients,
+        round(len(body) / 1024, 1),
+        result.rps,
+        result.p50_ms,
+        result.p99_ms,
+        cpu_ms,
+        result.requests,
+        result.failures,
+        cards,
+        result.tool,
+    )
+
+
 def measure(
     server: Server, url: str, body_file: Path, clients: int, duration: float, tool: str
 ) -> tuple[LoadResult, float]:
@@ -178,24 +208,7 @@ def run_matrix(
                         drive(url, body_file, max(args.clients), args.warmup, args.tool)
                     for clients in args.clients:
                         result, cpu_ms = measure(server, url, body_file, clients, args.duration, args.tool)
-                        cells.append(
-                            Cell(
-                                name,
-                                workers,
-                                size,
-                                hook,
-                                clients,
-                                round(len(body) / 1024, 1),
-                                result.rps,
-                                result.p50_ms,
-                                result.p99_ms,
-                                cpu_ms,
-                                result.requests,
-                                result.failures,
-                                cards,
-                                result.tool,
-                            )
-                        )
+                        cells.append(loaded(name, workers, size, hook, clients, body, result, cpu_ms, cards))
                         print(
                             f"    {size:6} {hook:12} c={clients}: {result.rps:8.1f} req/s  "
                             f"p50 {result.p50_ms:7.2f} ms  p99 {result.p99_ms:7.2f} ms  "
@@ -253,24 +266,7 @@ def run_peer(
                 if args.warmup > 0:
                     drive(url, body_file, 1, args.warmup, args.tool)
                 result, cpu_ms = measure(server, url, body_file, 1, args.duration, args.tool)
-                cells.append(
-                    Cell(
-                        PEER,
-                        1,
-                        size,
-                        hook,
-                        1,
-                        round(len(body) / 1024, 1),
-                        result.rps,
-                        result.p50_ms,
-                        result.p99_ms,
-                        cpu_ms,
-                        result.requests,
-                        result.failures,
-                        len(answer["cards"]),
-                        result.tool,
-                    )
-                )
+                cells.append(loaded(PEER, 1, size, hook, 1, body, result, cpu_ms, len(answer["cards"])))
                 print(f"    {size:6} {hook:12} c=1: cpu {cpu_ms:7.2f} ms/req", flush=True)
             info = {
                 "app": PEER,
