@@ -51,6 +51,20 @@ def counting_uuids() -> Callable[[], str]:
     return lambda: f"00000000-0000-4000-8000-{next(counter):012d}"
 
 
+FEEDBACK_CARD = "4e0a3a1e-3283-4575-ab82-028d55fe2719"
+
+
+def feedback_item(**fields: Any) -> dict[str, Any]:
+    """One item of a feedback body: an overridden card, with `fields` changed (a field given as None is left out)."""
+    item: dict[str, Any] = {
+        "card": FEEDBACK_CARD,
+        "outcome": "overridden",
+        "outcomeTimestamp": "2026-03-02T09:05:00Z",
+    }
+    item.update(fields)
+    return {key: value for key, value in item.items() if value is not None}
+
+
 def suite_settings(folder: Path, **overrides: Any) -> Settings:
     """Settings the suite runs with: authentication on (the test keys trusted), dev mode only so that the
     loopback http:// FHIR servers of the tests may be called."""

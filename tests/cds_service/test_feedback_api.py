@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import SHARED, CheckedClient, load_json, schema_checker
+from tests.conftest import SHARED, CheckedClient, feedback_item, load_json, schema_checker
 
 SERVICE = "peritoneal-metastasis-order-sign"
 FEEDBACK = f"/cds-services/{SERVICE}/feedback"
@@ -19,16 +19,6 @@ SPEC_EXAMPLES = SHARED / "cds-hooks" / "spec-examples" / "spec-2.0.1"
 FEEDBACK_SCHEMA = "feedback-request.schema.json"
 
 Schema = Callable[[str, Any], None]
-
-
-def _item(**fields: Any) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "card": "4e0a3a1e-3283-4575-ab82-028d55fe2719",
-        "outcome": "overridden",
-        "outcomeTimestamp": "2026-03-02T09:05:00Z",
-    }
-    item.update(fields)
-    return {key: value for key, value in item.items() if value is not None}
 
 
 @pytest.fixture
@@ -94,8 +84,10 @@ def test_several_items_in_one_request_are_all_stored(client: CheckedClient, sche
         schema,
         {
             "feedback": [
-                _item(card="card-1"),
-                _item(card="card-2", outcome="accepted", acceptedSuggestions=[{"id": "suggestion-1"}]),
+                feedback_item(card="card-1"),
+                feedback_item(
+                    card="card-2", outcome="accepted", acceptedSuggestions=[{"id": "suggestion-1"}]
+                ),
             ]
         },
     )
@@ -106,7 +98,7 @@ def test_several_items_in_one_request_are_all_stored(client: CheckedClient, sche
 
 
 def test_a_single_unwrapped_item_is_tolerated(client: CheckedClient, schema: Schema | None) -> None:
-    item = _item()
+    item = feedback_item()
     _invalid(schema, item)  # not what the spec says to send, but some clients do
 
     response = client.post(FEEDBACK, json=item)
@@ -117,7 +109,7 @@ def test_a_single_unwrapped_item_is_tolerated(client: CheckedClient, schema: Sch
 
 
 def test_a_repeated_feedback_post_is_stored_once(client: CheckedClient, schema: Schema | None) -> None:
-    body = _valid(schema, {"feedback": [_item()]})
+    body = _valid(schema, {"feedback": [feedback_item()]})
 
     first = client.post(FEEDBACK, json=body)
     retry = client.post(FEEDBACK, json=body)
@@ -129,13 +121,13 @@ def test_a_repeated_feedback_post_is_stored_once(client: CheckedClient, schema: 
 
 
 def test_feedback_is_kept_per_service(client: CheckedClient, schema: Schema | None) -> None:
-    body = _valid(schema, {"feedback": [_item()]})
+    body = _valid(schema, {"feedback": [feedback_item()]})
     client.post(FEEDBACK, json=body)
     assert _stored(client, "peritoneal-metastasis-patient-view") == []
 
 
 def test_a_json_media_type_with_charset_is_accepted(client: CheckedClient, schema: Schema | None) -> None:
-    body = _valid(schema, {"feedback": [_item()]})
+    body = _valid(schema, {"feedback": [feedback_item()]})
     response = client.post(
         FEEDBACK, content=json.dumps(body), headers={"Content-Type": "application/json; charset=utf-8"}
     )
@@ -146,7 +138,7 @@ def test_a_json_media_type_with_charset_is_accepted(client: CheckedClient, schem
 
 
 def test_an_unknown_outcome_is_a_400_naming_the_outcome(client: CheckedClient, schema: Schema | None) -> None:
-    body = _invalid(schema, {"feedback": [_item(outcome="ignored")]})
+    body = _invalid(schema, {"feedback": [feedback_item(outcome="ignored")]})
 
     response = client.post(FEEDBACK, json=body)
 
@@ -158,7 +150,9 @@ def test_an_unknown_outcome_is_a_400_naming_the_outcome(client: CheckedClient, s
 def test_a_bad_second_item_is_named_by_its_index_and_nothing_is_stored(
     client: CheckedClient, schema: Schema
 ) -> None:
-    body = _invalid(schema, {"feedback": [_item(card="good"), _item(card="bad", outcome="dismissed")]})
+    body = _invalid(
+        schema, {"feedback": [feedback_item(card="good"), feedback_item(card="bad", outcome="dismissed")]}
+    )
 
     response = client.post(FEEDBACK, json=body)
 
@@ -168,7 +162,7 @@ def test_a_bad_second_item_is_named_by_its_index_and_nothing_is_stored(
 
 
 def test_accepted_without_accepted_suggestions_is_a_400(client: CheckedClient, schema: Schema | None) -> None:
-    body = _invalid(schema, {"feedback": [_item(outcome="accepted")]})
+    body = _invalid(schema, {"feedback": [feedback_item(outcome="accepted")]})
 
     response = client.post(FEEDBACK, json=body)
 
@@ -179,7 +173,7 @@ def test_accepted_without_accepted_suggestions_is_a_400(client: CheckedClient, s
 
 
 def test_a_missing_outcome_timestamp_is_a_400_naming_it(client: CheckedClient, schema: Schema | None) -> None:
-    item = _item()
+    item = feedback_item()
     del item["outcomeTimestamp"]
     body = _invalid(schema, {"feedback": [item]})
 
@@ -204,7 +198,7 @@ def test_a_missing_outcome_timestamp_is_a_400_naming_it(client: CheckedClient, s
 def test_an_outcome_timestamp_that_is_not_a_full_date_time_is_a_400_naming_it(
     client: CheckedClient, schema: Schema | None, timestamp: str
 ) -> None:
-    body = _valid(schema, {"feedback": [_item()]})
+    body = _valid(schema, {"feedback": [feedback_item()]})
     body["feedback"][0]["outcomeTimestamp"] = timestamp  # the schema's date-time format may go unchecked
 
     response = client.post(FEEDBACK, json=body)
@@ -251,7 +245,7 @@ def test_a_non_json_content_type_is_a_415(client: CheckedClient, content_type: s
 
 
 def test_feedback_for_an_unknown_service_is_a_404(client: CheckedClient, schema: Schema | None) -> None:
-    body = _valid(schema, {"feedback": [_item()]})
+    body = _valid(schema, {"feedback": [feedback_item()]})
 
     response = client.post("/cds-services/no-such-service/feedback", json=body)
 
@@ -262,11 +256,11 @@ def test_feedback_for_an_unknown_service_is_a_404(client: CheckedClient, schema:
 
 def test_an_override_reason_coding_with_extra_elements_is_accepted(client: CheckedClient) -> None:
     reason = {"system": "https://example.org/reasons", "code": "x", "display": "X", "userSelected": True}
-    body = {"feedback": [_item(overrideReason={"reason": reason})]}
+    body = {"feedback": [feedback_item(overrideReason={"reason": reason})]}
     assert client.post(FEEDBACK, json=body).status_code == 200
 
 
 def test_an_override_reason_with_neither_reason_nor_comment_is_a_400(client: CheckedClient) -> None:
-    response = client.post(FEEDBACK, json={"feedback": [_item(overrideReason={})]})
+    response = client.post(FEEDBACK, json={"feedback": [feedback_item(overrideReason={})]})
     assert response.status_code == 400
     assert "feedback[0].overrideReason" in _expressions(response)

@@ -28,7 +28,15 @@ from cds_service.serving import LargeCalls
 from cds_service.settings import MAX_BUNDLE_ENTRIES
 from cds_service.sql_store import SqlStore
 from tests.asgi_post import AsgiPost
-from tests.conftest import FIXTURES, FROZEN_NOW, CheckedClient, counting_uuids, load_json, suite_settings
+from tests.conftest import (
+    FIXTURES,
+    FROZEN_NOW,
+    CheckedClient,
+    counting_uuids,
+    feedback_item,
+    load_json,
+    suite_settings,
+)
 from tests.postgres import libpq, own_schema, reachable_postgres
 
 SERVICE = "peritoneal-metastasis-order-sign"
@@ -40,16 +48,6 @@ SMALL_ANSWER = 8 * 1024
 """Bytes: 21 issues fit in a few kilobytes; one issue per element of a million was 160 MB."""
 WAIT = 0.2
 """Long enough for an unheld call to read its body and be answered."""
-
-
-def _item(**fields: Any) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "card": "4e0a3a1e-3283-4575-ab82-028d55fe2719",
-        "outcome": "overridden",
-        "outcomeTimestamp": "2026-03-02T09:05:00Z",
-    }
-    item.update(fields)
-    return item
 
 
 def _outcome(response: Any) -> list[dict[str, Any]]:
@@ -125,7 +123,7 @@ def test_more_bad_fields_than_listed_are_counted_in_one_last_issue(client: Check
 
 def test_bad_suggestions_count_once_per_item(client: CheckedClient) -> None:
     """A hundred bad suggestions in each of a thousand items are a thousand errors, not a hundred thousand."""
-    item = _item(outcome="accepted", acceptedSuggestions=[0] * 100)
+    item = feedback_item(outcome="accepted", acceptedSuggestions=[0] * 100)
 
     response = _post(client, FEEDBACK, json.dumps({"feedback": [item] * MAX_FEEDBACK_ITEMS}).encode())
 
@@ -136,7 +134,7 @@ def test_bad_suggestions_count_once_per_item(client: CheckedClient) -> None:
 
 
 def test_feedback_items_up_to_the_cap_are_stored_and_one_more_is_a_400(client: CheckedClient) -> None:
-    items = [_item(card=f"card-{i}") for i in range(MAX_FEEDBACK_ITEMS + 1)]
+    items = [feedback_item(card=f"card-{i}") for i in range(MAX_FEEDBACK_ITEMS + 1)]
 
     too_many = client.post(FEEDBACK, json={"feedback": items})
     at_the_cap = client.post(FEEDBACK, json={"feedback": items[:-1]})
@@ -150,7 +148,7 @@ def test_feedback_items_up_to_the_cap_are_stored_and_one_more_is_a_400(client: C
 
 
 def _feedback_body(padding: int = 0) -> bytes:
-    return json.dumps({"feedback": [_item()]}).encode() + b" " * padding
+    return json.dumps({"feedback": [feedback_item()]}).encode() + b" " * padding
 
 
 @pytest.fixture
@@ -222,10 +220,10 @@ def backed_client(database_url: str, tmp_path: Path) -> Iterator[CheckedClient]:
 
 
 ODD_FEEDBACK = {
-    "card id past its column": (_item(card="c" * (FEEDBACK_ID_MAX + 1)), "feedback[0].card"),
-    "NUL in the card id": (_item(card="card\x00id"), "feedback[0].card"),
+    "card id past its column": (feedback_item(card="c" * (FEEDBACK_ID_MAX + 1)), "feedback[0].card"),
+    "NUL in the card id": (feedback_item(card="card\x00id"), "feedback[0].card"),
     "50 fractional digits": (
-        _item(outcomeTimestamp="2026-03-02T09:05:00." + "1" * 50 + "Z"),
+        feedback_item(outcomeTimestamp="2026-03-02T09:05:00." + "1" * 50 + "Z"),
         "feedback[0].outcomeTimestamp",
     ),
 }
@@ -243,7 +241,7 @@ def test_feedback_either_store_would_keep_differently_is_a_400_naming_the_field(
 
 def test_feedback_at_the_limits_is_stored_on_either_store(backed_client: CheckedClient) -> None:
     """The model's limits are the columns': the longest card id and the finest timestamp fit."""
-    item = _item(card="c" * FEEDBACK_ID_MAX, outcomeTimestamp="2026-03-02T09:05:00.123456789+14:00")
+    item = feedback_item(card="c" * FEEDBACK_ID_MAX, outcomeTimestamp="2026-03-02T09:05:00.123456789+14:00")
 
     response = backed_client.post(FEEDBACK, json={"feedback": [item]})
 
@@ -254,38 +252,41 @@ def test_feedback_at_the_limits_is_stored_on_either_store(backed_client: Checked
 
 REFUSED = {
     "DEL in a suggestion id": (
-        _item(outcome="accepted", acceptedSuggestions=[{"id": "s\x7f"}]),
+        feedback_item(outcome="accepted", acceptedSuggestions=[{"id": "s\x7f"}]),
         "feedback[0].acceptedSuggestions[0].id",
     ),
     "suggestion id past the limit": (
-        _item(outcome="accepted", acceptedSuggestions=[{"id": "s" * (FEEDBACK_ID_MAX + 1)}]),
+        feedback_item(outcome="accepted", acceptedSuggestions=[{"id": "s" * (FEEDBACK_ID_MAX + 1)}]),
         "feedback[0].acceptedSuggestions[0].id",
     ),
     "line feed in a code": (
-        _item(overrideReason={"reason": {"code": "a\nb"}}),
+        feedback_item(overrideReason={"reason": {"code": "a\nb"}}),
         "feedback[0].overrideReason.reason.code",
     ),
     "C1 control in a display": (
-        _item(overrideReason={"reason": {"code": "a", "display": "x\x85"}}),
+        feedback_item(overrideReason={"reason": {"code": "a", "display": "x\x85"}}),
         "feedback[0].overrideReason.reason.display",
     ),
     "NUL in a comment": (
-        _item(overrideReason={"userComment": "no\x00"}),
+        feedback_item(overrideReason={"userComment": "no\x00"}),
         "feedback[0].overrideReason.userComment",
     ),
     "ten fractional digits": (
-        _item(outcomeTimestamp="2026-03-02T09:05:00.1234567891Z"),
+        feedback_item(outcomeTimestamp="2026-03-02T09:05:00.1234567891Z"),
         "feedback[0].outcomeTimestamp",
     ),
     "a day that does not exist": (
-        _item(outcomeTimestamp="2026-02-30T09:05:00Z"),
+        feedback_item(outcomeTimestamp="2026-02-30T09:05:00Z"),
         "feedback[0].outcomeTimestamp",
     ),
     "a trailing line feed": (
-        _item(outcomeTimestamp="2026-03-02T09:05:00Z\n"),
+        feedback_item(outcomeTimestamp="2026-03-02T09:05:00Z\n"),
         "feedback[0].outcomeTimestamp",
     ),
-    "non-ASCII digits": (_item(outcomeTimestamp="٢٠٢٦-03-02T09:05:00Z"), "feedback[0].outcomeTimestamp"),
+    "non-ASCII digits": (
+        feedback_item(outcomeTimestamp="٢٠٢٦-03-02T09:05:00Z"),
+        "feedback[0].outcomeTimestamp",
+    ),
 }
 
 
@@ -302,7 +303,9 @@ def test_a_feedback_string_out_of_bounds_is_a_400_naming_it(
 def test_a_comment_keeps_its_tabs_and_line_breaks(client: CheckedClient) -> None:
     comment = "line one\r\n\tline two"
 
-    response = client.post(FEEDBACK, json={"feedback": [_item(overrideReason={"userComment": comment})]})
+    response = client.post(
+        FEEDBACK, json={"feedback": [feedback_item(overrideReason={"userComment": comment})]}
+    )
 
     assert response.status_code == 200, response.text
     [row] = _stored(client)

@@ -23,20 +23,18 @@ from sqlalchemy.engine import URL
 from cds_service.protocol.models import FeedbackItem
 from cds_service.sql_store import SqlStore, engine_for
 from cds_service.store import DeferredSqlStore, ShownCard
-from tests.conftest import run_python
+from tests.conftest import FEEDBACK_CARD, feedback_item, run_python
 from tests.postgres import libpq, own_schema, reachable_postgres
 
 RECEIVED_AT = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SERVICE = "peritoneal-metastasis-order-sign"
-CARD = "4e0a3a1e-3283-4575-ab82-028d55fe2719"
+CARD = FEEDBACK_CARD
 
 StoreFactory = Callable[[str], SqlStore]
 
 
 def _item(**fields: Any) -> FeedbackItem:
-    body: dict[str, Any] = {"card": CARD, "outcome": "overridden", "outcomeTimestamp": "2026-03-02T09:05:00Z"}
-    body.update(fields)
-    return FeedbackItem.model_validate(body)
+    return FeedbackItem.model_validate(feedback_item(**fields))
 
 
 ACCEPTED = _item(
