@@ -59,7 +59,7 @@ def _one_call(body: bytes, service: ServiceDeclaration, serving: Serving) -> lis
 
     clock = time.thread_time_ns
     marks: list[tuple[str, int]] = [("", clock())]
-    data = parse_hook_body(body, "application/json", service.prefetch_with(serving.runtime.terminology))
+    data = parse_hook_body(body, "application/json", service.prefetch_keys)
     marks.append(("parse", clock()))
     result = serving.evaluate_parsed(
         service, data, BASE_URL, lap=lambda stage: marks.append((stage, clock()))

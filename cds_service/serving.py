@@ -296,8 +296,8 @@ class Serving:
     def _envelope(
         self, service: ServiceDeclaration, body: PendingBody, content_type: str | None, recorder: CallRecorder
     ) -> ParsedRequest:
-        keys = service.prefetch_with(self.runtime.terminology)
-        call = pipeline.envelope(service, parse_hook_body(body.take(), content_type, keys), self.runtime)
+        data = parse_hook_body(body.take(), content_type, service.prefetch_keys)
+        call = pipeline.envelope(service, data, self.runtime)
         recorder.validated(call.request)
         return call
 

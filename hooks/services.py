@@ -32,6 +32,11 @@ class ServiceDeclaration:
         """The templates with the built-in value sets."""
         return prefetch_for(set(self.facts))
 
+    @cached_property
+    def prefetch_keys(self) -> frozenset[str]:
+        """The prefetch keys, the same whatever the terminology (a site's value sets change only the queries)."""
+        return frozenset(self.prefetch)
+
     def prefetch_with(self, terminology: Terminology) -> dict[str, str]:
         """The templates with a site's value sets (its mapped lab codes are queried too)."""
         return self.prefetch if terminology is BUILT_IN else _site_prefetch(self.facts, terminology)

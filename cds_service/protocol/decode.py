@@ -14,7 +14,6 @@ float.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any, TypedDict
 
@@ -108,11 +107,11 @@ def _decoder(keys: frozenset[str]) -> msgspec.json.Decoder[Any]:
     )
 
 
-def decode_hook_body(body: bytes | bytearray, prefetch_keys: Iterable[str]) -> Any:
+def decode_hook_body(body: bytes | bytearray, prefetch_keys: frozenset[str]) -> Any:
     """The parsed body, its prefetch trimmed to the service's keys and their resources to what the extractors
     read; None when the body does not fit the schema (or is no JSON): the caller then decodes it whole, as
     before, so that it is refused or read leniently exactly as it was."""
     try:
-        return _decoder(frozenset(prefetch_keys)).decode(body)
+        return _decoder(prefetch_keys).decode(body)
     except (msgspec.MsgspecError, RecursionError):  # RecursionError: nested deeper than Python allows
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -42,7 +42,7 @@ def parse_json_body(body: bytes | bytearray, content_type: str | None) -> Any:
     return _loads(body)
 
 
-def parse_hook_body(body: bytes | bytearray, content_type: str | None, prefetch_keys: Iterable[str]) -> Any:
+def parse_hook_body(body: bytes | bytearray, content_type: str | None, prefetch_keys: frozenset[str]) -> Any:
     """A hook call's body as parse_json_body decodes it, its prefetch trimmed to the service's keys and to what
     the extractors read; a body that does not fit that schema (or is no JSON) is decoded whole, so it is refused
     or read exactly as before."""

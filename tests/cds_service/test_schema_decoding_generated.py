@@ -105,7 +105,7 @@ def test_a_generated_chart_gets_the_same_picture_and_cards_from_either_decoding(
     serving: Serving, chart: tuple[ServiceDeclaration, bytes]
 ) -> None:
     service, body = chart
-    keys = service.prefetch_with(serving.runtime.terminology)
+    keys = service.prefetch_keys
     assert decode_hook_body(body, keys) is not None  # odd values sit where the schema reads anything
     assert outcome(serving, service, parse_hook_body(body, "application/json", keys)) == outcome(
         serving, service, orjson.loads(body)

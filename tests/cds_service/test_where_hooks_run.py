@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,7 @@ def test_a_call_naming_a_fhir_server_is_evaluated_in_a_thread_and_parsed_once(
     """It may fetch (blocking I/O); here the server is not allowed, so the prefetch answers as before."""
     parses: list[int] = []
 
-    def counting_parse(body: bytes, content_type: str | None, keys: Iterable[str]) -> Any:
+    def counting_parse(body: bytes, content_type: str | None, keys: frozenset[str]) -> Any:
         parses.append(len(body))
         return parse_hook_body(body, content_type, keys)
 
