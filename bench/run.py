@@ -32,7 +32,7 @@ from bench.load import LoadResult, drive, wrk_available
 from bench.payloads import SERVICES, SIZES, count, hook_request, record, scaled_record
 from bench.peer_env import PEER_PINS, peer_python
 from bench.servers import ROOT, SERVICE_APP, Server, running
-from bench.stages import STAGES
+from bench.stages import FLOOR_PARSE, STAGES
 
 FLOOR_APP = "bench.floor:create_app"
 FLOOR_GC_APP = "bench.floor:create_gc_tuned_app"
@@ -590,6 +590,7 @@ def table(
             for r in fetch["rows"]
         ]
     lines += stage_table(cells, stages)
+    lines += budget_table(cells, stages)
     lines += hotspot_table(hotspots)
     lines += ["", "Targets (issue #19)", "", *targets(cells, servers, linear, fetch)]
     return "\n".join(lines) + "\n"
@@ -636,15 +637,50 @@ def stage_table(cells: list[Cell], stages: dict[tuple[str, str], dict[str, float
         f"| size | hook | {' | '.join(STAGES)} | stages | server | beyond |",
         "|---|---|" + "---|" * (len(STAGES) + 3),
     ]
-    served = {(c.size, c.hook): c.cpu_ms for c in cells if (c.app, c.workers, c.clients) == ("service", 1, 1)}
+    served = _single(cells, "service")
     for (size, hook), spent in stages.items():
-        total = sum(spent.values())
+        total = sum(spent[s] for s in STAGES)
         server = served.get((size, hook), math.nan)
         lines.append(
             f"| {size} | {hook} | {' | '.join(f'{spent[s]:.2f}' for s in STAGES)} | {total:.2f} | "
             f"{server:.2f} | {server - total:.2f} |"
         )
     return lines
+
+
+def budget_table(cells: list[Cell], stages: dict[tuple[str, str], dict[str, float]]) -> list[str]:
+    """What 1.0x the GC-tuned floor leaves for the service's work. The floor's CPU per request beyond its own
+    parse+free of the body is HTTP and the framework, which the service pays too; at 1.0x, the service's decode
+    and free and all its other work (facts, rules, cards, middleware, the audit line) must fit in what the floor
+    spends on parse+free."""
+    floor, served = _single(cells, TARGET_FLOOR), _single(cells, "service")
+    rows = [(key, spent) for key, spent in stages.items() if key in floor and key in served]
+    if not rows:
+        return []
+    lines = [
+        "",
+        f"What 1.0x {TARGET_FLOOR} leaves for the service's work (CPU ms per request, 1 worker, 1 client): the "
+        f"floor's HTTP and framework = its CPU minus its parse+free of the body ({FLOOR_PARSE}, timed by "
+        "`bench.stages`); left = its parse+free minus the service's parse and free; the rest = the service's CPU "
+        "minus the floor's HTTP and framework and the service's parse and free.",
+        "",
+        f"| size | hook | {TARGET_FLOOR} | its parse+free | its HTTP, framework | service parse+free | "
+        "left at 1.0x | the rest now |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for (size, hook), spent in rows:
+        fixed = floor[(size, hook)] - spent[FLOOR_PARSE]
+        decoded = spent["parse"] + spent["free"]
+        lines.append(
+            f"| {size} | {hook} | {floor[(size, hook)]:.2f} | {spent[FLOOR_PARSE]:.2f} | {fixed:.2f} | "
+            f"{decoded:.2f} | {spent[FLOOR_PARSE] - decoded:.2f} | {served[(size, hook)] - fixed - decoded:.2f} |"
+        )
+    return lines
+
+
+def _single(cells: list[Cell], app: str) -> dict[tuple[str, str], float]:
+    """CPU ms per request of `app` by (size, hook), at 1 worker and 1 client."""
+    return {(c.size, c.hook): c.cpu_ms for c in cells if (c.app, c.workers, c.clients) == (app, 1, 1)}
 
 
 def _cpu_model() -> str:

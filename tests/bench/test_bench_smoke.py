@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 from bench.payloads import SERVICES, SIZES, count, hook_request, record, scaled_record
-from bench.run import Cell, main, targets
+from bench.run import Cell, budget_table, main, targets
 from bench.servers import Server
-from bench.stages import STAGES
+from bench.stages import FLOOR_PARSE, STAGES
 
 
 def test_payload_sizes_follow_the_issue() -> None:
@@ -39,7 +39,7 @@ def test_quick_run_writes_results_and_keeps_the_fetch_deadline(tmp_path: Path) -
     assert all(r["within_deadline"] for r in data["fetch"]["rows"])
     [pv, os_] = data["stages"]  # the small size's two hooks, each stage timed
     assert (pv["hook"], os_["hook"]) == ("patient-view", "order-select")
-    assert all(pv[stage] > 0 and os_[stage] > 0 for stage in STAGES)
+    assert all(pv[stage] > 0 and os_[stage] > 0 for stage in (*STAGES, FLOOR_PARSE))
     for server in data["servers"]:  # start-up is the median of its starts
         assert (
             len(server["startup_ms_each"]) == 2
@@ -53,6 +53,7 @@ def test_quick_run_writes_results_and_keeps_the_fetch_deadline(tmp_path: Path) -
     report = (tmp_path / results.name.replace(".json", ".md")).read_text()
     assert report.startswith("# Benchmark")
     assert "| small | order-select | " in report.split("Where the service's CPU goes")[1]
+    assert "| small | order-select | " in report.split("What 1.0x floor-gc leaves")[1]
     assert "- small within 2x of floor-gc: " in report and "- start-up < 1000 ms: " in report
 
 
@@ -100,3 +101,13 @@ def test_targets_are_issue_19s_against_the_gc_tuned_floor_and_the_peer() -> None
     assert "- at least 20x less CPU per call than healthchain: MET (medium order-select 21x)" in targets(
         cells, [], None, None
     )
+
+
+def test_the_budget_at_one_times_the_floor_is_what_its_parse_leaves_after_the_service_s_decode() -> None:
+    """Floor 2.2 ms of which 1.5 parse+free: its HTTP and framework 0.7; the service decodes and frees in 1.2, so
+    0.3 is left for the rest at 1.0x; the service's 4.3 ms spend 4.3 - 0.7 - 1.2 = 2.4 on the rest now."""
+    cells = [_cell("floor-gc", "medium", 2.2), _cell("service", "medium", 4.3), _cell("floor", "medium", 2.0)]
+    spent = dict.fromkeys(STAGES, 0.1) | {"parse": 0.9, "free": 0.3, FLOOR_PARSE: 1.5}
+    lines = budget_table(cells, {("medium", "order-select"): spent})
+    assert lines[-1] == "| medium | order-select | 2.20 | 1.50 | 0.70 | 1.20 | 0.30 | 2.40 |"
+    assert budget_table(cells, {("small", "order-select"): spent}) == []  # no load run of that cell
