@@ -284,7 +284,7 @@ def run_peer(
 
 def _peer_pairs(cells: list[Cell]) -> list[tuple[Cell, Cell]]:
     """(service, peer) cells of the same size and hook, 1 worker, 1 client."""
-    ours = {(c.size, c.hook): c for c in cells if (c.app, c.workers, c.clients) == ("service", 1, 1)}
+    ours = _single(cells, "service")
     return [(ours[(p.size, p.hook)], p) for p in cells if p.app == PEER and (p.size, p.hook) in ours]
 
 
@@ -640,7 +640,7 @@ def stage_table(cells: list[Cell], stages: dict[tuple[str, str], dict[str, float
     served = _single(cells, "service")
     for (size, hook), spent in stages.items():
         total = sum(spent[s] for s in STAGES)
-        server = served.get((size, hook), math.nan)
+        server = served[(size, hook)].cpu_ms if (size, hook) in served else math.nan
         lines.append(
             f"| {size} | {hook} | {' | '.join(f'{spent[s]:.2f}' for s in STAGES)} | {total:.2f} | "
             f"{server:.2f} | {server - total:.2f} |"
@@ -669,18 +669,19 @@ def budget_table(cells: list[Cell], stages: dict[tuple[str, str], dict[str, floa
         "|---|---|---|---|---|---|---|---|",
     ]
     for (size, hook), spent in rows:
-        fixed = floor[(size, hook)] - spent[FLOOR_PARSE]
+        floor_ms, served_ms = floor[(size, hook)].cpu_ms, served[(size, hook)].cpu_ms
+        fixed = floor_ms - spent[FLOOR_PARSE]
         decoded = spent["parse"] + spent["free"]
         lines.append(
-            f"| {size} | {hook} | {floor[(size, hook)]:.2f} | {spent[FLOOR_PARSE]:.2f} | {fixed:.2f} | "
-            f"{decoded:.2f} | {spent[FLOOR_PARSE] - decoded:.2f} | {served[(size, hook)] - fixed - decoded:.2f} |"
+            f"| {size} | {hook} | {floor_ms:.2f} | {spent[FLOOR_PARSE]:.2f} | {fixed:.2f} | {decoded:.2f} | "
+            f"{spent[FLOOR_PARSE] - decoded:.2f} | {served_ms - fixed - decoded:.2f} |"
         )
     return lines
 
 
-def _single(cells: list[Cell], app: str) -> dict[tuple[str, str], float]:
-    """CPU ms per request of `app` by (size, hook), at 1 worker and 1 client."""
-    return {(c.size, c.hook): c.cpu_ms for c in cells if (c.app, c.workers, c.clients) == (app, 1, 1)}
+def _single(cells: list[Cell], app: str) -> dict[tuple[str, str], Cell]:
+    """The cells of `app` at 1 worker and 1 client, by (size, hook)."""
+    return {(c.size, c.hook): c for c in cells if (c.app, c.workers, c.clients) == (app, 1, 1)}
 
 
 def _cpu_model() -> str:
